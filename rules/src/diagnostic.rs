@@ -36,14 +36,7 @@ pub struct Suppression {
 
 impl Diagnostic {
     pub fn new(code: &'static str, range: TextRange, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            code,
-            range,
-            message: message.into(),
-            help: None,
-            related: Vec::new(),
-            suppressed: None,
-        }
+        Diagnostic { code, range, message: message.into(), help: None, related: Vec::new(), suppressed: None }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {

@@ -4,15 +4,29 @@
 //! This crate never touches the file system, the terminal or an output format: it takes text in
 //! and gives [`Diagnostic`]s out. The `leaklint` crate drives it:
 //!
-//! 1. [`parse`] every file (in parallel, a parser per thread) into a [`ParsedFile`], which carries
-//!    the file's contribution to the project index ([`FileFacts`]);
+//! 1. [`parse`] every file (in parallel; each thread keeps its own parsers) into a
+//!    [`ParsedFile`], which carries the file's contribution to the project index ([`FileFacts`]);
 //! 2. [`ProjectIndex::build`] from all the facts;
 //! 3. [`check`] every parsed file against the index.
 
+mod analysis;
 pub mod catalogue;
+pub mod csharp;
 pub mod diagnostic;
 pub mod engine;
+pub mod rust;
+pub mod settings;
 pub mod source;
+pub mod syntax;
+pub mod typescript;
 
+pub use analysis::{check, parse, FileFacts, ParseOptions, ParsedFile, ProjectIndex};
+pub use catalogue::{Precision, Rule, Severity, RULES};
 pub use diagnostic::{Diagnostic, Related, Suppression};
+pub use settings::{ResourceKindSpec, Settings};
 pub use source::{Family, Language, LineIndex, Position, TextRange};
+pub use syntax::ParseError;
+
+/// Stack size for threads that parse and check: generous, because syn and the tree lowering
+/// recurse with the nesting of the code (bounded by [`syntax::MAX_NESTING`]).
+pub const WORKER_STACK_SIZE: usize = 64 * 1024 * 1024;

@@ -24,14 +24,6 @@ impl BitSet {
         self.words.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0)
     }
 
-    pub fn clear(&mut self) {
-        self.words.clear();
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.words.iter().all(|&w| w == 0)
-    }
-
     /// Adds `other`'s bits; true when that changed `self`.
     pub fn union_with(&mut self, other: &BitSet) -> bool {
         if self.words.len() < other.words.len() {
@@ -47,8 +39,9 @@ impl BitSet {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(i, &w)| {
-            (0..64).filter(move |b| w & (1 << b) != 0).map(move |b| i * 64 + b)
-        })
+        self.words
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &w)| (0..64).filter(move |b| w & (1 << b) != 0).map(move |b| i * 64 + b))
     }
 }

@@ -1,0 +1,24 @@
+//! `path:line:col: severity[CODE] message`: one line per finding, for editors' problem matchers.
+
+use std::io::{self, Write};
+
+use crate::report::Report;
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for f in report.active() {
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            f.path,
+            f.start.line,
+            f.start.column,
+            f.severity.as_str(),
+            f.rule.code,
+            f.message
+        )?;
+    }
+    for p in &report.problems {
+        writeln!(out, "{}:1:1: {}[{}] {}", p.path, p.level.as_str(), "io", p.message)?;
+    }
+    Ok(())
+}

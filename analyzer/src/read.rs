@@ -1,0 +1,84 @@
+//! Reading a file's bytes into text, with every way that can fail turned into a [`FileProblem`].
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::report::ProblemLevel;
+
+/// The outcome of reading one file.
+pub enum Loaded {
+    Text { text: Arc<str>, warning: Option<String> },
+    Skipped(ProblemLevel, String),
+}
+
+/// Reads `path`, skipping files over `max_size` bytes, binary files and minified bundles.
+pub fn load(path: &Path, max_size: u64) -> Loaded {
+    let size = match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            return Loaded::Skipped(ProblemLevel::Error, "is a directory, not a file".into())
+        }
+        Ok(meta) => meta.len(),
+        Err(e) => return Loaded::Skipped(ProblemLevel::Error, format!("cannot read: {e}")),
+    };
+    if size > max_size {
+        return Loaded::Skipped(
+            ProblemLevel::Skipped,
+            format!("{size} bytes is over the size cap of {max_size} bytes (--max-file-size); not analysed"),
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return Loaded::Skipped(ProblemLevel::Error, format!("cannot read: {e}")),
+    };
+    if bytes.len() as u64 > max_size {
+        return Loaded::Skipped(
+            ProblemLevel::Skipped,
+            format!("grew to {} bytes while read, over the size cap; not analysed", bytes.len()),
+        );
+    }
+    if bytes.contains(&0) {
+        return Loaded::Skipped(
+            ProblemLevel::Skipped,
+            "binary file (contains NUL bytes); not analysed".into(),
+        );
+    }
+    let (text, warning) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            (
+                text,
+                Some(format!("not valid UTF-8 (first bad byte at offset {at}); invalid bytes were replaced")),
+            )
+        }
+    };
+    if looks_minified(path, &text) {
+        return Loaded::Skipped(ProblemLevel::Skipped, "minified bundle; not analysed".into());
+    }
+    Loaded::Text { text: text.into(), warning }
+}
+
+/// Minified bundles are generated, not written: findings there help no one and cost the most.
+fn looks_minified(path: &Path, text: &str) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.contains(".min.") || name.ends_with(".bundle.js") {
+        return true;
+    }
+    let lines = text.lines().count().max(1);
+    text.len() > 4096 && text.len() / lines > 500
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minified_by_name_or_shape() {
+        assert!(looks_minified(Path::new("vendor.min.js"), "x"));
+        let long_line = "a".repeat(10_000);
+        assert!(looks_minified(Path::new("app.js"), &long_line));
+        let normal = "let x = 1;\n".repeat(1000);
+        assert!(!looks_minified(Path::new("app.js"), &normal));
+    }
+}

@@ -1,0 +1,102 @@
+//! The two passes every file goes through: parse (with its index facts), then check.
+
+use std::time::Duration;
+
+use crate::syntax::ParseError;
+use crate::{csharp, rust, typescript, Diagnostic, Language, Settings};
+
+/// How files are parsed.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseOptions {
+    /// Parsing a single file stops after this long (the file is then reported, not analysed).
+    pub timeout: Duration,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions { timeout: Duration::from_secs(10) }
+    }
+}
+
+/// A file's contribution to the project index. Small, serializable facts, never trees.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileFacts {
+    pub csharp: csharp::Facts,
+    pub rust: rust::Facts,
+}
+
+/// What the whole project knows: built once from every file's facts, read by every check.
+#[derive(Debug, Default)]
+pub struct ProjectIndex {
+    pub csharp: csharp::Index,
+    pub rust: rust::Index,
+}
+
+impl ProjectIndex {
+    /// Builds the index. Give the facts in a fixed order (by path) for deterministic results.
+    pub fn build<'f>(facts: impl Iterator<Item = &'f FileFacts> + Clone) -> ProjectIndex {
+        ProjectIndex {
+            csharp: csharp::Index::build(facts.clone().map(|f| &f.csharp)),
+            rust: rust::Index::build(facts.map(|f| &f.rust)),
+        }
+    }
+}
+
+enum Model {
+    CSharp(csharp::Model),
+    TypeScript(typescript::Model),
+    Rust(rust::Model),
+}
+
+/// A parsed file, held between the index pass and the check pass.
+pub struct ParsedFile {
+    pub language: Language,
+    pub facts: FileFacts,
+    model: Model,
+}
+
+impl ParsedFile {
+    /// True when the parser recovered from syntax errors: the file was analysed as far as its
+    /// tree allows.
+    pub fn has_syntax_errors(&self) -> bool {
+        match &self.model {
+            Model::CSharp(m) => csharp::has_syntax_errors(m),
+            Model::TypeScript(m) => typescript::has_syntax_errors(m),
+            Model::Rust(m) => rust::has_syntax_errors(m),
+        }
+    }
+}
+
+/// Pass 1: parses `text` and gathers its index facts.
+pub fn parse(language: Language, text: &str, options: &ParseOptions) -> Result<ParsedFile, ParseError> {
+    let mut facts = FileFacts::default();
+    let model = match language {
+        Language::CSharp => {
+            let (model, cs) = csharp::parse(text, options.timeout)?;
+            facts.csharp = cs;
+            Model::CSharp(model)
+        }
+        Language::TypeScript | Language::Tsx | Language::JavaScript => {
+            Model::TypeScript(typescript::parse(language, text, options.timeout)?)
+        }
+        Language::Rust => {
+            let (model, rs) = rust::parse(text, options.timeout)?;
+            facts.rust = rs;
+            Model::Rust(model)
+        }
+    };
+    Ok(ParsedFile { language, facts, model })
+}
+
+/// Pass 2: runs every enabled rule on a parsed file. Diagnostics come sorted by position and code.
+pub fn check(file: &ParsedFile, text: &str, index: &ProjectIndex, settings: &Settings) -> Vec<Diagnostic> {
+    let mut diagnostics = match &file.model {
+        Model::CSharp(m) => csharp::check(m, text, &index.csharp, settings),
+        Model::TypeScript(m) => typescript::check(m, text, settings),
+        Model::Rust(m) => rust::check(m, text, &index.rust, settings),
+    };
+    diagnostics.retain(|d| settings.is_enabled(d.code));
+    diagnostics.sort_by(|a, b| (a.range, a.code, &a.message).cmp(&(b.range, b.code, &b.message)));
+    diagnostics.dedup();
+    diagnostics
+}
