@@ -21,6 +21,15 @@ pub struct Finding {
     pub related: Vec<RelatedLocation>,
     /// Why the finding is not reported, when a suppression silences it.
     pub suppression: Option<SuppressionInfo>,
+    /// Set when a baseline is in use: whether the baseline already had this finding.
+    pub baseline: Option<BaselineState>,
+}
+
+/// A finding's standing against the baseline (SARIF's `baselineState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaselineState {
+    New,
+    Unchanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
