@@ -160,6 +160,7 @@ fn findings_for(file: &ParsedSource, index: &ProjectIndex, settings: &Settings) 
                 suppression: d
                     .suppressed
                     .map(|s| SuppressionInfo { kind: s.kind, justification: s.justification }),
+                baseline: None,
             })
         })
         .collect()
