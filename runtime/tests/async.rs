@@ -22,7 +22,10 @@ fn manager() -> ProcessManager {
 async fn wait_async_resolves_when_the_process_exits() {
     let manager = manager();
     let handle = manager
-        .spawn(Command::new("sh").args(["-c", "sleep 0.2; exit 5"]), "async-exit")
+        .spawn(
+            Command::new("sh").args(["-c", "sleep 0.2; exit 5"]),
+            "async-exit",
+        )
         .expect("spawn");
     let status = tokio::time::timeout(Duration::from_secs(30), handle.wait_async())
         .await
@@ -35,7 +38,9 @@ async fn wait_async_resolves_when_the_process_exits() {
 #[tokio::test]
 async fn kill_async_and_sweep_async_stop_processes() {
     let manager = manager();
-    let killed = manager.spawn(Command::new("sleep").arg("1000"), "to-kill").expect("spawn");
+    let killed = manager
+        .spawn(Command::new("sleep").arg("1000"), "to-kill")
+        .expect("spawn");
     let overdue = manager
         .spawn_with_timeout(Command::new("sleep").arg("1000"), "overdue", Duration::ZERO)
         .expect("spawn");
@@ -50,7 +55,10 @@ async fn kill_async_and_sweep_async_stop_processes() {
         .expect("in time")
         .expect("sweep");
     assert_eq!(report.timed_out.len(), 1);
-    assert_eq!(overdue.wait_async().await.expect("status").signal(), Some(15));
+    assert_eq!(
+        overdue.wait_async().await.expect("status").signal(),
+        Some(15)
+    );
     assert!(manager.kill_all_async().await.expect("kill all").is_empty());
     common::assert_all_gone(&ids);
 }

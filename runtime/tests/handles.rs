@@ -11,7 +11,8 @@ struct ScratchDir(PathBuf);
 
 impl ScratchDir {
     fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("leaklint-runtime-handles-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("leaklint-runtime-handles-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("create scratch dir");
         Self(dir)
     }
@@ -27,10 +28,19 @@ impl Drop for ScratchDir {
 fn opening_500_files_raises_the_handle_count_by_500_and_fires_the_warning() {
     let scratch = ScratchDir::new();
     let baseline_tracker = ResourceTracker::new();
-    let before = baseline_tracker.snapshot().open_handles.expect("handle count on this platform");
+    let before = baseline_tracker
+        .snapshot()
+        .open_handles
+        .expect("handle count on this platform");
 
-    let tracker = ResourceTracker::builder().max_open_handles(before + 250).build();
-    assert!(!tracker.snapshot().warnings.iter().any(|w| w.resource == Resource::OpenHandles));
+    let tracker = ResourceTracker::builder()
+        .max_open_handles(before + 250)
+        .build();
+    assert!(!tracker
+        .snapshot()
+        .warnings
+        .iter()
+        .any(|w| w.resource == Resource::OpenHandles));
 
     let files: Vec<File> = (0..500)
         .map(|i| File::create(scratch.0.join(format!("f{i}"))).expect("create file"))
@@ -48,5 +58,8 @@ fn opening_500_files_raises_the_handle_count_by_500_and_fires_the_warning() {
     drop(files);
     let after = tracker.snapshot();
     assert_eq!(after.open_handles, Some(before));
-    assert!(!after.warnings.iter().any(|w| w.resource == Resource::OpenHandles));
+    assert!(!after
+        .warnings
+        .iter()
+        .any(|w| w.resource == Resource::OpenHandles));
 }

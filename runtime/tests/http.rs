@@ -19,7 +19,10 @@ use tokio::net::{TcpListener, TcpStream};
 async fn request(addr: SocketAddr, method: &str, path: &str) -> (u16, Value) {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
     let head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    stream.write_all(head.as_bytes()).await.expect("send request");
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("send request");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.expect("read response");
     let text = String::from_utf8(raw).expect("utf-8 response");
@@ -30,7 +33,8 @@ async fn request(addr: SocketAddr, method: &str, path: &str) -> (u16, Value) {
         .and_then(|s| s.parse().ok())
         .expect("status code");
     assert!(
-        head.to_ascii_lowercase().contains("content-type: application/json"),
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
         "not JSON: {head}"
     );
     (status, serde_json::from_str(body).unwrap_or(Value::Null))
@@ -45,27 +49,42 @@ async fn diagnostics_endpoints_answer_over_loopback() {
             .build()
             .expect("manager"),
     );
-    let tracker = Arc::new(ResourceTracker::builder().process_manager(Arc::clone(&manager)).build());
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let tracker = Arc::new(
+        ResourceTracker::builder()
+            .process_manager(Arc::clone(&manager))
+            .build(),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");
     let server = tokio::spawn(leaklint_runtime::http::serve(listener, tracker));
 
     let handle = manager
-        .spawn_with_timeout(Command::new("sleep").arg("1000"), "transcode-7", Duration::ZERO)
+        .spawn_with_timeout(
+            Command::new("sleep").arg("1000"),
+            "transcode-7",
+            Duration::ZERO,
+        )
         .expect("spawn");
     let id = common::ident(handle.pid());
 
     let timeout = Duration::from_secs(30);
-    let (status, snapshot) = tokio::time::timeout(timeout, request(addr, "GET", "/api/diagnostics/resources"))
-        .await
-        .expect("in time");
+    let (status, snapshot) =
+        tokio::time::timeout(timeout, request(addr, "GET", "/api/diagnostics/resources"))
+            .await
+            .expect("in time");
     assert_eq!(status, 200);
-    assert!(snapshot["open_handles"].as_u64().is_some_and(|n| n > 0), "{snapshot}");
+    assert!(
+        snapshot["open_handles"].as_u64().is_some_and(|n| n > 0),
+        "{snapshot}"
+    );
     assert_eq!(snapshot["processes"]["tracked"], 1);
 
-    let (status, processes) = tokio::time::timeout(timeout, request(addr, "GET", "/api/diagnostics/processes"))
-        .await
-        .expect("in time");
+    let (status, processes) =
+        tokio::time::timeout(timeout, request(addr, "GET", "/api/diagnostics/processes"))
+            .await
+            .expect("in time");
     assert_eq!(status, 200);
     let list = processes.as_array().expect("a list");
     assert_eq!(list.len(), 1);
@@ -75,16 +94,20 @@ async fn diagnostics_endpoints_answer_over_loopback() {
     assert!(list[0]["started_ms"].as_u64().is_some());
 
     // Cleanup sweeps the manager, which stops the overdue job.
-    let (status, after) = tokio::time::timeout(timeout, request(addr, "POST", "/api/diagnostics/resources/cleanup"))
-        .await
-        .expect("in time");
+    let (status, after) = tokio::time::timeout(
+        timeout,
+        request(addr, "POST", "/api/diagnostics/resources/cleanup"),
+    )
+    .await
+    .expect("in time");
     assert_eq!(status, 200);
     assert_eq!(after["processes"]["tracked"], 0);
     common::assert_all_gone(&[id]);
 
-    let (status, processes) = tokio::time::timeout(timeout, request(addr, "GET", "/api/diagnostics/processes"))
-        .await
-        .expect("in time");
+    let (status, processes) =
+        tokio::time::timeout(timeout, request(addr, "GET", "/api/diagnostics/processes"))
+            .await
+            .expect("in time");
     assert_eq!(status, 200);
     assert_eq!(processes, Value::Array(Vec::new()));
 
