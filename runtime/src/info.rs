@@ -51,6 +51,9 @@ pub struct SweepReport {
     pub exited: Vec<JobRef>,
     /// Processes past their deadline, now stopped (TERM, grace, KILL) and reaped.
     pub timed_out: Vec<JobRef>,
+    /// Untracked zombie children reaped (only with
+    /// [`reap_orphans`](crate::ProcessManagerBuilder::reap_orphans)).
+    pub orphans_reaped: usize,
     /// Processes still tracked after the sweep.
     pub still_tracked: usize,
 }

@@ -287,6 +287,7 @@ pub struct ProcessManagerBuilder {
     grace: Duration,
     sweep_interval: Option<Duration>,
     subreaper: bool,
+    reap_orphans: bool,
 }
 
 impl Default for ProcessManagerBuilder {
@@ -296,6 +297,7 @@ impl Default for ProcessManagerBuilder {
             grace: DEFAULT_GRACE_PERIOD,
             sweep_interval: Some(DEFAULT_SWEEP_INTERVAL),
             subreaper: false,
+            reap_orphans: false,
         }
     }
 }
@@ -337,10 +339,22 @@ impl ProcessManagerBuilder {
         self
     }
 
+    /// Makes every sweep also reap zombie children this manager does not
+    /// track (Linux only): descendants of jobs that left their job's process
+    /// group (`setsid`, job-control shells) and were reparented to this
+    /// process as subreaper or PID 1. A zombie is reaped at the second sweep
+    /// that sees it. Enable it only when no other code in the program waits
+    /// for children of its own: their exit statuses would be taken.
+    pub fn reap_orphans(mut self, enable: bool) -> Self {
+        self.reap_orphans = enable;
+        self
+    }
+
     fn assemble(&self) -> ProcessManager {
         let config = Config {
             default_timeout: self.default_timeout,
             grace: self.grace,
+            reap_orphans: self.reap_orphans,
         };
         ProcessManager {
             shared: Arc::new(Shared::new(config)),
@@ -352,9 +366,13 @@ impl ProcessManagerBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Unsupported`] when a subreaper is requested off Linux;
-    /// [`Error::Io`] if the subreaper cannot be set or the thread not started.
+    /// [`Error::Unsupported`] when a subreaper or orphan reaping is requested
+    /// off Linux; [`Error::Io`] if the subreaper cannot be set or the thread
+    /// not started.
     pub fn build(self) -> Result<ProcessManager> {
+        if self.reap_orphans && !cfg!(target_os = "linux") {
+            return Err(Error::Unsupported("orphan reaping"));
+        }
         if self.subreaper {
             platform::become_subreaper()?;
         }

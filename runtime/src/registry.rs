@@ -43,6 +43,8 @@ pub(crate) struct Config {
     pub default_timeout: Duration,
     /// Time between the stop request and the kill.
     pub grace: Duration,
+    /// Whether sweeps reap untracked zombie children (orphans reparented to us).
+    pub reap_orphans: bool,
 }
 
 struct Entry {
@@ -59,6 +61,8 @@ struct Entry {
 struct Registry {
     entries: HashMap<u32, Entry>,
     drain: Vec<GroupId>,
+    /// Untracked zombie children seen by the last sweep, `(pid, start time)`.
+    orphan_candidates: Vec<(u32, u64)>,
     closed: bool,
 }
 
@@ -104,6 +108,24 @@ impl Registry {
             .filter(|(pid, slot, _)| self.poll(*pid, slot))
             .map(|(pid, _, job_id)| JobRef { pid, job_id })
             .collect()
+    }
+
+    /// Reaps untracked zombie children that were already zombies at the
+    /// previous call. Waiting one sweep means a child spawned a moment ago
+    /// and not registered yet is never mistaken for an orphan.
+    fn reap_orphans(&mut self) -> usize {
+        let zombies: Vec<(u32, u64)> = platform::zombie_children()
+            .into_iter()
+            .filter(|(pid, _)| !self.entries.contains_key(pid))
+            .collect();
+        let (known, fresh): (Vec<_>, Vec<_>) = zombies
+            .into_iter()
+            .partition(|z| self.orphan_candidates.contains(z));
+        for &(pid, _) in &known {
+            platform::reap_pid(pid);
+        }
+        self.orphan_candidates = fresh;
+        known.len()
     }
 
     fn target(&self, pid: u32) -> Option<Target> {
@@ -332,11 +354,17 @@ impl Shared {
             .map(|(job, slot)| (job.pid, slot.clone()))
             .collect();
         self.stop(targets);
-        let still_tracked = self.lock().entries.len();
+        let mut registry = self.lock();
+        let orphans_reaped = if self.config.reap_orphans {
+            registry.reap_orphans()
+        } else {
+            0
+        };
         SweepReport {
             exited,
             timed_out: overdue.into_iter().map(|(job, _)| job).collect(),
-            still_tracked,
+            orphans_reaped,
+            still_tracked: registry.entries.len(),
         }
     }
 

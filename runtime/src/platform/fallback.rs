@@ -37,6 +37,9 @@ pub(crate) fn drain_groups(groups: &mut Vec<GroupId>) {
     groups.clear();
 }
 
+/// Orphan reaping is Linux-only; nothing to do.
+pub(crate) fn reap_pid(_pid: u32) {}
+
 /// Child subreapers exist only on Linux.
 pub(crate) fn become_subreaper() -> crate::Result<()> {
     Err(crate::Error::Unsupported("child subreaper"))

@@ -46,8 +46,8 @@ fn status_field(status: &str, name: &str) -> Option<u64> {
         .and_then(|n| n.parse().ok())
 }
 
-/// `(pid, parent pid)` of every process visible in `/proc`.
-fn parent_pids() -> Vec<(u32, u32)> {
+/// Parsed `/proc/<pid>/stat` of every process visible in `/proc`.
+fn all_stats() -> Vec<(u32, Stat)> {
     let Ok(entries) = fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -56,16 +56,50 @@ fn parent_pids() -> Vec<(u32, u32)> {
         .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
         .filter_map(|pid| {
             let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            Some((pid, parent_from_stat(&stat)?))
+            Some((pid, Stat::parse(&stat)?))
         })
         .collect()
 }
 
-/// The parent pid in `/proc/<pid>/stat`: the second field after the command
-/// name, which is parenthesised and may itself contain spaces or parentheses.
-fn parent_from_stat(stat: &str) -> Option<u32> {
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    after_name.split_whitespace().nth(1)?.parse().ok()
+/// `(pid, parent pid)` of every process visible in `/proc`.
+fn parent_pids() -> Vec<(u32, u32)> {
+    all_stats()
+        .into_iter()
+        .map(|(pid, stat)| (pid, stat.ppid))
+        .collect()
+}
+
+/// Zombie children of this process, as `(pid, start time)`.
+pub(crate) fn zombie_children() -> Vec<(u32, u64)> {
+    let me = std::process::id();
+    all_stats()
+        .into_iter()
+        .filter(|(_, stat)| stat.ppid == me && stat.state == 'Z')
+        .map(|(pid, stat)| (pid, stat.start))
+        .collect()
+}
+
+/// The fields of `/proc/<pid>/stat` we use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stat {
+    state: char,
+    ppid: u32,
+    /// Start time in clock ticks since boot: with the pid, a unique identity.
+    start: u64,
+}
+
+impl Stat {
+    /// Parses the fields after the command name, which is parenthesised and
+    /// may itself contain spaces or parentheses.
+    fn parse(stat: &str) -> Option<Self> {
+        let after_name = &stat[stat.rfind(')')? + 1..];
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        Some(Self {
+            state: fields.first()?.chars().next()?,
+            ppid: fields.get(1)?.parse().ok()?,
+            start: fields.get(19)?.parse().ok()?,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -74,8 +108,16 @@ mod tests {
 
     #[test]
     fn parses_stat_with_awkward_command_names() {
-        assert_eq!(parent_from_stat("42 (a b) c)) S 7 42 42 0"), Some(7));
-        assert_eq!(parent_from_stat("garbage"), None);
+        let stat = "42 (a b) c)) Z 7 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 98765 0 0";
+        assert_eq!(
+            Stat::parse(stat),
+            Some(Stat {
+                state: 'Z',
+                ppid: 7,
+                start: 98765
+            })
+        );
+        assert_eq!(Stat::parse("garbage"), None);
     }
 
     #[test]

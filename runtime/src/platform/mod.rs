@@ -24,9 +24,16 @@ mod linux;
 mod sysinfo_stats;
 
 #[cfg(target_os = "linux")]
-pub(crate) use linux::StatsSource;
+pub(crate) use linux::{zombie_children, StatsSource};
 #[cfg(not(target_os = "linux"))]
 pub(crate) use sysinfo_stats::StatsSource;
+
+/// Zombie children of this process, as `(pid, start time)`: only Linux
+/// tells (orphan reaping is refused elsewhere).
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn zombie_children() -> Vec<(u32, u64)> {
+    Vec::new()
+}
 
 /// Raw per-process figures; `None` where the platform does not provide one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

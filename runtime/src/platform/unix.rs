@@ -86,6 +86,13 @@ pub(crate) fn drain_groups(groups: &mut Vec<GroupId>) {
     });
 }
 
+/// Reaps child `pid` if it has exited (for orphans reparented to us).
+pub(crate) fn reap_pid(pid: u32) {
+    if let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) {
+        let _ = process::waitpid(Some(pid), WaitOptions::NOHANG);
+    }
+}
+
 /// Makes this process a child subreaper: orphaned descendants are reparented
 /// to it rather than to init, so the manager can reap them.
 #[cfg(target_os = "linux")]
