@@ -57,7 +57,7 @@ impl std::fmt::Debug for ProcessManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProcessManager")
             .field("config", &self.shared.config)
-            .field("tracked", &self.shared.count())
+            .field("registered", &self.shared.len())
             .finish_non_exhaustive()
     }
 }

@@ -389,6 +389,11 @@ impl Shared {
         }
     }
 
+    /// Number of registered processes, without polling them.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
     /// Number of tracked processes, after reaping the exited ones.
     pub(crate) fn count(&self) -> usize {
         let mut registry = self.lock();

@@ -326,7 +326,9 @@ impl ResourceTrackerBuilder {
         self
     }
 
-    /// Counts `manager`'s processes in snapshots and sweeps it first on every cleanup.
+    /// Counts `manager`'s processes in snapshots and sweeps it first on every
+    /// cleanup. The tracker keeps the manager alive (it shuts down when the
+    /// last `Arc`, possibly the tracker's, is dropped).
     pub fn process_manager(mut self, manager: Arc<ProcessManager>) -> Self {
         self.manager = Some(manager);
         self
