@@ -205,18 +205,20 @@ impl Shared {
             .checked_add(timeout)
             .zip(started.checked_add(timeout));
         let slot = Slot::default();
-        registry.entries.insert(
-            pid,
-            Entry {
-                job_id,
-                started,
-                deadline,
-                child,
-                grouped,
-                terminating: false,
-                slot: slot.clone(),
-            },
-        );
+        let entry = Entry {
+            job_id,
+            started,
+            deadline,
+            child,
+            grouped,
+            terminating: false,
+            slot: slot.clone(),
+        };
+        // The pid can only be taken if other code reaped the old process
+        // behind our back: its handles learn that its status is lost.
+        if let Some(old) = registry.entries.insert(pid, entry) {
+            let _ = old.slot.set(None);
+        }
         Ok((pid, slot))
     }
 
