@@ -11,11 +11,18 @@ pub enum Loaded {
     Skipped(ProblemLevel, String),
 }
 
+/// Why a FIFO, socket or device is left out.
+pub const NOT_A_REGULAR_FILE: &str = "not a regular file (a FIFO, socket or device); not analysed";
+
 /// Reads `path`, skipping files over `max_size` bytes, binary files and minified bundles.
 pub fn load(path: &Path, max_size: u64) -> Loaded {
     let size = match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             return Loaded::Skipped(ProblemLevel::Error, "is a directory, not a file".into())
+        }
+        // Reading a FIFO blocks until a writer comes; devices and sockets are no source either.
+        Ok(meta) if !meta.is_file() => {
+            return Loaded::Skipped(ProblemLevel::Skipped, NOT_A_REGULAR_FILE.into())
         }
         Ok(meta) => meta.len(),
         Err(e) => return Loaded::Skipped(ProblemLevel::Error, format!("cannot read: {e}")),

@@ -112,7 +112,11 @@ mod tests {
         units.extend([0; BLOCK_SIZE]);
         starts
             .iter()
-            .map(|&s| units[s..s + BLOCK_SIZE].iter().fold(0u64, |h, &u| h.wrapping_mul(37).wrapping_add(u64::from(u))))
+            .map(|&s| {
+                units[s..s + BLOCK_SIZE]
+                    .iter()
+                    .fold(0u64, |h, &u| h.wrapping_mul(37).wrapping_add(u64::from(u)))
+            })
             .collect()
     }
 

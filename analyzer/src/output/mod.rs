@@ -47,7 +47,12 @@ pub struct OutputOptions {
 }
 
 /// Writes `report` in `format`.
-pub fn write(format: Format, report: &Report, options: &OutputOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    report: &Report,
+    options: &OutputOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human::write(report, options.styling, out),
         Format::Compact => compact::write(report, out),
@@ -56,3 +61,6 @@ pub fn write(format: Format, report: &Report, options: &OutputOptions, out: &mut
         Format::Github => github::write(report, out),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -108,7 +108,8 @@ fn rule_metadata(rule: &Rule) -> Value {
 
 /// The text of the `## heading` section of a rule's documentation, joined into one paragraph.
 fn section(markdown: &str, heading: &str) -> Option<String> {
-    let mut lines = markdown.lines().skip_while(|l| l.trim_start_matches('#').trim() != heading || !l.starts_with('#'));
+    let mut lines =
+        markdown.lines().skip_while(|l| l.trim_start_matches('#').trim() != heading || !l.starts_with('#'));
     lines.next()?;
     let body: Vec<&str> =
         lines.take_while(|l| !l.starts_with('#')).map(str::trim).filter(|l| !l.is_empty()).collect();
