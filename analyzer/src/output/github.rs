@@ -14,10 +14,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let message = match &f.help {
-            Some(help) => format!("{}\nFix: {help}", f.message),
-            None => f.message.clone(),
-        };
+        let message = super::message_with_fix(f);
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",

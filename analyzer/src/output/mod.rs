@@ -9,7 +9,7 @@ mod sarif;
 
 use std::io::{self, Write};
 
-use crate::report::Report;
+use crate::report::{Finding, Report};
 
 pub use fingerprint::line_hashes;
 pub use human::Styling;
@@ -44,6 +44,14 @@ pub struct OutputOptions {
     /// `human` only: colors and unicode, or plain ASCII.
     pub styling: Styling,
     pub sarif: SarifOptions,
+}
+
+/// The finding's message with its fix on a second line, for formats with one text per finding.
+fn message_with_fix(finding: &Finding) -> String {
+    match &finding.help {
+        Some(help) => format!("{}\nFix: {help}", finding.message),
+        None => finding.message.clone(),
+    }
 }
 
 /// Writes `report` in `format`.

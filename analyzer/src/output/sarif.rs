@@ -127,10 +127,7 @@ fn plain_text(markdown: &str) -> String {
 }
 
 fn result(finding: &Finding, rule_index: usize, fingerprints: &mut Fingerprints) -> Value {
-    let message = match &finding.help {
-        Some(help) => format!("{}\nFix: {help}", finding.message),
-        None => finding.message.clone(),
-    };
+    let message = super::message_with_fix(finding);
     let mut fields = Map::new();
     fields.insert("ruleId".into(), json!(finding.rule.code));
     fields.insert("ruleIndex".into(), json!(rule_index));
