@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use leaklint_rules::catalogue::{self, RULES};
 
-use crate::output::{self, Format};
+use crate::output::{self, Format, OutputOptions, SarifOptions, Styling};
 use crate::run::{self, CheckOptions, DEFAULT_MAX_FILE_SIZE};
 
 #[derive(Debug, Parser)]
@@ -45,8 +45,8 @@ pub struct CheckArgs {
     /// Files and directories to analyse. Files named here are analysed even when ignored.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Compact)]
+    /// Output format. `human` is colored on a terminal and plain ASCII otherwise (or with NO_COLOR).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o')]
@@ -75,6 +75,12 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// SARIF: also write suppressed findings, each with its `suppressions` entry.
+    #[arg(long)]
+    pub include_suppressed: bool,
+    /// SARIF: the run's `automationDetails.id` (default `leaklint/`).
+    #[arg(long, value_name = "ID")]
+    pub automation_id: Option<String>,
 }
 
 /// Why a command could not run (exit code 2).
@@ -167,7 +173,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     if args.statistics {
         write_statistics(&report, &mut buffer)
     } else {
-        output::write(args.format, &report, &mut buffer)
+        let options = OutputOptions {
+            styling: styling(args.output.is_some()),
+            sarif: SarifOptions {
+                include_suppressed: args.include_suppressed,
+                automation_id: args.automation_id.clone(),
+            },
+        };
+        output::write(args.format, &report, &options, &mut buffer)
     }
     .map_err(|source| CliError::Write { what: "the report".into(), source })?;
     match &args.output {
@@ -195,10 +208,22 @@ fn write_statistics(report: &crate::Report, out: &mut dyn Write) -> io::Result<(
     Ok(())
 }
 
-/// Problems with files, and a one-line count, on standard error (never mixed into the report).
+/// Colors only for a terminal, and not when `NO_COLOR` is set to anything non-empty.
+fn styling(to_file: bool) -> Styling {
+    use std::io::IsTerminal;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if to_file || no_color || !io::stdout().is_terminal() {
+        Styling::Plain
+    } else {
+        Styling::Color
+    }
+}
+
+/// A one-line count on standard error, and the problems with files when the report does not
+/// show them to a reader.
 fn print_summary(report: &crate::Report, format: Format) {
     let mut stderr = io::stderr().lock();
-    if format != Format::Compact {
+    if !format.shows_file_problems() {
         for p in &report.problems {
             let _ = writeln!(stderr, "{}: {}: {}", p.path, p.level.as_str(), p.message);
         }

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 use leaklint_rules::Language;
 
+use crate::read::NOT_A_REGULAR_FILE;
 use crate::report::{FileProblem, ProblemLevel};
 
 /// Directories never entered, whatever the ignore files say.
@@ -51,7 +52,8 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
                     ),
                 }
             }
-            Ok(_) => roots.push(path.clone()),
+            Ok(meta) if meta.is_dir() => roots.push(path.clone()),
+            Ok(_) => push(&problems, problem(path, ProblemLevel::Skipped, NOT_A_REGULAR_FILE.into())),
         }
     }
     if let Some((first, rest)) = roots.split_first() {
@@ -73,9 +75,16 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
             Box::new(|entry| {
                 match entry {
                     Ok(entry) => {
-                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        if let (true, Some(language)) = (is_file, Language::from_path(entry.path())) {
-                            push(&found, candidate(entry.path(), language));
+                        let kind = entry.file_type();
+                        let is_file = kind.is_some_and(|t| t.is_file());
+                        let is_special = kind.is_some_and(|t| !(t.is_file() || t.is_dir() || t.is_symlink()));
+                        match Language::from_path(entry.path()) {
+                            Some(language) if is_file => push(&found, candidate(entry.path(), language)),
+                            Some(_) if is_special => push(
+                                &problems,
+                                problem(entry.path(), ProblemLevel::Skipped, NOT_A_REGULAR_FILE.into()),
+                            ),
+                            _ => {}
                         }
                     }
                     Err(err) => {

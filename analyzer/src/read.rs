@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use leaklint_rules::{Family, Language};
+
 use crate::report::ProblemLevel;
 
 /// The outcome of reading one file.
@@ -11,11 +13,18 @@ pub enum Loaded {
     Skipped(ProblemLevel, String),
 }
 
+/// Why a FIFO, socket or device is left out.
+pub const NOT_A_REGULAR_FILE: &str = "not a regular file (a FIFO, socket or device); not analysed";
+
 /// Reads `path`, skipping files over `max_size` bytes, binary files and minified bundles.
 pub fn load(path: &Path, max_size: u64) -> Loaded {
     let size = match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             return Loaded::Skipped(ProblemLevel::Error, "is a directory, not a file".into())
+        }
+        // Reading a FIFO blocks until a writer comes; devices and sockets are no source either.
+        Ok(meta) if !meta.is_file() => {
+            return Loaded::Skipped(ProblemLevel::Skipped, NOT_A_REGULAR_FILE.into())
         }
         Ok(meta) => meta.len(),
         Err(e) => return Loaded::Skipped(ProblemLevel::Error, format!("cannot read: {e}")),
@@ -60,10 +69,14 @@ pub fn load(path: &Path, max_size: u64) -> Loaded {
 }
 
 /// Minified bundles are generated, not written: findings there help no one and cost the most.
+/// Only JavaScript and TypeScript are shipped minified; a long-lined C# or Rust file is analysed.
 fn looks_minified(path: &Path, text: &str) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.contains(".min.") || name.ends_with(".bundle.js") {
         return true;
+    }
+    if Language::from_path(path).is_none_or(|l| l.family() != Family::TypeScript) {
+        return false;
     }
     let lines = text.lines().count().max(1);
     text.len() > 4096 && text.len() / lines > 500
@@ -80,5 +93,6 @@ mod tests {
         assert!(looks_minified(Path::new("app.js"), &long_line));
         let normal = "let x = 1;\n".repeat(1000);
         assert!(!looks_minified(Path::new("app.js"), &normal));
+        assert!(!looks_minified(Path::new("Generated.cs"), &long_line));
     }
 }

@@ -18,7 +18,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     for p in &report.problems {
-        writeln!(out, "{}:1:1: {}[{}] {}", p.path, p.level.as_str(), "io", p.message)?;
+        writeln!(out, "{}:1:1: {}[io] {}", p.path, p.level.as_str(), p.message)?;
     }
     Ok(())
 }
