@@ -5,11 +5,13 @@
 //! in the chosen format. It never looks inside a syntax tree.
 
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod output;
 pub mod read;
 pub mod report;
 pub mod run;
+pub mod suppress;
 
 use std::path::Path;
 
