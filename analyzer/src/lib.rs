@@ -4,9 +4,11 @@
 //! two analysis passes in parallel, applies suppressions and baselines, and writes the report
 //! in the chosen format. It never looks inside a syntax tree.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod editorconfig;
 pub mod output;
 pub mod read;
 pub mod report;
