@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 use leaklint_rules::Language;
 
+use crate::config::FileFilter;
 use crate::report::{FileProblem, ProblemLevel};
 
 /// Directories never entered, whatever the ignore files say.
@@ -17,6 +18,8 @@ pub struct DiscoverOptions {
     /// Apply the ignore rules to paths named explicitly too (what pre-commit hooks want).
     pub force_exclude: bool,
     pub threads: usize,
+    /// `include` / `exclude` globs from the config file.
+    pub filter: FileFilter,
 }
 
 /// A file to analyse.
@@ -27,7 +30,8 @@ pub struct Candidate {
 }
 
 /// Walks `paths` and returns the files to analyse in path order, and the paths that failed.
-/// Files named explicitly are analysed even when ignored, unless `force_exclude` is set.
+/// Files named explicitly are analysed even when ignored or excluded, unless `force_exclude` is
+/// set.
 pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>, Vec<FileProblem>) {
     let found = Mutex::new(Vec::new());
     let problems = Mutex::new(Vec::new());
@@ -36,7 +40,9 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
         match std::fs::metadata(path) {
             Err(e) => push(&problems, problem(path, ProblemLevel::Error, format!("cannot read: {e}"))),
             Ok(meta) if meta.is_file() => {
-                if options.force_exclude && is_ignored(path, options.respect_gitignore) {
+                if options.force_exclude
+                    && (is_ignored(path, options.respect_gitignore) || !options.filter.allows(path))
+                {
                     continue;
                 }
                 match Language::from_path(path) {
@@ -55,6 +61,7 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
         }
     }
     if let Some((first, rest)) = roots.split_first() {
+        let filter = options.filter.clone();
         let mut builder = WalkBuilder::new(first);
         for root in rest {
             builder.add(root);
@@ -65,17 +72,21 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
             .require_git(false)
             .follow_links(false)
             .threads(options.threads)
-            .filter_entry(|entry| {
+            .filter_entry(move |entry| {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir && entry.file_name().to_str().is_some_and(|n| ALWAYS_SKIPPED_DIRS.contains(&n)))
+                let skipped = entry.file_name().to_str().is_some_and(|n| ALWAYS_SKIPPED_DIRS.contains(&n));
+                !(is_dir && (skipped || filter.excludes(entry.path())))
             });
         builder.build_parallel().run(|| {
             Box::new(|entry| {
                 match entry {
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        if let (true, Some(language)) = (is_file, Language::from_path(entry.path())) {
-                            push(&found, candidate(entry.path(), language));
+                        let language = Language::from_path(entry.path());
+                        if let (true, Some(language)) = (is_file, language) {
+                            if options.filter.allows(entry.path()) {
+                                push(&found, candidate(entry.path(), language));
+                            }
                         }
                     }
                     Err(err) => {

@@ -86,12 +86,16 @@ pub struct Report {
     pub files_analyzed: usize,
     /// Text of every file that has findings, for code frames and fingerprints.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// `--automation-id`: SARIF's `runAutomationDetails.id`.
+    pub automation_id: Option<String>,
 }
 
 impl Report {
-    /// Findings that no suppression silences.
+    /// Findings that no suppression silences and that are not already in the baseline.
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.suppression.is_none())
+        self.findings
+            .iter()
+            .filter(|f| f.suppression.is_none() && f.baseline != Some(BaselineState::Unchanged))
     }
 
     pub fn has_errors(&self) -> bool {
