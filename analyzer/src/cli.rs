@@ -7,6 +7,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use leaklint_rules::catalogue::{self, RULES};
 
+use crate::baseline::{self, Baseline, BaselineError};
+use crate::config::{self, Config, ConfigError};
+use crate::git::ChangeSet;
 use crate::output::{self, Format, OutputOptions, SarifOptions, Styling};
 use crate::run::{self, CheckOptions, DEFAULT_MAX_FILE_SIZE};
 
@@ -20,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule.
     Rules {
         /// `text` (a table) or `json`.
@@ -31,6 +34,12 @@ pub enum Command {
     Explain {
         /// The rule's code, e.g. CA2000 or LL1002.
         code: String,
+    },
+    /// Write a commented starter `leaklint.toml` (never overwrites one).
+    Init {
+        /// The folder to write it into.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
 }
 
@@ -60,9 +69,10 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core). Output does not depend on it.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
-    /// Files larger than this many bytes are skipped, with a note.
-    #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
-    pub max_file_size: u64,
+    /// Files larger than this many bytes are skipped, with a note [default: 2097152, or the
+    /// config file's `max-file-size`].
+    #[arg(long)]
+    pub max_file_size: Option<u64>,
     /// Analyse files that .gitignore / .ignore exclude.
     #[arg(long)]
     pub no_gitignore: bool,
@@ -75,16 +85,42 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
-    /// SARIF: also write suppressed findings, each with its `suppressions` entry.
+    /// The configuration file [default: the nearest leaklint.toml in or above the checked paths].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Check only the files staged in git, as staged (the index of the project still reads
+    /// every file under the paths).
+    #[arg(long, conflicts_with = "changed_since")]
+    pub staged: bool,
+    /// Check only the files changed since the merge base of REV and HEAD, and untracked files.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Neither read nor write the facts cache (.leaklint-cache/) that --staged and
+    /// --changed-since use for the files they do not check.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Report only findings that this baseline file does not hold.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE as the baseline, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report leaklint-disable comments that suppress nothing (rule LL0001).
+    #[arg(long)]
+    pub report_unused: bool,
+    /// Keep suppressed findings in the report (SARIF `suppressions`, JSON `suppressed`).
     #[arg(long)]
     pub include_suppressed: bool,
-    /// SARIF: the run's `automationDetails.id` (default `leaklint/`).
+    /// SARIF `runAutomationDetails.id`, telling runs of different jobs apart (e.g. `leaklint/ci/`).
     #[arg(long, value_name = "ID")]
     pub automation_id: Option<String>,
 }
 
 /// Why a command could not run (exit code 2).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum CliError {
     #[error("unknown rule code `{0}` (see `leaklint rules`)")]
     UnknownRule(String),
@@ -92,12 +128,17 @@ pub enum CliError {
     Write { what: String, source: io::Error },
     #[error(transparent)]
     Run(#[from] run::RunError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
 }
 
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules { format } => {
             let mut stdout = io::stdout().lock();
             write_rules(format, &mut stdout)
@@ -107,6 +148,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Explain { code } => {
             let rule = catalogue::rule(&code).ok_or(CliError::UnknownRule(code))?;
             println!("{} ({}): {}\n\n{}", rule.code, rule.name, rule.summary, catalogue::docs_text(rule));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => {
+            let path = config::write_starter(&dir)?;
+            eprintln!("leaklint: wrote {}", crate::display_path(&path));
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -135,39 +181,100 @@ fn write_rules(format: RulesFormat, out: &mut dyn Write) -> io::Result<()> {
     }
 }
 
-/// Resolves `--select` / `--ignore` to the set of enabled rule codes.
+/// The rules to run: `--select` replaces the config's `select`, `--ignore` adds to its `ignore`.
 fn enabled_rules(
-    select: &[String],
-    ignore: &[String],
+    args: &CheckArgs,
+    config: &Config,
 ) -> Result<Option<std::collections::BTreeSet<&'static str>>, CliError> {
-    if select.is_empty() && ignore.is_empty() {
-        return Ok(None);
-    }
     let lookup = |code: &String| {
         catalogue::rule(code).map(|r| r.code).ok_or_else(|| CliError::UnknownRule(code.clone()))
     };
-    let mut enabled: std::collections::BTreeSet<&'static str> = if select.is_empty() {
-        RULES.iter().map(|r| r.code).collect()
+    let select = if args.select.is_empty() {
+        config.select.clone()
     } else {
-        select.iter().map(lookup).collect::<Result<_, _>>()?
+        Some(args.select.iter().map(lookup).collect::<Result<Vec<_>, _>>()?)
     };
-    for code in ignore {
-        enabled.remove(lookup(code)?);
+    let mut ignore = config.ignore.clone();
+    ignore.extend(args.ignore.iter().map(lookup).collect::<Result<Vec<_>, _>>()?);
+    if select.is_none() && ignore.is_empty() {
+        return Ok(None);
+    }
+    let mut enabled: std::collections::BTreeSet<&'static str> = match select {
+        Some(select) => select.into_iter().collect(),
+        None => RULES.iter().map(|r| r.code).collect(),
+    };
+    for code in &ignore {
+        enabled.remove(code);
     }
     Ok(Some(enabled))
 }
 
+/// The config file `--config` names, or the nearest one above the checked paths.
+fn load_config(args: &CheckArgs) -> Result<Config, CliError> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => config::find(&common_ancestor(&args.paths)),
+    };
+    Ok(match path {
+        Some(path) => config::load(&path, RULES)?,
+        None => Config::default(),
+    })
+}
+
+/// The deepest folder that holds every path.
+fn common_ancestor(paths: &[PathBuf]) -> PathBuf {
+    let absolute: Vec<PathBuf> = paths.iter().filter_map(|p| std::path::absolute(p).ok()).collect();
+    let Some((first, rest)) = absolute.split_first() else { return PathBuf::from(".") };
+    let mut common = first.clone();
+    for path in rest {
+        while !path.starts_with(&common) && common.pop() {}
+    }
+    common
+}
+
 fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
+    let config = load_config(&args)?;
     let mut options = CheckOptions {
         paths: args.paths.clone(),
         jobs: args.jobs,
-        max_file_size: args.max_file_size,
+        max_file_size: args.max_file_size.or(config.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
         respect_gitignore: !args.no_gitignore,
         force_exclude: args.force_exclude,
+        changes: match (&args.changed_since, args.staged) {
+            (Some(rev), _) => Some(ChangeSet::Since(rev.clone())),
+            (None, true) => Some(ChangeSet::Staged),
+            (None, false) => None,
+        },
+        use_cache: !args.no_cache,
         ..CheckOptions::default()
     };
-    options.settings.enabled = enabled_rules(&args.select, &args.ignore)?;
-    let report = run::check(&options)?;
+    options.settings.enabled = enabled_rules(&args, &config)?;
+    let unused_code = leaklint_rules::meta::LL0001.code;
+    options.report_unused = args.report_unused
+        && !config.ignore.contains(&unused_code)
+        && !args.ignore.iter().any(|c| c.eq_ignore_ascii_case(unused_code));
+    options.settings.resource_kinds = config.resource_kinds.clone();
+    options.settings.csharp = config.csharp.clone();
+    options.config = config;
+    let mut report = run::check(&options)?;
+    if let Some(path) = &args.baseline {
+        Baseline::load(path)?.apply(&mut report);
+    }
+    if !args.include_suppressed {
+        report.findings.retain(|f| f.suppression.is_none());
+        let shown: std::collections::BTreeSet<&str> =
+            report.findings.iter().map(|f| f.path.as_str()).collect();
+        report.sources.retain(|path, _| shown.contains(path.as_str()));
+    }
+    if let Some(path) = &args.write_baseline {
+        let count = baseline::write(path, &report)?;
+        if !args.quiet {
+            eprintln!("leaklint: recorded {count} finding{} in {}", plural(count), path.display());
+        }
+    }
 
     let mut buffer = Vec::new();
     if args.statistics {
@@ -194,7 +301,18 @@ fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     if !args.quiet {
         print_summary(&report, args.format);
     }
+    if args.write_baseline.is_some() && !report.has_errors() {
+        return Ok(ExitCode::SUCCESS);
+    }
     Ok(exit_code(&report))
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 fn write_statistics(report: &crate::Report, out: &mut dyn Write) -> io::Result<()> {

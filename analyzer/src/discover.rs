@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 use leaklint_rules::Language;
 
+use crate::config::FileFilter;
 use crate::read::NOT_A_REGULAR_FILE;
 use crate::report::{FileProblem, ProblemLevel};
 
@@ -18,6 +19,8 @@ pub struct DiscoverOptions {
     /// Apply the ignore rules to paths named explicitly too (what pre-commit hooks want).
     pub force_exclude: bool,
     pub threads: usize,
+    /// `include` / `exclude` globs from the config file.
+    pub filter: FileFilter,
 }
 
 /// A file to analyse.
@@ -28,7 +31,8 @@ pub struct Candidate {
 }
 
 /// Walks `paths` and returns the files to analyse in path order, and the paths that failed.
-/// Files named explicitly are analysed even when ignored, unless `force_exclude` is set.
+/// Files named explicitly are analysed even when ignored or excluded, unless `force_exclude` is
+/// set.
 pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>, Vec<FileProblem>) {
     let found = Mutex::new(Vec::new());
     let problems = Mutex::new(Vec::new());
@@ -37,7 +41,9 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
         match std::fs::metadata(path) {
             Err(e) => push(&problems, problem(path, ProblemLevel::Error, format!("cannot read: {e}"))),
             Ok(meta) if meta.is_file() => {
-                if options.force_exclude && is_ignored(path, options.respect_gitignore) {
+                if options.force_exclude
+                    && (is_ignored(path, options.respect_gitignore) || !options.filter.allows(path))
+                {
                     continue;
                 }
                 match Language::from_path(path) {
@@ -57,6 +63,7 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
         }
     }
     if let Some((first, rest)) = roots.split_first() {
+        let filter = options.filter.clone();
         let mut builder = WalkBuilder::new(first);
         for root in rest {
             builder.add(root);
@@ -67,9 +74,10 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
             .require_git(false)
             .follow_links(false)
             .threads(options.threads)
-            .filter_entry(|entry| {
+            .filter_entry(move |entry| {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir && entry.file_name().to_str().is_some_and(|n| ALWAYS_SKIPPED_DIRS.contains(&n)))
+                let skipped = entry.file_name().to_str().is_some_and(|n| ALWAYS_SKIPPED_DIRS.contains(&n));
+                !(is_dir && (skipped || filter.excludes(entry.path())))
             });
         builder.build_parallel().run(|| {
             Box::new(|entry| {
@@ -79,6 +87,7 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
                         let is_file = kind.is_some_and(|t| t.is_file());
                         let is_special = kind.is_some_and(|t| !(t.is_file() || t.is_dir() || t.is_symlink()));
                         match Language::from_path(entry.path()) {
+                            Some(_) if !options.filter.allows(entry.path()) => {}
                             Some(language) if is_file => push(&found, candidate(entry.path(), language)),
                             Some(_) if is_special => push(
                                 &problems,

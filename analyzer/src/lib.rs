@@ -4,12 +4,19 @@
 //! two analysis passes in parallel, applies suppressions and baselines, and writes the report
 //! in the chosen format. It never looks inside a syntax tree.
 
+pub mod baseline;
+pub mod cache;
 pub mod cli;
+pub mod config;
 pub mod discover;
+pub mod editorconfig;
+pub mod git;
 pub mod output;
+pub mod policy;
 pub mod read;
 pub mod report;
 pub mod run;
+pub mod suppress;
 
 use std::path::Path;
 

@@ -7,8 +7,8 @@ fn main() -> ExitCode {
     match leaklint::cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            let report = miette::Report::msg(error.to_string());
-            eprintln!("leaklint: {report:?}");
+            // Config errors carry the file's text: miette shows the offending line.
+            eprintln!("{:?}", miette::Report::new(error));
             ExitCode::from(2)
         }
     }

@@ -35,14 +35,22 @@ pub fn load(path: &Path, max_size: u64) -> Loaded {
             format!("{size} bytes is over the size cap of {max_size} bytes (--max-file-size); not analysed"),
         );
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return Loaded::Skipped(ProblemLevel::Error, format!("cannot read: {e}")),
-    };
+    match std::fs::read(path) {
+        Ok(bytes) => decode(path, bytes, max_size),
+        Err(e) => Loaded::Skipped(ProblemLevel::Error, format!("cannot read: {e}")),
+    }
+}
+
+/// Turns the bytes of the file at `path` (read from disk, or from git's index) into text,
+/// skipping them when over `max_size`, binary or minified.
+pub fn decode(path: &Path, bytes: Vec<u8>, max_size: u64) -> Loaded {
     if bytes.len() as u64 > max_size {
         return Loaded::Skipped(
             ProblemLevel::Skipped,
-            format!("grew to {} bytes while read, over the size cap; not analysed", bytes.len()),
+            format!(
+                "{} bytes is over the size cap of {max_size} bytes (--max-file-size); not analysed",
+                bytes.len()
+            ),
         );
     }
     if bytes.contains(&0) {

@@ -89,9 +89,11 @@ pub struct Report {
 }
 
 impl Report {
-    /// Findings that no suppression silences.
+    /// Findings that no suppression silences and that are not already in the baseline.
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.suppression.is_none())
+        self.findings
+            .iter()
+            .filter(|f| f.suppression.is_none() && f.baseline != Some(BaselineState::Unchanged))
     }
 
     pub fn has_errors(&self) -> bool {

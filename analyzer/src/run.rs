@@ -1,15 +1,24 @@
 //! The pipeline: discover, read and parse in parallel, build the index, check in parallel,
 //! and resolve diagnostics into findings in a deterministic order.
+//!
+//! With a git change set, only the changed files are parsed and checked; the index still holds
+//! the facts of every file under the checked paths, taken from the facts cache where possible.
 
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use leaklint_rules::{LineIndex, ParseOptions, ParsedFile, ProjectIndex, Settings, TextRange};
+use leaklint_rules::{FileFacts, ParseOptions, ParsedFile, ProjectIndex, Settings};
 use rayon::prelude::*;
 
+use crate::cache::{self, FactsCache, Lookup, Stamp};
+use crate::config::Config;
 use crate::discover::{discover, Candidate, DiscoverOptions};
-use crate::read::{load, Loaded};
-use crate::report::{FileProblem, Finding, ProblemLevel, RelatedLocation, Report, SuppressionInfo};
+use crate::editorconfig::EditorConfigs;
+use crate::git::{self, ChangeSet, Changes};
+use crate::policy::{Policy, SourceFile};
+use crate::read::{decode, load, Loaded};
+use crate::report::{FileProblem, Finding, ProblemLevel, Report};
 
 /// Default cap on a file's size: tree-sitter needs ~50 bytes of memory per source byte.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
@@ -17,6 +26,8 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
 /// Everything a `check` run needs.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
+    /// The project: every file under these feeds the index, and is checked unless `changes`
+    /// narrows the check.
     pub paths: Vec<PathBuf>,
     /// Worker threads; `None` uses one per core.
     pub jobs: Option<usize>,
@@ -25,6 +36,16 @@ pub struct CheckOptions {
     pub force_exclude: bool,
     pub parse: ParseOptions,
     pub settings: Settings,
+    /// Include/exclude globs, severities and per-path ignores from `leaklint.toml`.
+    pub config: Config,
+    /// Check only the files of this git change.
+    pub changes: Option<ChangeSet>,
+    /// With `changes`: keep unchanged files' facts in `.leaklint-cache/` at the repository top.
+    pub use_cache: bool,
+    /// Report suppression comments that suppress nothing (LL0001).
+    pub report_unused: bool,
+    /// Honour `dotnet_diagnostic.<CODE>.severity` in `.editorconfig` files for C# files.
+    pub editorconfig: bool,
 }
 
 impl Default for CheckOptions {
@@ -37,6 +58,11 @@ impl Default for CheckOptions {
             force_exclude: false,
             parse: ParseOptions::default(),
             settings: Settings::default(),
+            config: Config::default(),
+            changes: None,
+            use_cache: true,
+            report_unused: false,
+            editorconfig: true,
         }
     }
 }
@@ -45,13 +71,31 @@ impl Default for CheckOptions {
 pub enum RunError {
     #[error("cannot start worker threads: {0}")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),
+    #[error(transparent)]
+    Git(#[from] git::GitError),
 }
 
 /// A file read and parsed in pass 1.
 struct ParsedSource {
+    path: PathBuf,
+    /// Read from git's index rather than the working tree.
+    staged: bool,
     display: String,
     text: Arc<str>,
     parsed: ParsedFile,
+}
+
+/// The index facts of a file that is not checked, and the cache entry to record for it.
+struct KnownFacts {
+    path: PathBuf,
+    facts: Option<FileFacts>,
+    update: Option<(String, cache::Entry)>,
+}
+
+/// A file to check, with its staged content when the check is of the git index.
+struct Target {
+    candidate: Candidate,
+    staged: Option<Vec<u8>>,
 }
 
 /// Runs the whole analysis.
@@ -66,32 +110,76 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         respect_gitignore: options.respect_gitignore,
         force_exclude: options.force_exclude,
         threads,
+        filter: options.config.filter.clone(),
     };
     let (candidates, mut problems) = discover(&options.paths, &discover_options);
-    let report = pool.install(|| {
-        let outcomes: Vec<_> = candidates.into_par_iter().map(|c| read_and_parse(c, options)).collect();
+    let changes = match &options.changes {
+        Some(set) => Some(git::changes(&git_dir(&options.paths), set)?),
+        None => None,
+    };
+    let (targets, others) = select(candidates, changes.as_ref(), &mut problems);
+    let mut cache = changes
+        .as_ref()
+        .filter(|_| options.use_cache)
+        .map(|c| FactsCache::open(&c.root.join(cache::DIR_NAME), options.max_file_size));
+
+    let editorconfigs = EditorConfigs::default();
+    let policy = Policy {
+        config: &options.config,
+        settings: &options.settings,
+        editorconfigs: options.editorconfig.then_some(&editorconfigs),
+        report_unused: options.report_unused,
+    };
+    let (mut report, updates) = pool.install(|| {
+        let outcomes: Vec<_> = targets.into_par_iter().map(|t| read_and_parse(t, options)).collect();
         let mut files = Vec::with_capacity(outcomes.len());
         for (file, problem) in outcomes {
             files.extend(file);
             problems.extend(problem);
         }
-        let index = ProjectIndex::build(files.iter().map(|f| &f.parsed.facts));
-        let per_file: Vec<(Vec<Finding>, Option<(String, Arc<str>)>)> = files
+        let known: Vec<KnownFacts> =
+            others.par_iter().map(|c| facts_of(c, options, cache.as_ref())).collect();
+        let mut all_facts: Vec<(&Path, &FileFacts)> =
+            files.iter().map(|f| (f.path.as_path(), &f.parsed.facts)).collect();
+        all_facts.extend(known.iter().filter_map(|k| Some((k.path.as_path(), k.facts.as_ref()?))));
+        all_facts.sort_by(|a, b| a.0.cmp(b.0));
+        let index = ProjectIndex::build(all_facts.iter().map(|(_, facts)| *facts));
+
+        let per_file: Vec<(Vec<Finding>, &ParsedSource)> = files
             .par_iter()
             .map(|file| {
-                let findings = findings_for(file, &index, &options.settings);
-                let source = (!findings.is_empty()).then(|| (file.display.clone(), file.text.clone()));
-                (findings, source)
+                let diagnostics = leaklint_rules::check(&file.parsed, &file.text, &index, &options.settings);
+                let source = SourceFile {
+                    path: &file.path,
+                    display: &file.display,
+                    language: file.parsed.language,
+                    text: &file.text,
+                };
+                (policy.findings(&source, diagnostics), file)
             })
             .collect();
         let mut report = Report { files_analyzed: files.len(), ..Report::default() };
-        for (findings, source) in per_file {
+        for (findings, file) in per_file {
+            if !findings.is_empty() {
+                report.sources.insert(file.display.clone(), file.text.clone());
+            }
             report.findings.extend(findings);
-            report.sources.extend(source);
         }
-        report
+        let mut updates: Vec<(String, cache::Entry)> = known.into_iter().filter_map(|k| k.update).collect();
+        if cache.is_some() {
+            // Checked files are parsed anyway: their facts serve the next run, once committed.
+            updates.extend(files.iter().filter(|f| !f.staged).filter_map(|f| {
+                let stamp = Stamp::of(&f.path)?;
+                let entry =
+                    cache::entry(stamp, cache::content_hash(f.text.as_bytes()), Some(f.parsed.facts.clone()));
+                Some((cache_key(&f.path), entry))
+            }));
+        }
+        (report, updates)
     });
-    let mut report = report;
+    if let Some(cache) = &mut cache {
+        save_cache(cache, updates, &others, &mut problems);
+    }
     problems.sort();
     problems.dedup();
     report.problems = problems;
@@ -101,15 +189,74 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
     Ok(report)
 }
 
-/// Reads and parses one file: the parsed file when it can be analysed, and the problem to report
-/// about it, if any (both, for a file analysed with a caveat).
-fn read_and_parse(
-    candidate: Candidate,
-    options: &CheckOptions,
-) -> (Option<ParsedSource>, Option<FileProblem>) {
+/// The folder git is asked about: the first checked path's.
+fn git_dir(paths: &[PathBuf]) -> PathBuf {
+    let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    if first.is_dir() {
+        first
+    } else {
+        first
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    }
+}
+
+/// Splits the project's files into those to check and those that only feed the index.
+fn select(
+    candidates: Vec<Candidate>,
+    changes: Option<&Changes>,
+    problems: &mut Vec<FileProblem>,
+) -> (Vec<Target>, Vec<Candidate>) {
+    let Some(changes) = changes else {
+        return (
+            candidates.into_iter().map(|candidate| Target { candidate, staged: None }).collect(),
+            Vec::new(),
+        );
+    };
+    let changed: HashSet<&Path> = changes.files.iter().map(PathBuf::as_path).collect();
+    let names: HashSet<&std::ffi::OsStr> = changes.files.iter().filter_map(|p| p.file_name()).collect();
+    let mut staged: HashMap<PathBuf, Vec<u8>> = changes.staged.clone();
+    let (mut targets, mut others) = (Vec::new(), Vec::new());
+    for candidate in candidates {
+        // Canonicalising is a system call: only for files whose name is among the changed ones.
+        let canonical = candidate
+            .path
+            .file_name()
+            .filter(|n| names.contains(n))
+            .and_then(|_| candidate.path.canonicalize().ok())
+            .filter(|c| changed.contains(c.as_path()));
+        match canonical {
+            Some(canonical) => {
+                let blob = staged.remove(&canonical);
+                if changes.staged.contains_key(&canonical) && blob.is_none() {
+                    problems.push(FileProblem {
+                        path: crate::display_path(&candidate.path),
+                        level: ProblemLevel::Error,
+                        message: "staged content could not be read from git".into(),
+                    });
+                    continue;
+                }
+                targets.push(Target { candidate, staged: blob });
+            }
+            None => others.push(candidate),
+        }
+    }
+    (targets, others)
+}
+
+/// Reads (from disk, or the staged content) and parses one file: the parsed file when it can be
+/// analysed, and the problem to report about it, if any (both, for a file analysed with a caveat).
+fn read_and_parse(target: Target, options: &CheckOptions) -> (Option<ParsedSource>, Option<FileProblem>) {
+    let Target { candidate, staged } = target;
+    let from_index = staged.is_some();
     let display = crate::display_path(&candidate.path);
     let problem = |level, message| Some(FileProblem { path: display.clone(), level, message });
-    let (text, warning) = match load(&candidate.path, options.max_file_size) {
+    let loaded = match staged {
+        Some(bytes) => decode(&candidate.path, bytes, options.max_file_size),
+        None => load(&candidate.path, options.max_file_size),
+    };
+    let (text, warning) = match loaded {
         Loaded::Text { text, warning } => (text, warning),
         Loaded::Skipped(level, message) => return (None, problem(level, message)),
     };
@@ -121,47 +268,64 @@ fn read_and_parse(
                     .then(|| "syntax errors; analysed as far as the syntax tree allows".to_string())
             });
             let problem = warning.and_then(|w| problem(ProblemLevel::Warning, w));
-            (Some(ParsedSource { display, text, parsed }), problem)
+            (Some(ParsedSource { path: candidate.path, staged: from_index, display, text, parsed }), problem)
         }
         Err(e) => (None, problem(ProblemLevel::Error, e.to_string())),
     }
 }
 
-fn findings_for(file: &ParsedSource, index: &ProjectIndex, settings: &Settings) -> Vec<Finding> {
-    let diagnostics = leaklint_rules::check(&file.parsed, &file.text, index, settings);
-    if diagnostics.is_empty() {
-        return Vec::new();
+/// The index facts of a file that is not checked: from the cache when it is unchanged, else
+/// by parsing it (then with the cache entry to record). Problems with such files are not
+/// reported: the run is about the changed ones.
+fn facts_of(candidate: &Candidate, options: &CheckOptions, cache: Option<&FactsCache>) -> KnownFacts {
+    let path = candidate.path.as_path();
+    let key = cache_key(path);
+    let stamp = Stamp::of(path);
+    let cached = match (cache, stamp) {
+        (Some(cache), Some(stamp)) => cache.lookup(&key, stamp),
+        _ => Lookup::Miss,
+    };
+    if let Lookup::Hit(facts) = cached {
+        return KnownFacts { path: path.to_path_buf(), facts: facts.clone(), update: None };
     }
-    let lines = LineIndex::new(&file.text);
-    let text = &*file.text;
-    let locate = |range: TextRange| (lines.position(text, range.start), lines.position(text, range.end));
-    diagnostics
-        .into_iter()
-        .filter_map(|d| {
-            let rule = leaklint_rules::catalogue::rule(d.code)?;
-            let (start, end) = locate(d.range);
-            Some(Finding {
-                path: file.display.clone(),
-                rule,
-                severity: rule.default_severity,
-                range: d.range,
-                start,
-                end,
-                message: d.message,
-                help: d.help,
-                related: d
-                    .related
-                    .into_iter()
-                    .map(|r| {
-                        let (start, end) = locate(r.range);
-                        RelatedLocation { range: r.range, start, end, message: r.message }
-                    })
-                    .collect(),
-                suppression: d
-                    .suppressed
-                    .map(|s| SuppressionInfo { kind: s.kind, justification: s.justification }),
-                baseline: None,
-            })
-        })
-        .collect()
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let hash = cache::content_hash(&bytes);
+    let facts = match cached {
+        Lookup::Verify { hash: known, facts } if known == hash => facts.clone(),
+        _ => match decode(path, bytes, options.max_file_size) {
+            Loaded::Text { text, .. } => leaklint_rules::parse(candidate.language, &text, &options.parse)
+                .ok()
+                .map(|parsed| parsed.facts),
+            Loaded::Skipped(..) => None,
+        },
+    };
+    let update =
+        stamp.filter(|_| cache.is_some()).map(|stamp| (key, cache::entry(stamp, hash, facts.clone())));
+    KnownFacts { path: path.to_path_buf(), facts, update }
+}
+
+fn cache_key(path: &Path) -> String {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().into_owned()
+}
+
+/// Records what the run learnt, forgets files gone from the project, and writes the cache.
+/// A cache that cannot be written costs speed, not correctness: a warning.
+fn save_cache(
+    cache: &mut FactsCache,
+    updates: Vec<(String, cache::Entry)>,
+    others: &[Candidate],
+    problems: &mut Vec<FileProblem>,
+) {
+    for (key, entry) in updates {
+        cache.update(key, entry);
+    }
+    let present: HashSet<String> = others.iter().map(|c| cache_key(&c.path)).collect();
+    cache.retain(|key| present.contains(key) || Path::new(key).exists());
+    if let Err(e) = cache.save() {
+        problems.push(FileProblem {
+            path: cache::DIR_NAME.into(),
+            level: ProblemLevel::Warning,
+            message: format!("cannot write the facts cache: {e}"),
+        });
+    }
 }

@@ -108,6 +108,7 @@ macro_rules! declare_rule {
 
 /// Every rule, ordered by code.
 pub static RULES: &[&Rule] = &[
+    &crate::meta::LL0001,
     // csharp: (family list)
     // typescript: (family list)
     // rust: (family list)

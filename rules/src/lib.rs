@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod csharp;
 pub mod diagnostic;
 pub mod engine;
+pub mod meta;
 pub mod rust;
 pub mod settings;
 pub mod source;

@@ -22,6 +22,9 @@ pub enum Family {
     #[serde(rename = "typescript")]
     TypeScript,
     Rust,
+    /// Rules about leaklint's own comments, whatever the language (`LL0001`).
+    #[serde(skip_deserializing)]
+    Meta,
 }
 
 impl Family {
@@ -30,6 +33,7 @@ impl Family {
             Family::CSharp => "csharp",
             Family::TypeScript => "typescript",
             Family::Rust => "rust",
+            Family::Meta => "meta",
         }
     }
 }
