@@ -109,6 +109,9 @@ macro_rules! declare_rule {
 /// Every rule, ordered by code.
 pub static RULES: &[&Rule] = &[
     // csharp: (family list)
+    &crate::csharp::CA1001,
+    &crate::csharp::CA2000,
+    &crate::csharp::CA2213,
     // typescript: (family list)
     // rust: (family list)
 ];
