@@ -61,7 +61,7 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
     let mut lines: Option<LineIndex> = None;
     let mut out = Vec::new();
     for function in descendants(root).filter(|n| syntax::is_function_like(n.kind())) {
-        let owner = match enclosing_type(function) {
+        let owner = match syntax::enclosing(function, syntax::is_type_declaration) {
             Some(decl) => &*owners.entry(decl.id()).or_insert_with(|| TypeScope {
                 name: super::index::type_name(decl, source),
                 member_types: super::fields::member_types(decl, source),
@@ -79,17 +79,6 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
         }
     }
     out
-}
-
-fn enclosing_type(node: Node) -> Option<Node> {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if syntax::is_type_declaration(n.kind()) {
-            return Some(n);
-        }
-        cur = n.parent();
-    }
-    None
 }
 
 fn function_kind(function: Node) -> &'static str {

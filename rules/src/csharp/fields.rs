@@ -7,8 +7,8 @@ use tree_sitter::Node;
 
 use super::disposables::{Knowledge, OWNED_WHEN_PASSED_TO_CONSTRUCTOR};
 use super::syntax::{
-    field, has_modifier, invoked_member, member_of_this, named_children, range, simple_type_name, text,
-    unwrap_value,
+    enclosing, field, has_modifier, invoked_member, is_function_like, is_type_declaration, member_of_this,
+    named_children, range, simple_type_name, text, unwrap_value,
 };
 use crate::syntax::treesitter::descendants;
 use crate::TextRange;
@@ -111,7 +111,7 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
         return fields;
     }
     for node in descendants(decl) {
-        if node.kind() != "assignment_expression" || enclosing_type(node) != Some(decl) {
+        if node.kind() != "assignment_expression" || enclosing(node, is_type_declaration) != Some(decl) {
             continue;
         }
         let (Some(left), Some(right)) = (field(node, "left"), field(node, "right")) else { continue };
@@ -133,18 +133,6 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
     fields
 }
 
-/// The type declaration a node belongs to.
-fn enclosing_type(node: Node<'_>) -> Option<Node<'_>> {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if super::syntax::is_type_declaration(n.kind()) {
-            return Some(n);
-        }
-        cur = n.parent();
-    }
-    None
-}
-
 /// Whether the value assigned to a field is owned: `Some(false)` for a creation or a local that
 /// holds one, `Some(true)` for a constructor parameter of a stream/reader/writer type.
 fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
@@ -161,7 +149,7 @@ fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
         return None;
     }
     let name = text(value, source);
-    let function = enclosing_function(value)?;
+    let function = enclosing(value, is_function_like)?;
     if function.kind() == "constructor_declaration" {
         let params = field(function, "parameters").map(named_children).unwrap_or_default();
         let owned_param = params.iter().any(|p| {
@@ -190,17 +178,6 @@ fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
         _ => false,
     });
     from_local.then_some(false)
-}
-
-fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if super::syntax::is_function_like(n.kind()) {
-            return Some(n);
-        }
-        cur = n.parent();
-    }
-    None
 }
 
 /// An expression that creates a new object: `new T(..)`, `new(..)`, a factory call (BCL or a

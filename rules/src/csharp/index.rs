@@ -189,18 +189,6 @@ pub(crate) fn members(decl: Node<'_>) -> Vec<Node<'_>> {
     field(decl, "body").map(named_children).unwrap_or_default()
 }
 
-/// The enclosing type declaration's name.
-fn enclosing_type_name<'t>(node: Node, source: &'t str) -> &'t str {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if syntax::is_type_declaration(n.kind()) {
-            return type_name(n, source);
-        }
-        cur = n.parent();
-    }
-    ""
-}
-
 fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
     let name = text(field(decl, "name")?, source).to_string();
     let body = field(decl, "body");
@@ -227,7 +215,9 @@ fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
         })
         .collect();
     Some(MethodFact {
-        type_name: enclosing_type_name(decl, source).to_string(),
+        type_name: syntax::enclosing(decl, syntax::is_type_declaration)
+            .map_or("", |t| type_name(t, source))
+            .to_string(),
         name,
         returns,
         returns_task_of,

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::disposables::{Knowledge, PROCESS_EXITS};
+use super::lower_expr::Dest;
 use super::syntax::{self, field, named_children, range, text};
 use crate::engine::{BlockId, Body, BodyBuilder, Event, Terminator, VarId};
 use crate::TextRange;
@@ -108,13 +109,13 @@ pub(crate) fn lower_function<'t>(
         }
         "arrow_expression_clause" => {
             if let Some(value) = named_children(body).into_iter().next() {
-                l.expr(value, super::lower_expr::Dest::Escape);
+                l.expr(value, Dest::Escape);
             }
             range(body)
         }
         _ => {
             // An expression-bodied lambda: its value is returned.
-            l.expr(body, super::lower_expr::Dest::Escape);
+            l.expr(body, Dest::Escape);
             range(body)
         }
     };
@@ -230,7 +231,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
             "expression_statement" => {
                 if let Some(e) = named_children(node).into_iter().next() {
-                    self.expr(e, super::lower_expr::Dest::Discard);
+                    self.expr(e, Dest::Discard);
                     if self.is_process_exit(e) {
                         self.end_path(Terminator::Diverge);
                     }
@@ -239,7 +240,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             "if_statement" => self.if_statement(node),
             "return_statement" => {
                 if let Some(value) = named_children(node).into_iter().next() {
-                    self.expr(value, super::lower_expr::Dest::Escape);
+                    self.expr(value, Dest::Escape);
                 }
                 self.run_finallys_down_to(0);
                 self.end_path(Terminator::Return(Some(range(node))));
@@ -252,12 +253,12 @@ impl<'a, 't> Lowerer<'a, 't> {
                     return;
                 }
                 if let Some(value) = named_children(node).into_iter().next() {
-                    self.expr(value, super::lower_expr::Dest::Escape);
+                    self.expr(value, Dest::Escape);
                 }
             }
             "throw_statement" => {
                 if let Some(value) = named_children(node).into_iter().next() {
-                    self.expr(value, super::lower_expr::Dest::Read);
+                    self.expr(value, Dest::Read);
                 }
                 self.throw_exit();
                 return;
@@ -304,14 +305,14 @@ impl<'a, 't> Lowerer<'a, 't> {
                     } else if child.kind() == "variable_declaration" {
                         self.declaration(child, false);
                     } else if child.kind() != "identifier" || node.kind() != "labeled_statement" {
-                        self.expr(child, super::lower_expr::Dest::Read);
+                        self.expr(child, Dest::Read);
                     }
                 }
                 return;
             }
             _ => {
                 for child in named_children(node) {
-                    self.expr(child, super::lower_expr::Dest::Read);
+                    self.expr(child, Dest::Read);
                 }
             }
         }
@@ -341,8 +342,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             let ty = declared.clone().or_else(|| value.and_then(|v| self.type_of(v)));
             let var = self.declare(name, ty.clone());
             if let Some(value) = value {
-                let dest =
-                    if using { super::lower_expr::Dest::Released } else { super::lower_expr::Dest::Var(var) };
+                let dest = if using { Dest::Released } else { Dest::Var(var) };
                 self.expr_with_target(value, dest, ty.as_deref());
             }
         }
@@ -350,7 +350,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn if_statement(&mut self, node: Node<'t>) {
         let Some(condition) = field(node, "condition") else { return };
-        self.expr(condition, super::lower_expr::Dest::Read);
+        self.expr(condition, Dest::Read);
         let null_check = self.null_check(condition);
         let branches = [(field(node, "consequence"), true), (field(node, "alternative"), false)];
         self.fork(&branches, |l, (branch, when)| {
@@ -374,7 +374,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             if child.kind() == "variable_declaration" {
                 self.declaration(child, true);
             } else {
-                self.expr(child, super::lower_expr::Dest::Released);
+                self.expr(child, Dest::Released);
             }
         }
         if let Some(body) = field(node, "body") {
@@ -399,13 +399,19 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.cur = exit;
     }
 
-    fn while_statement(&mut self, node: Node<'t>) {
+    /// Starts a loop's head block (where each iteration begins) and evaluates its condition.
+    fn loop_head(&mut self, condition: Option<Node<'t>>) -> BlockId {
         let head = self.b.new_block();
         self.goto(head);
         self.cur = head;
-        if let Some(c) = field(node, "condition") {
-            self.expr(c, super::lower_expr::Dest::Read);
+        if let Some(c) = condition {
+            self.expr(c, Dest::Read);
         }
+        head
+    }
+
+    fn while_statement(&mut self, node: Node<'t>) {
+        let head = self.loop_head(field(node, "condition"));
         self.loop_body(field(node, "body"), head, |_| {});
     }
 
@@ -423,7 +429,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.goto(check);
         self.cur = check;
         if let Some(c) = field(node, "condition") {
-            self.expr(c, super::lower_expr::Dest::Read);
+            self.expr(c, Dest::Read);
         }
         self.b.terminate(self.cur, Terminator::Branch(vec![start, exit]));
         self.cur = exit;
@@ -435,22 +441,17 @@ impl<'a, 't> Lowerer<'a, 't> {
             if init.kind() == "variable_declaration" {
                 self.declaration(init, false);
             } else {
-                self.expr(init, super::lower_expr::Dest::Discard);
+                self.expr(init, Dest::Discard);
             }
         }
-        let head = self.b.new_block();
+        let head = self.loop_head(field(node, "condition"));
         let update = self.b.new_block();
-        self.goto(head);
-        self.cur = head;
-        if let Some(c) = field(node, "condition") {
-            self.expr(c, super::lower_expr::Dest::Read);
-        }
         self.loop_body(field(node, "body"), update, |_| {});
         let after = self.cur;
         self.cur = update;
         let mut cursor = node.walk();
         for u in node.children_by_field_name("update", &mut cursor).collect::<Vec<_>>() {
-            self.expr(u, super::lower_expr::Dest::Discard);
+            self.expr(u, Dest::Discard);
         }
         self.goto(head);
         self.cur = after;
@@ -458,11 +459,9 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn foreach_statement(&mut self, node: Node<'t>) {
         if let Some(collection) = field(node, "right") {
-            self.expr(collection, super::lower_expr::Dest::Read);
+            self.expr(collection, Dest::Read);
         }
-        let head = self.b.new_block();
-        self.goto(head);
-        self.cur = head;
+        let head = self.loop_head(None);
         let left = field(node, "left");
         let ty = syntax::declared_type(node, self.source).map(|t| syntax::simple_type_name(t).to_string());
         self.loop_body(field(node, "body"), head, |l| {
@@ -477,7 +476,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn switch_statement(&mut self, node: Node<'t>) {
         if let Some(value) = field(node, "value") {
-            self.expr(value, super::lower_expr::Dest::Read);
+            self.expr(value, Dest::Read);
         }
         let sections: Vec<Node> = field(node, "body")
             .map(named_children)

@@ -132,14 +132,9 @@ pub(crate) fn leaves_open(args: &[Node], source: &str) -> bool {
 /// True when `ident` names a local declared in the enclosing function (not a field).
 fn is_local(ident: Node, source: &str) -> bool {
     let name = text(ident, source);
-    let mut scope = ident.parent();
-    while let Some(node) = scope {
-        if syntax::is_function_like(node.kind()) {
-            return descendants(node).any(|n| {
-                n.kind() == "variable_declarator" && field(n, "name").is_some_and(|d| text(d, source) == name)
-            });
-        }
-        scope = node.parent();
-    }
-    false
+    syntax::enclosing(ident, syntax::is_function_like).is_some_and(|function| {
+        descendants(function).any(|n| {
+            n.kind() == "variable_declarator" && field(n, "name").is_some_and(|d| text(d, source) == name)
+        })
+    })
 }

@@ -156,6 +156,18 @@ pub(crate) fn member_of_this<'t>(node: Node, source: &'t str) -> Option<&'t str>
     }
 }
 
+/// The nearest ancestor of `node` whose kind satisfies `is`.
+pub(crate) fn enclosing<'t>(node: Node<'t>, is: impl Fn(&str) -> bool) -> Option<Node<'t>> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if is(n.kind()) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
 /// Declarations whose bodies are lowered on their own.
 pub(crate) fn is_function_like(kind: &str) -> bool {
     matches!(
