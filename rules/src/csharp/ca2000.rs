@@ -98,7 +98,9 @@ fn diagnostic(leak: &Leak, lowered: &Lowered, function: Node, lines: &LineIndex)
     let kind = function_kind(function);
     let (message, help) = match &site.usage {
         SiteUse::Local(name) => {
-            let message = if let Some(exit) = leak.exits.first() {
+            let message = if leak.lost_at.contains(&site.range) {
+                format!("`{name}` ({ty}) is not disposed before the next loop iteration creates another one")
+            } else if let Some(exit) = leak.exits.first() {
                 let path = match exit.at {
                     Some(at) => format!("returns at line {}", line(at)),
                     None => format!("ends at line {}", line(lowered.body.end)),
@@ -106,10 +108,8 @@ fn diagnostic(leak: &Leak, lowered: &Lowered, function: Node, lines: &LineIndex)
                 if leak.on_every_path {
                     format!("`{name}` ({ty}) is never disposed: the {kind} {path} with it still open")
                 } else {
-                    format!("`{name}` ({ty}) may not be disposed: the {kind} {path} without disposing it on some path")
+                    format!("`{name}` ({ty}) may not be disposed: it is still open on a path where the {kind} {path}")
                 }
-            } else if leak.lost_at.contains(&site.range) {
-                format!("`{name}` ({ty}) is created again on the next loop iteration before this one is disposed")
             } else {
                 let at = leak.lost_at.first().map_or(0, |r| line(*r));
                 format!("`{name}` ({ty}) is overwritten at line {at} before it is disposed")

@@ -54,13 +54,16 @@ declare_rule! {
     }
 }
 
+/// Methods that make a type disposable in CA2213's eyes (with or without the interface).
+const DISPOSE_METHODS: &[&str] = &["Dispose", "DisposeAsync", "DisposeAsyncCore"];
+
 /// Methods whose body is where a type releases what it owns.
 const DISPOSE_ROOTS: &[&str] = &["Dispose", "DisposeAsync", "DisposeAsyncCore", "Close"];
 
 pub(crate) fn check(decl: Node, source: &str, know: &Knowledge, owned: &[OwnedField]) -> Vec<Diagnostic> {
     let name = type_name(decl, source);
     let info = know.index.type_info(name);
-    let declares_dispose = info.is_some_and(|i| DISPOSE_ROOTS.iter().any(|r| i.disposals.contains_key(*r)));
+    let declares_dispose = info.is_some_and(|i| DISPOSE_METHODS.iter().any(|r| i.disposals.contains_key(*r)));
     if !declares_dispose && !know.is_disposable(name) {
         return Vec::new();
     }

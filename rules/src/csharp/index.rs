@@ -191,7 +191,8 @@ pub(crate) fn members(decl: Node<'_>) -> Vec<Node<'_>> {
 
 fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
     let name = text(field(decl, "name")?, source).to_string();
-    let body = field(decl, "body");
+    // A constructor's `: base(..)` initializer hands parameters on too.
+    let body = if decl.kind() == "constructor_declaration" { Some(decl) } else { field(decl, "body") };
     let (returns, returns_task_of) = match field(decl, "returns").or_else(|| field(decl, "type")) {
         Some(ty) => {
             let written = text(ty, source);

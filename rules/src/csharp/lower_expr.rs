@@ -302,6 +302,13 @@ impl<'a, 't> Lowerer<'a, 't> {
             self.plain_value(&dest, call);
             return;
         }
+        // `Task.FromResult(x)`: the task carries the value to wherever the task goes.
+        if method == "FromResult" && args.len() == 1 {
+            if let Some(value) = syntax::argument_value(args[0]) {
+                self.expr(value, dest);
+            }
+            return;
+        }
         if receiver.is_some() && COLLECTION_ADDS.contains(&method) {
             for arg in &args {
                 self.argument(*arg, true, method, None);

@@ -104,6 +104,8 @@ fn argument_use<'t>(arg: Node<'t>, source: &str) -> Use<'t> {
     }
     let Some(call) = list.parent() else { return Use::Other };
     match call.kind() {
+        // `: base(stream)` / `: this(stream)`: the object under construction keeps it.
+        "constructor_initializer" => Use::Consumed,
         "object_creation_expression" => {
             let ty = field(call, "type").map(|t| syntax::simple_type_name(text(t, source))).unwrap_or("");
             let args = syntax::arguments(call);
