@@ -240,7 +240,9 @@ pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDispo
             continue;
         }
         match syntax::invoked_member(node, source) {
-            Some((Some(receiver), m)) if super::disposables::RELEASE_METHODS.contains(&m) => {
+            Some((Some(receiver), m))
+                if super::disposables::RELEASE_METHODS.contains(&m) && syntax::arguments(node).is_empty() =>
+            {
                 if let Some(member) = released_member(receiver, source) {
                     out.disposes.push(member.to_string());
                 }

@@ -294,11 +294,9 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
             return;
         }
-        if let Some(receiver) = receiver.filter(|_| self.know.is_release_method(method)) {
+        // `x.Dispose()`, `x.Close()`, `x?.DisposeAsync()`; not `Helper.Close(x)`.
+        if let Some(receiver) = receiver.filter(|_| args.is_empty() && self.know.is_release_method(method)) {
             self.expr(syntax::unwrap_value(receiver, self.source), Dest::Released);
-            for arg in args {
-                self.argument(arg, false, method, None);
-            }
             self.plain_value(&dest, call);
             return;
         }
