@@ -3,7 +3,8 @@
 //!
 //! Exceptions: paths that leave by an exception are not leaks, so `throw` outside a `try` ends
 //! the path. Inside a `try` with `catch` clauses, every statement may throw, so the catch
-//! landing is reachable from after each statement; `finally` is copied onto each exit that
+//! landing is reachable from after each statement (a statement's own effects are taken as done
+//! when it throws: a `try`/`finally` nested inside still disposes on its way out); `finally` is copied onto each exit that
 //! crosses it (return, break, continue, the exceptional edge to an outer handler).
 
 use std::collections::HashMap;
@@ -519,7 +520,6 @@ impl<'a, 't> Lowerer<'a, 't> {
         let landing = (!catches.is_empty()).then(|| self.b.new_block());
         if let Some(landing) = landing {
             self.scopes.push(Scope::Catch { landing });
-            self.edge_to(landing);
         }
         if let Some(body) = field(node, "body") {
             self.stmt(body);

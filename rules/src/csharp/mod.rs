@@ -69,3 +69,6 @@ pub fn check(model: &Model, text: &str, index: &Index, settings: &Settings) -> V
 pub fn has_syntax_errors(model: &Model) -> bool {
     model.tree.root_node().has_error()
 }
+
+#[cfg(test)]
+mod tests;
