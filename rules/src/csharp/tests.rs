@@ -81,8 +81,7 @@ fn transfer_to_unknown_methods_is_configurable() {
 
 #[test]
 fn disabled_rules_do_not_run() {
-    let mut settings = Settings::default();
-    settings.enabled = Some(["CA1001"].into_iter().collect());
+    let settings = Settings { enabled: Some(["CA1001"].into_iter().collect()), ..Settings::default() };
     assert!(findings_with(&method("var s = File.OpenRead(\"p\");"), &settings).is_empty());
 }
 
