@@ -110,6 +110,9 @@ macro_rules! declare_rule {
 pub static RULES: &[&Rule] = &[
     &crate::meta::LL0001,
     // csharp: (family list)
+    &crate::csharp::CA1001,
+    &crate::csharp::CA2000,
+    &crate::csharp::CA2213,
     // typescript: (family list)
     // rust: (family list)
 ];

@@ -1,4 +1,21 @@
 //! C#: the CA2000 / CA1001 / CA2213 family, on tree-sitter-c-sharp.
+//!
+//! The parse pass gathers each file's [`Facts`] (declared types, methods, what they dispose);
+//! the check pass lowers every function body to the engine's CFG for CA2000 and reads the type
+//! declarations and the project [`Index`] for CA2213 and CA1001, then applies the suppressions
+//! C# developers already write (`#pragma warning disable`, `[SuppressMessage]`).
+
+mod ca1001;
+mod ca2000;
+mod ca2213;
+mod disposables;
+mod fields;
+mod index;
+mod lower;
+mod lower_expr;
+mod ownership;
+mod suppress;
+mod syntax;
 
 use std::time::Duration;
 
@@ -6,19 +23,10 @@ use crate::syntax::treesitter::{self, Grammar};
 use crate::syntax::ParseError;
 use crate::{Diagnostic, Settings};
 
-/// This file's contribution to the project index.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Facts {}
-
-/// Project-wide C# knowledge, built from every file's [`Facts`].
-#[derive(Debug, Default)]
-pub struct Index {}
-
-impl Index {
-    pub fn build<'f>(_facts: impl Iterator<Item = &'f Facts>) -> Index {
-        Index {}
-    }
-}
+pub use ca1001::CA1001;
+pub use ca2000::CA2000;
+pub use ca2213::CA2213;
+pub use index::{Facts, Index, MethodDisposals, MethodFact, ParamFact, TypeFact, TypeInfo};
 
 /// A parsed C# file, kept between the index pass and the check pass.
 pub struct Model {
@@ -28,14 +36,39 @@ pub struct Model {
 pub fn parse(text: &str, timeout: Duration) -> Result<(Model, Facts), ParseError> {
     crate::syntax::check_nesting(text)?;
     let tree = treesitter::parse(Grammar::CSharp, text, timeout)?;
-    Ok((Model { tree }, Facts::default()))
+    let facts = index::gather(tree.root_node(), text);
+    Ok((Model { tree }, facts))
 }
 
-pub fn check(model: &Model, _text: &str, _index: &Index, _settings: &Settings) -> Vec<Diagnostic> {
-    let _ = model.tree.root_node();
-    Vec::new()
+pub fn check(model: &Model, text: &str, index: &Index, settings: &Settings) -> Vec<Diagnostic> {
+    let know = disposables::Knowledge::new(index, settings);
+    let root = model.tree.root_node();
+    let mut diagnostics = Vec::new();
+    if settings.is_enabled(CA2000.code) {
+        diagnostics.extend(ca2000::check(root, text, &know));
+    }
+    let run_ca2213 = settings.is_enabled(CA2213.code);
+    let run_ca1001 = settings.is_enabled(CA1001.code);
+    if run_ca2213 || run_ca1001 {
+        for decl in treesitter::descendants(root)
+            .filter(|n| n.kind() == "class_declaration" || n.kind() == "record_declaration")
+        {
+            let owned = fields::owned_fields(decl, text, &know);
+            if run_ca2213 {
+                diagnostics.extend(ca2213::check(decl, text, &know, &owned));
+            }
+            if run_ca1001 {
+                diagnostics.extend(ca1001::check(decl, text, &know, &owned));
+            }
+        }
+    }
+    suppress::apply(root, text, &mut diagnostics);
+    diagnostics
 }
 
 pub fn has_syntax_errors(model: &Model) -> bool {
     model.tree.root_node().has_error()
 }
+
+#[cfg(test)]
+mod tests;

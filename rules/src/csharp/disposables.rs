@@ -1,0 +1,500 @@
+//! What leaklint knows about disposable types without a compiler, in one place: the well-known
+//! BCL disposables and their factories, the owning wrappers, the exclusions, and what the user's
+//! configuration adds. [`Knowledge`] combines this catalogue with the project index.
+
+use std::collections::{HashMap, HashSet};
+
+use super::index::Index;
+use crate::settings::Settings;
+use crate::Family;
+
+/// Well-known BCL types that implement `IDisposable` / `IAsyncDisposable` (simple names). A
+/// project type deriving from one of them is disposable too.
+const BCL_DISPOSABLE: &[&str] = &[
+    "IDisposable",
+    "IAsyncDisposable",
+    // streams, readers, writers
+    "Stream",
+    "FileStream",
+    "MemoryStream",
+    "StringReader",
+    "BufferedStream",
+    "GZipStream",
+    "DeflateStream",
+    "BrotliStream",
+    "ZLibStream",
+    "CryptoStream",
+    "SslStream",
+    "NegotiateStream",
+    "AuthenticatedStream",
+    "NetworkStream",
+    "PipeStream",
+    "NamedPipeServerStream",
+    "NamedPipeClientStream",
+    "AnonymousPipeServerStream",
+    "AnonymousPipeClientStream",
+    "UnmanagedMemoryStream",
+    "MemoryMappedViewStream",
+    "TextReader",
+    "TextWriter",
+    "StreamReader",
+    "StreamWriter",
+    "StringWriter",
+    "BinaryReader",
+    "BinaryWriter",
+    "XmlReader",
+    "XmlWriter",
+    "XmlTextReader",
+    "XmlTextWriter",
+    "JsonDocument",
+    "Utf8JsonWriter",
+    "ZipArchive",
+    "MemoryMappedFile",
+    "MemoryMappedViewAccessor",
+    "SafeHandle",
+    "SafeFileHandle",
+    // HTTP and networking
+    "HttpClient",
+    "HttpMessageInvoker",
+    "HttpClientHandler",
+    "SocketsHttpHandler",
+    "HttpMessageHandler",
+    "DelegatingHandler",
+    "HttpResponseMessage",
+    "HttpRequestMessage",
+    "HttpContent",
+    "StringContent",
+    "ByteArrayContent",
+    "StreamContent",
+    "MultipartContent",
+    "MultipartFormDataContent",
+    "FormUrlEncodedContent",
+    "WebClient",
+    "WebResponse",
+    "HttpWebResponse",
+    "TcpClient",
+    "UdpClient",
+    "Socket",
+    "Ping",
+    "SmtpClient",
+    "MailMessage",
+    "ClientWebSocket",
+    "WebSocket",
+    "HttpListener",
+    // processes, threading, timers
+    "Process",
+    "CancellationTokenSource",
+    "Timer",
+    "PeriodicTimer",
+    "SemaphoreSlim",
+    "Semaphore",
+    "Mutex",
+    "ManualResetEvent",
+    "AutoResetEvent",
+    "ManualResetEventSlim",
+    "CountdownEvent",
+    "ReaderWriterLockSlim",
+    "Barrier",
+    "EventWaitHandle",
+    "WaitHandle",
+    "BlockingCollection",
+    "FileSystemWatcher",
+    // data access
+    "DbConnection",
+    "DbCommand",
+    "DbDataReader",
+    "DbTransaction",
+    "SqlConnection",
+    "SqlCommand",
+    "SqlDataReader",
+    "SqlTransaction",
+    "SqlBulkCopy",
+    "NpgsqlConnection",
+    "NpgsqlCommand",
+    "NpgsqlDataReader",
+    "SqliteConnection",
+    "SqliteCommand",
+    "SqliteDataReader",
+    "MySqlConnection",
+    "MySqlCommand",
+    "MySqlDataReader",
+    "OleDbConnection",
+    "OdbcConnection",
+    "IDbConnection",
+    "IDbCommand",
+    "IDataReader",
+    "IDbTransaction",
+    "DataTable",
+    "DataSet",
+    "TransactionScope",
+    // cryptography and certificates
+    "RandomNumberGenerator",
+    "HashAlgorithm",
+    "SHA1",
+    "SHA256",
+    "SHA384",
+    "SHA512",
+    "MD5",
+    "HMAC",
+    "HMACSHA1",
+    "HMACSHA256",
+    "HMACSHA384",
+    "HMACSHA512",
+    "IncrementalHash",
+    "SymmetricAlgorithm",
+    "AsymmetricAlgorithm",
+    "Aes",
+    "AesGcm",
+    "AesCcm",
+    "RSA",
+    "ECDsa",
+    "ECDiffieHellman",
+    "DSA",
+    "ICryptoTransform",
+    "Rfc2898DeriveBytes",
+    "X509Certificate",
+    "X509Certificate2",
+    "X509Store",
+    "X509Chain",
+    // drawing, components, hosting
+    "Image",
+    "Bitmap",
+    "Metafile",
+    "Graphics",
+    "Font",
+    "Brush",
+    "SolidBrush",
+    "Pen",
+    "Icon",
+    "Region",
+    "Component",
+    "Container",
+    "BackgroundWorker",
+    "RegistryKey",
+    "EventLog",
+    "PerformanceCounter",
+    "ServiceProvider",
+    "IServiceScope",
+    "Activity",
+    "Meter",
+    "ActivityListener",
+    "DiagnosticListener",
+    "ManagementObjectSearcher",
+    "DirectoryEntry",
+    "DirectorySearcher",
+    "PrincipalContext",
+    // framework base classes that are disposable
+    "Form",
+    "Control",
+    "UserControl",
+    "Controller",
+    "Hub",
+    "DbContext",
+    "BackgroundService",
+];
+
+/// Constructor parameters of these types are owned by the object that receives them (the
+/// convention of the BCL's readers and writers), so a field assigned from one is owned.
+pub(crate) const OWNED_WHEN_PASSED_TO_CONSTRUCTOR: &[&str] =
+    &["Stream", "TextReader", "TextWriter", "IResourceReader"];
+
+/// Types that are disposable but never reported (`Task` and everything deriving from it).
+const NEVER_REPORTED_BASES: &[&str] = &["Task", "ValueTask"];
+
+/// Disposable in name only: exactly these types, not their subclasses, hold nothing to release.
+const NEVER_REPORTED_EXACT: &[&str] = &["MemoryStream", "StringReader"];
+
+/// Constructors that take ownership of their first disposable argument (the stream or handler
+/// they wrap), unless told `leaveOpen: true` / `disposeHandler: false`.
+pub(crate) const OWNING_WRAPPER_NAMES: &[&str] = &[
+    "StreamReader",
+    "StreamWriter",
+    "BinaryReader",
+    "BinaryWriter",
+    "GZipStream",
+    "DeflateStream",
+    "BrotliStream",
+    "ZLibStream",
+    "CryptoStream",
+    "BufferedStream",
+    "SslStream",
+    "NegotiateStream",
+    "HttpClient",
+    "HttpMessageInvoker",
+    "StreamContent",
+    "ZipArchive",
+    "XmlTextReader",
+    "XmlTextWriter",
+];
+
+/// Named arguments that keep the wrapped object with the caller when `true` (or, for
+/// `disposeHandler`, when `false`).
+pub(crate) const LEAVE_OPEN_ARGUMENTS: &[(&str, bool)] = &[("leaveOpen", true), ("disposeHandler", false)];
+
+/// Static factories: `Type.Method(..)` returns a new disposable of the given type.
+const STATIC_FACTORIES: &[(&str, &[&str], &str)] = &[
+    ("File", &["Open", "OpenRead", "OpenWrite", "Create"], "FileStream"),
+    ("File", &["OpenText"], "StreamReader"),
+    ("File", &["CreateText", "AppendText"], "StreamWriter"),
+    ("File", &["OpenHandle"], "SafeFileHandle"),
+    ("Process", &["Start", "GetProcessById"], "Process"),
+    ("CancellationTokenSource", &["CreateLinkedTokenSource"], "CancellationTokenSource"),
+    ("RandomNumberGenerator", &["Create"], "RandomNumberGenerator"),
+    ("SHA1", &["Create"], "SHA1"),
+    ("SHA256", &["Create"], "SHA256"),
+    ("SHA384", &["Create"], "SHA384"),
+    ("SHA512", &["Create"], "SHA512"),
+    ("MD5", &["Create"], "MD5"),
+    ("Aes", &["Create"], "Aes"),
+    ("RSA", &["Create"], "RSA"),
+    ("ECDsa", &["Create"], "ECDsa"),
+    ("IncrementalHash", &["CreateHash", "CreateHMAC"], "IncrementalHash"),
+    (
+        "X509Certificate2",
+        &["CreateFromPem", "CreateFromPemFile", "CreateFromEncryptedPem"],
+        "X509Certificate2",
+    ),
+    (
+        "X509CertificateLoader",
+        &["LoadCertificate", "LoadCertificateFromFile", "LoadPkcs12", "LoadPkcs12FromFile"],
+        "X509Certificate2",
+    ),
+    ("Image", &["FromFile", "FromStream"], "Image"),
+    ("Bitmap", &["FromFile", "FromStream"], "Image"),
+    ("Graphics", &["FromImage", "FromHwnd", "FromHdc"], "Graphics"),
+    ("JsonDocument", &["Parse", "ParseAsync"], "JsonDocument"),
+    ("XmlReader", &["Create"], "XmlReader"),
+    ("XmlWriter", &["Create"], "XmlWriter"),
+    ("ZipFile", &["Open", "OpenRead"], "ZipArchive"),
+    (
+        "MemoryMappedFile",
+        &["CreateFromFile", "CreateNew", "CreateOrOpen", "OpenExisting"],
+        "MemoryMappedFile",
+    ),
+];
+
+/// Instance methods that return a new disposable, by the receiver's (simple) type.
+const INSTANCE_FACTORIES: &[(&[&str], &[&str], &str)] = &[
+    (
+        &["HttpClient", "HttpMessageInvoker"],
+        &["GetAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync", "SendAsync", "Send"],
+        "HttpResponseMessage",
+    ),
+    (&["HttpClient"], &["GetStreamAsync"], "Stream"),
+    (&["FileInfo"], &["Open", "OpenRead", "OpenWrite", "Create"], "FileStream"),
+    (&["FileInfo"], &["OpenText"], "StreamReader"),
+    (&["FileInfo"], &["CreateText", "AppendText"], "StreamWriter"),
+    (&["TcpListener"], &["AcceptTcpClient", "AcceptTcpClientAsync"], "TcpClient"),
+    (&["TcpListener", "Socket"], &["AcceptSocket", "AcceptSocketAsync", "Accept", "AcceptAsync"], "Socket"),
+    (&["IFormFile", "FormFile"], &["OpenReadStream"], "Stream"),
+];
+
+/// Instance methods whose name alone says they return a new disposable, whatever the receiver
+/// (ADO.NET providers, dependency-injection scopes).
+const NAMED_FACTORIES: &[(&[&str], &str)] = &[
+    (&["ExecuteReader", "ExecuteReaderAsync"], "DbDataReader"),
+    (&["CreateCommand"], "DbCommand"),
+    (&["BeginTransaction", "BeginTransactionAsync"], "DbTransaction"),
+    (&["CreateScope"], "IServiceScope"),
+    (&["GetResponse", "GetResponseAsync"], "WebResponse"),
+];
+
+/// Collection methods that keep their argument: ownership moves into the collection.
+pub(crate) const COLLECTION_ADDS: &[&str] = &[
+    "Add",
+    "TryAdd",
+    "GetOrAdd",
+    "AddOrUpdate",
+    "Insert",
+    "Enqueue",
+    "Push",
+    "AddFirst",
+    "AddLast",
+    "TryWrite",
+];
+
+/// Calls that end the process: paths through them do not leak.
+pub(crate) const PROCESS_EXITS: &[(&str, &str)] = &[("Environment", "Exit"), ("Environment", "FailFast")];
+
+/// Method names that release the receiver.
+pub(crate) const RELEASE_METHODS: &[&str] = &["Dispose", "Close", "DisposeAsync"];
+
+/// The catalogue with the user's configuration applied, and the project index behind it.
+pub(crate) struct Knowledge<'i> {
+    pub index: &'i Index,
+    extra_disposable: HashSet<String>,
+    excluded: HashSet<String>,
+    excluded_symbols: Vec<String>,
+    pub extra_release_methods: Vec<String>,
+    pub transfer_to_unknown_methods: bool,
+    static_factories: HashMap<(&'static str, &'static str), &'static str>,
+}
+
+impl<'i> Knowledge<'i> {
+    pub fn new(index: &'i Index, settings: &Settings) -> Knowledge<'i> {
+        let cs = &settings.csharp;
+        let mut extra_disposable: HashSet<String> = cs
+            .extra_disposable_types
+            .iter()
+            .map(|t| super::syntax::simple_type_name(t).to_string())
+            .collect();
+        let mut extra_release_methods = Vec::new();
+        for kind in settings.resource_kinds.iter().filter(|k| k.language == Family::CSharp) {
+            for acquire in &kind.acquire {
+                if let Some(ty) = acquire.trim().strip_prefix("new ") {
+                    extra_disposable.insert(super::syntax::simple_type_name(ty).to_string());
+                }
+            }
+            for release in &kind.release {
+                let method = release.trim().trim_start_matches('.').trim_end_matches("()");
+                if !method.is_empty() {
+                    extra_release_methods.push(method.to_string());
+                }
+            }
+        }
+        let mut static_factories = HashMap::new();
+        for (ty, methods, result) in STATIC_FACTORIES {
+            for m in *methods {
+                static_factories.insert((*ty, *m), *result);
+            }
+        }
+        Knowledge {
+            index,
+            extra_disposable,
+            excluded: cs
+                .excluded_types
+                .iter()
+                .map(|t| super::syntax::simple_type_name(t).to_string())
+                .collect(),
+            excluded_symbols: cs.excluded_symbols.clone(),
+            extra_release_methods,
+            transfer_to_unknown_methods: cs.transfer_to_unknown_methods,
+            static_factories,
+        }
+    }
+
+    /// True when a value of this (simple) type must be disposed by its creator.
+    pub fn is_reportable(&self, ty: &str) -> bool {
+        !NEVER_REPORTED_EXACT.contains(&ty) && self.is_disposable(ty)
+    }
+
+    /// True when the type is disposable: catalogue, project (transitively through bases),
+    /// configuration; never for structs, `Task`s, or excluded types and what derives from them.
+    pub fn is_disposable(&self, ty: &str) -> bool {
+        let mut verdict = false;
+        let mut seen = HashSet::new();
+        let mut stack = vec![ty];
+        while let Some(t) = stack.pop() {
+            if !seen.insert(t) || seen.len() > 64 {
+                continue;
+            }
+            if self.excluded.contains(t) || NEVER_REPORTED_BASES.contains(&t) {
+                return false;
+            }
+            if BCL_DISPOSABLE.contains(&t) || self.extra_disposable.contains(t) {
+                verdict = true;
+            }
+            if let Some(info) = self.index.type_info(t) {
+                if info.is_struct && t == ty {
+                    return false;
+                }
+                stack.extend(info.bases.iter().map(String::as_str));
+            }
+        }
+        verdict
+    }
+
+    /// True when creations by this method or of this type are excluded by name.
+    pub fn is_excluded_symbol(&self, type_name: Option<&str>, method: &str) -> bool {
+        self.excluded_symbols.iter().any(|s| {
+            let s = s.trim();
+            let last = s.rsplit('.').next().unwrap_or(s);
+            if last != method {
+                return false;
+            }
+            let qualifier = s[..s.len() - last.len()].trim_end_matches('.');
+            qualifier.is_empty() || type_name.is_some_and(|t| qualifier.rsplit('.').next() == Some(t))
+        })
+    }
+
+    pub fn is_owning_wrapper(&self, ty: &str) -> bool {
+        OWNING_WRAPPER_NAMES.contains(&ty)
+    }
+
+    /// The type a static BCL factory returns.
+    pub fn static_factory(&self, receiver: &str, method: &str) -> Option<&'static str> {
+        self.static_factories.get(&(receiver, method)).copied()
+    }
+
+    /// The type a BCL instance method returns, when the receiver's type is known.
+    pub fn instance_factory(receiver_type: &str, method: &str) -> Option<&'static str> {
+        INSTANCE_FACTORIES
+            .iter()
+            .find(|(types, methods, _)| types.contains(&receiver_type) && methods.contains(&method))
+            .map(|(_, _, result)| *result)
+    }
+
+    /// The type an instance method returns judging by its name alone.
+    pub fn named_factory(method: &str) -> Option<&'static str> {
+        NAMED_FACTORIES.iter().find(|(names, _)| names.contains(&method)).map(|(_, result)| *result)
+    }
+
+    pub fn is_release_method(&self, method: &str) -> bool {
+        RELEASE_METHODS.contains(&method) || self.extra_release_methods.iter().any(|m| m == method)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::ResourceKindSpec;
+
+    fn knowledge_with(settings: &Settings, index: &Index) -> bool {
+        let k = Knowledge::new(index, settings);
+        k.is_disposable("Widget")
+    }
+
+    #[test]
+    fn catalogue_and_exclusions() {
+        let index = Index::default();
+        let k = Knowledge::new(&index, &Settings::default());
+        assert!(k.is_reportable("FileStream"));
+        assert!(k.is_reportable("HttpClient"));
+        assert!(!k.is_reportable("MemoryStream"));
+        assert!(!k.is_reportable("StringReader"));
+        assert!(!k.is_reportable("Task"));
+        assert!(!k.is_reportable("String"));
+        assert_eq!(k.static_factory("File", "OpenRead"), Some("FileStream"));
+        assert_eq!(Knowledge::instance_factory("HttpClient", "GetAsync"), Some("HttpResponseMessage"));
+    }
+
+    #[test]
+    fn configured_types_and_release_methods() {
+        let index = Index::default();
+        assert!(!knowledge_with(&Settings::default(), &index));
+        let mut settings = Settings::default();
+        settings.csharp.extra_disposable_types.push("Acme.Native.Widget".into());
+        assert!(knowledge_with(&settings, &index));
+
+        let mut settings = Settings::default();
+        settings.resource_kinds.push(ResourceKindSpec {
+            name: "native widget".into(),
+            language: Family::CSharp,
+            rule: "CA2000".into(),
+            acquire: vec!["new Widget".into()],
+            release: vec![".Release".into()],
+        });
+        assert!(knowledge_with(&settings, &index));
+        let k = Knowledge::new(&index, &settings);
+        assert!(k.is_release_method("Release"));
+        assert!(k.is_release_method("Dispose"));
+
+        let mut settings = Settings::default();
+        settings.csharp.excluded_types.push("System.Net.Http.HttpClient".into());
+        assert!(!Knowledge::new(&index, &settings).is_disposable("HttpClient"));
+        settings.csharp.excluded_symbols.push("ConnectionFactory.Open".into());
+        let k = Knowledge::new(&index, &settings);
+        assert!(k.is_excluded_symbol(Some("ConnectionFactory"), "Open"));
+        assert!(!k.is_excluded_symbol(Some("Other"), "Open"));
+    }
+}

@@ -1,0 +1,212 @@
+//! The fields of a type declaration: their types, and which disposable ones the type owns
+//! (CA2213, CA1001).
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::disposables::{Knowledge, OWNED_WHEN_PASSED_TO_CONSTRUCTOR};
+use super::syntax::{
+    enclosing, field, has_modifier, invoked_member, is_function_like, is_type_declaration, member_of_this,
+    named_children, range, simple_type_name, text, unwrap_value,
+};
+use crate::syntax::treesitter::descendants;
+use crate::TextRange;
+
+/// Field and property names of a type declaration with their (simple) types.
+pub(crate) fn member_types<'t>(decl: Node<'t>, source: &'t str) -> HashMap<&'t str, String> {
+    let mut types = HashMap::new();
+    let simple = |t: Node| super::syntax::simple_type_name(super::syntax::text(t, source)).to_string();
+    for member in super::index::members(decl) {
+        match member.kind() {
+            "field_declaration" | "event_field_declaration" => {
+                let Some(var_decl) =
+                    named_children(member).into_iter().find(|c| c.kind() == "variable_declaration")
+                else {
+                    continue;
+                };
+                let Some(ty) = field(var_decl, "type") else { continue };
+                for declarator in
+                    named_children(var_decl).into_iter().filter(|d| d.kind() == "variable_declarator")
+                {
+                    if let Some(name) = field(declarator, "name") {
+                        types.insert(text(name, source), simple(ty));
+                    }
+                }
+            }
+            "property_declaration" => {
+                if let (Some(ty), Some(name)) = (field(member, "type"), field(member, "name")) {
+                    types.insert(text(name, source), simple(ty));
+                }
+            }
+            _ => {}
+        }
+    }
+    // Primary constructor parameters are in scope in every member.
+    if let Some(list) = named_children(decl).into_iter().find(|c| c.kind() == "parameter_list") {
+        for p in named_children(list) {
+            if let (Some(ty), Some(name)) = (field(p, "type"), field(p, "name")) {
+                types.insert(text(name, source), simple(ty));
+            }
+        }
+    }
+    types
+}
+
+/// A field of the type, with how the type fills it.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnedField {
+    pub name: String,
+    /// The declarator's identifier.
+    pub range: TextRange,
+    pub type_name: String,
+    pub is_static: bool,
+    /// Where the type assigns it a created object (or a constructor parameter it owns).
+    pub owned_at: TextRange,
+    /// Owned only because a constructor receives it as a `Stream`/`TextReader`/... parameter
+    /// (CA2213's convention; CA1001 does not count it).
+    pub from_parameter: bool,
+}
+
+/// A field declaration, with where it is first given an owned value (and whether only by a
+/// constructor parameter).
+struct Declared {
+    name: String,
+    range: TextRange,
+    type_name: String,
+    is_static: bool,
+    owned: Option<(TextRange, bool)>,
+}
+
+/// The fields of `decl` that the type itself assigns a created object (in a field initializer,
+/// a constructor or any method, directly, through a local, or from a factory), and fields
+/// assigned a constructor parameter of an owned-by-convention type (`Stream`, `TextReader`, ...).
+pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<OwnedField> {
+    let mut fields: Vec<OwnedField> = Vec::new();
+    let mut declared: HashMap<&str, usize> = HashMap::new();
+    let mut candidates: Vec<Declared> = Vec::new();
+    for member in super::index::members(decl).into_iter().filter(|m| m.kind() == "field_declaration") {
+        let is_static = has_modifier(member, source, "static") || has_modifier(member, source, "const");
+        let Some(var_decl) = named_children(member).into_iter().find(|c| c.kind() == "variable_declaration")
+        else {
+            continue;
+        };
+        let Some(ty) = field(var_decl, "type") else { continue };
+        let type_name = simple_type_name(text(ty, source)).to_string();
+        for declarator in named_children(var_decl).into_iter().filter(|d| d.kind() == "variable_declarator") {
+            let Some(name) = field(declarator, "name") else { continue };
+            let initializer = named_children(declarator).into_iter().find(|c| Some(*c) != Some(name));
+            let owned_at = initializer.filter(|v| is_creation(*v, source, know)).map(|v| (range(v), false));
+            declared.insert(text(name, source), candidates.len());
+            candidates.push(Declared {
+                name: text(name, source).to_string(),
+                range: range(name),
+                type_name: type_name.clone(),
+                is_static,
+                owned: owned_at,
+            });
+        }
+    }
+    if candidates.is_empty() {
+        return fields;
+    }
+    for node in descendants(decl) {
+        if node.kind() != "assignment_expression" || enclosing(node, is_type_declaration) != Some(decl) {
+            continue;
+        }
+        let (Some(left), Some(right)) = (field(node, "left"), field(node, "right")) else { continue };
+        let Some(&slot) = member_of_this(left, source).and_then(|m| declared.get(m)) else { continue };
+        let previous = candidates[slot].owned;
+        if previous.is_none_or(|(_, from_parameter)| from_parameter) {
+            if let Some(from_parameter) = owned_value(right, source, know) {
+                if previous.is_none() || !from_parameter {
+                    candidates[slot].owned = Some((range(node), from_parameter));
+                }
+            }
+        }
+    }
+    for Declared { name, range, type_name, is_static, owned } in candidates {
+        if let Some((owned_at, from_parameter)) = owned {
+            fields.push(OwnedField { name, range, type_name, is_static, owned_at, from_parameter });
+        }
+    }
+    fields
+}
+
+/// Whether the value assigned to a field is owned: `Some(false)` for a creation or a local that
+/// holds one, `Some(true)` for a constructor parameter of a stream/reader/writer type.
+fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
+    let value = unwrap_value(value, source);
+    if is_creation(value, source, know) {
+        return Some(false);
+    }
+    if value.kind() == "binary_expression"
+        && field(value, "operator").is_some_and(|o| text(o, source) == "??")
+    {
+        return field(value, "right").and_then(|r| owned_value(r, source, know));
+    }
+    if value.kind() != "identifier" {
+        return None;
+    }
+    let name = text(value, source);
+    let function = enclosing(value, is_function_like)?;
+    if function.kind() == "constructor_declaration" {
+        let params = field(function, "parameters").map(named_children).unwrap_or_default();
+        let owned_param = params.iter().any(|p| {
+            field(*p, "name").is_some_and(|n| text(n, source) == name)
+                && field(*p, "type").is_some_and(|t| {
+                    OWNED_WHEN_PASSED_TO_CONSTRUCTOR.contains(&simple_type_name(text(t, source)))
+                })
+        });
+        if owned_param {
+            return Some(true);
+        }
+    }
+    // A local of the same function that was given a created object.
+    let from_local = descendants(function).any(|n| match n.kind() {
+        "variable_declarator" => {
+            let declared = field(n, "name");
+            declared.is_some_and(|d| text(d, source) == name)
+                && named_children(n)
+                    .into_iter()
+                    .any(|c| Some(c) != declared && is_creation(unwrap_value(c, source), source, know))
+        }
+        "assignment_expression" => {
+            field(n, "left").is_some_and(|l| l.kind() == "identifier" && text(l, source) == name)
+                && field(n, "right").is_some_and(|r| is_creation(unwrap_value(r, source), source, know))
+        }
+        _ => false,
+    });
+    from_local.then_some(false)
+}
+
+/// An expression that creates a new object: `new T(..)`, `new(..)`, a factory call (BCL or a
+/// project method with a disposable return type), or an awaited one.
+fn is_creation(value: Node, source: &str, know: &Knowledge) -> bool {
+    let value = unwrap_value(value, source);
+    match value.kind() {
+        "object_creation_expression" | "implicit_object_creation_expression" => true,
+        "await_expression" => named_children(value).into_iter().next().is_some_and(|inner| {
+            let call = unwrap_value(inner, source);
+            call.kind() == "invocation_expression" && factory_result(call, source, know, true).is_some()
+        }),
+        "invocation_expression" => factory_result(value, source, know, false).is_some(),
+        _ => false,
+    }
+}
+
+/// The disposable type a call creates, judged without local types: BCL static and named
+/// factories, and project methods by name.
+fn factory_result(call: Node, source: &str, know: &Knowledge, awaited: bool) -> Option<String> {
+    let (receiver, method) = invoked_member(call, source)?;
+    if let Some(t) = receiver.and_then(|r| know.static_factory(simple_type_name(text(r, source)), method)) {
+        return Some(t.to_string());
+    }
+    let arity = super::syntax::arguments(call).len();
+    let project = know.index.methods(method, arity, None);
+    if let Some(m) = project.first() {
+        let ty = if awaited { m.returns_task_of.clone()? } else { m.returns.clone() };
+        return know.is_disposable(&ty).then_some(ty);
+    }
+    receiver.and_then(|_| Knowledge::named_factory(method)).map(str::to_string)
+}

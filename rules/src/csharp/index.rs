@@ -1,0 +1,325 @@
+//! The project index: facts gathered from each file in the parse pass (declared types and their
+//! bases, methods' return and parameter types, which parameters a method takes ownership of,
+//! what each type's methods dispose), merged once into lookups the rules read.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::ownership;
+use super::syntax::{self, field, named_children, simple_type_name, text};
+use crate::syntax::treesitter::descendants;
+
+/// This file's contribution to the project index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Facts {
+    pub types: Vec<TypeFact>,
+    pub methods: Vec<MethodFact>,
+}
+
+/// One declaration (one part, for a partial type) of a class, struct, record or interface.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TypeFact {
+    pub name: String,
+    /// Simple names of the base class and interfaces, generic arguments dropped.
+    pub bases: Vec<String>,
+    pub is_struct: bool,
+    /// Members this part's methods dispose, per method, and the methods each one calls: enough
+    /// to follow `Dispose()` into helpers declared in another part of a partial class.
+    pub disposals: Vec<MethodDisposals>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MethodDisposals {
+    pub method: String,
+    pub disposes: Vec<String>,
+    pub calls: Vec<String>,
+    /// Members handed to a method of the type, as (method, argument position, member): a
+    /// disposing helper (`DisposeQuietly(_socket)`) disposes them.
+    pub passes: Vec<(String, usize, String)>,
+}
+
+/// A method or constructor declared in the project.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MethodFact {
+    pub type_name: String,
+    /// The method's name; a constructor's is its type's name.
+    pub name: String,
+    /// Simple name of the declared return type (`Task` for `Task<T>`).
+    pub returns: String,
+    /// `T` of a declared `Task<T>` / `ValueTask<T>` return type.
+    pub returns_task_of: Option<String>,
+    pub params: Vec<ParamFact>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ParamFact {
+    pub type_name: String,
+    pub is_out: bool,
+    /// The method disposes, stores, returns or hands this parameter to an owner.
+    pub owned: bool,
+}
+
+/// What the project knows about one type, all its partial declarations merged.
+#[derive(Debug, Default)]
+pub struct TypeInfo {
+    pub bases: Vec<String>,
+    pub is_struct: bool,
+    pub disposals: HashMap<String, MethodDisposals>,
+}
+
+/// Project-wide C# knowledge, built from every file's [`Facts`].
+#[derive(Debug, Default)]
+pub struct Index {
+    types: HashMap<String, TypeInfo>,
+    methods: HashMap<String, Vec<MethodFact>>,
+}
+
+impl Index {
+    pub fn build<'f>(facts: impl Iterator<Item = &'f Facts>) -> Index {
+        let mut index = Index::default();
+        for file in facts {
+            for t in &file.types {
+                let info = index.types.entry(t.name.clone()).or_default();
+                for base in &t.bases {
+                    if !info.bases.contains(base) {
+                        info.bases.push(base.clone());
+                    }
+                }
+                info.is_struct |= t.is_struct;
+                for d in &t.disposals {
+                    let merged = info.disposals.entry(d.method.clone()).or_insert_with(|| MethodDisposals {
+                        method: d.method.clone(),
+                        ..MethodDisposals::default()
+                    });
+                    merged.disposes.extend(d.disposes.iter().cloned());
+                    merged.calls.extend(d.calls.iter().cloned());
+                    merged.passes.extend(d.passes.iter().cloned());
+                }
+            }
+            for m in &file.methods {
+                index.methods.entry(m.name.clone()).or_default().push(m.clone());
+            }
+        }
+        index
+    }
+
+    pub fn type_info(&self, name: &str) -> Option<&TypeInfo> {
+        self.types.get(name)
+    }
+
+    /// The project's methods (and constructors) with this name and number of arguments; when
+    /// `type_name` is given, only those declared in that type (if it declares any).
+    pub fn methods(&self, name: &str, arity: usize, type_name: Option<&str>) -> Vec<&MethodFact> {
+        let all = self.methods.get(name).map(Vec::as_slice).unwrap_or_default();
+        let fitting: Vec<&MethodFact> = all.iter().filter(|m| m.params.len() == arity).collect();
+        match type_name {
+            Some(t) if fitting.iter().any(|m| m.type_name == t) => {
+                fitting.into_iter().filter(|m| m.type_name == t).collect()
+            }
+            _ => fitting,
+        }
+    }
+
+    /// The project's methods with this name, any arity.
+    pub fn methods_named(&self, name: &str) -> &[MethodFact] {
+        self.methods.get(name).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// True when some method of the project has this name (any arity).
+    pub fn declares_method(&self, name: &str) -> bool {
+        self.methods.contains_key(name)
+    }
+}
+
+/// Gathers a file's facts in the parse pass (one walk over the tree).
+pub(crate) fn gather(root: Node, source: &str) -> Facts {
+    let mut facts = Facts::default();
+    for node in descendants(root) {
+        if syntax::is_type_declaration(node.kind()) {
+            facts.types.push(type_fact(node, source));
+        } else if matches!(node.kind(), "method_declaration" | "constructor_declaration") {
+            if let Some(m) = method_fact(node, source) {
+                facts.methods.push(m);
+            }
+        }
+    }
+    facts
+}
+
+/// The name of a type declaration.
+pub(crate) fn type_name<'t>(decl: Node, source: &'t str) -> &'t str {
+    field(decl, "name").map(|n| text(n, source)).unwrap_or("")
+}
+
+/// The simple names of a type declaration's bases.
+pub(crate) fn bases(decl: Node, source: &str) -> Vec<String> {
+    let Some(list) = named_children(decl).into_iter().find(|c| c.kind() == "base_list") else {
+        return Vec::new();
+    };
+    named_children(list)
+        .into_iter()
+        .filter(|b| b.kind() != "argument_list")
+        .map(|b| {
+            let b =
+                if b.kind() == "primary_constructor_base_type" { field(b, "type").unwrap_or(b) } else { b };
+            simple_type_name(text(b, source)).to_string()
+        })
+        .filter(|b| !b.is_empty())
+        .collect()
+}
+
+fn type_fact(decl: Node, source: &str) -> TypeFact {
+    let is_struct = decl.kind() == "struct_declaration"
+        || (decl.kind() == "record_declaration" && syntax::has_token(decl, "struct"));
+    TypeFact {
+        name: type_name(decl, source).to_string(),
+        bases: bases(decl, source),
+        is_struct,
+        disposals: members(decl)
+            .into_iter()
+            .filter(|m| m.kind() == "method_declaration")
+            .filter_map(|m| method_disposals(m, source))
+            .collect(),
+    }
+}
+
+/// The member declarations of a type declaration.
+pub(crate) fn members(decl: Node<'_>) -> Vec<Node<'_>> {
+    field(decl, "body").map(named_children).unwrap_or_default()
+}
+
+fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
+    let name = text(field(decl, "name")?, source).to_string();
+    // A constructor's `: base(..)` initializer hands parameters on too.
+    let body = if decl.kind() == "constructor_declaration" { Some(decl) } else { field(decl, "body") };
+    let (returns, returns_task_of) = match field(decl, "returns").or_else(|| field(decl, "type")) {
+        Some(ty) => {
+            let written = text(ty, source);
+            (simple_type_name(written).to_string(), syntax::task_result(written).map(str::to_string))
+        }
+        None => (name.clone(), None),
+    };
+    let params = field(decl, "parameters")
+        .map(|list| named_children(list).into_iter().filter(|p| p.kind() == "parameter").collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            let pname = field(p, "name").map(|n| text(n, source)).unwrap_or("");
+            ParamFact {
+                type_name: field(p, "type")
+                    .map(|t| simple_type_name(text(t, source)).to_string())
+                    .unwrap_or_default(),
+                is_out: syntax::has_token(p, "out") || has_modifier_word(p, source, "out"),
+                owned: body.is_some_and(|b| !pname.is_empty() && ownership::consumes(b, source, pname)),
+            }
+        })
+        .collect();
+    Some(MethodFact {
+        type_name: syntax::enclosing(decl, syntax::is_type_declaration)
+            .map_or("", |t| type_name(t, source))
+            .to_string(),
+        name,
+        returns,
+        returns_task_of,
+        params,
+    })
+}
+
+fn has_modifier_word(param: Node, source: &str, word: &str) -> bool {
+    named_children(param).iter().any(|c| c.kind() == "modifier" && text(*c, source) == word)
+}
+
+/// Which members a method disposes directly and which methods it calls (by simple name).
+pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDisposals> {
+    let name = text(field(method, "name")?, source).to_string();
+    let body = field(method, "body")?;
+    let mut out = MethodDisposals { method: name, ..MethodDisposals::default() };
+    for node in descendants(body) {
+        if node.kind() != "invocation_expression" {
+            continue;
+        }
+        match syntax::invoked_member(node, source) {
+            Some((Some(receiver), m))
+                if super::disposables::RELEASE_METHODS.contains(&m) && syntax::arguments(node).is_empty() =>
+            {
+                if let Some(member) = released_member(receiver, source) {
+                    out.disposes.push(member.to_string());
+                }
+            }
+            Some((receiver, m)) => {
+                if receiver.is_none_or(|r| matches!(text(r, source), "this" | "base")) {
+                    out.calls.push(m.to_string());
+                }
+                for (position, arg) in syntax::arguments(node).into_iter().enumerate() {
+                    let value = syntax::argument_value(arg).map(|v| syntax::unwrap_value(v, source));
+                    if let Some(member) = value.and_then(|v| syntax::member_of_this(v, source)) {
+                        out.passes.push((m.to_string(), position, member.to_string()));
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    Some(out)
+}
+
+/// The field a `Dispose()` receiver designates: `_x`, `this._x`, `(_x as IDisposable)`, or
+/// `Interlocked.Exchange(ref _x, null)`.
+fn released_member<'t>(receiver: Node, source: &'t str) -> Option<&'t str> {
+    let value = syntax::unwrap_value(receiver, source);
+    if value.kind() == "invocation_expression" {
+        let (_, method) = syntax::invoked_member(value, source)?;
+        if method != "Exchange" {
+            return None;
+        }
+        let first = syntax::arguments(value).into_iter().next()?;
+        return syntax::argument_value(first).and_then(|v| syntax::member_of_this(v, source));
+    }
+    syntax::member_of_this(value, source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::treesitter::{parse, Grammar};
+
+    fn facts(source: &str) -> Facts {
+        let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
+        gather(tree.root_node(), source)
+    }
+
+    #[test]
+    fn gathers_types_bases_and_method_ownership() {
+        let f = facts(
+            "partial class Repo : Base<int>, IDisposable { \
+               public async Task<SqlConnection> OpenAsync() => null; \
+               void Keep(Stream s) { _s = s; } \
+               void Read(Stream s) { s.ReadByte(); } \
+               void Close(Stream s) => s?.Dispose(); \
+               bool TryOpen(out FileStream fs) { fs = null; return false; } }\
+             struct Handle : IDisposable {}",
+        );
+        assert_eq!(f.types[0].name, "Repo");
+        assert_eq!(f.types[0].bases, vec!["Base", "IDisposable"]);
+        assert!(f.types[1].is_struct);
+        let m = |n: &str| f.methods.iter().find(|m| m.name == n).unwrap();
+        assert_eq!(m("OpenAsync").returns_task_of.as_deref(), Some("SqlConnection"));
+        assert!(m("Keep").params[0].owned);
+        assert!(!m("Read").params[0].owned);
+        assert!(m("Close").params[0].owned);
+        assert!(m("TryOpen").params[0].is_out);
+        assert_eq!(m("TryOpen").params[0].type_name, "FileStream");
+    }
+
+    #[test]
+    fn partial_declarations_merge() {
+        let a = facts("partial class Cache { }");
+        let b = facts("partial class Cache : IDisposable { void Dispose() { _db.Dispose(); Helper(); } }");
+        let index = Index::build([&a, &b].into_iter());
+        let info = index.type_info("Cache").unwrap();
+        assert_eq!(info.bases, vec!["IDisposable"]);
+        assert_eq!(info.disposals["Dispose"].disposes, vec!["_db"]);
+        assert_eq!(info.disposals["Dispose"].calls, vec!["Helper"]);
+    }
+}

@@ -1,0 +1,632 @@
+//! Lowering a C# method, accessor, lambda or local function body to the engine's control-flow
+//! graph: statements and control flow here, expressions in `lower_expr.rs`.
+//!
+//! Exceptions: paths that leave by an exception are not leaks, so `throw` outside a `try` ends
+//! the path. Inside a `try` with `catch` clauses, every statement may throw, so the catch
+//! landing is reachable from after each statement (a statement's own effects are taken as done
+//! when it throws: a `try`/`finally` nested inside still disposes on its way out); `finally` is copied onto each exit that
+//! crosses it (return, break, continue, the exceptional edge to an outer handler).
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::disposables::{Knowledge, PROCESS_EXITS};
+use super::lower_expr::Dest;
+use super::syntax::{self, field, named_children, range, text};
+use crate::engine::{BlockId, Body, BodyBuilder, Event, Terminator, VarId};
+use crate::TextRange;
+
+/// How the creations of a body are described in messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SiteUse {
+    /// Held by a local (named).
+    Local(String),
+    /// The value of an expression statement, never stored.
+    Discarded,
+    /// Only used as the receiver of a call to this method.
+    Receiver(String),
+    /// Passed to this method or constructor, which does not take ownership.
+    PassedTo(String),
+}
+
+/// One creation of a disposable in the body.
+#[derive(Debug, Clone)]
+pub(crate) struct Site {
+    pub range: TextRange,
+    pub type_name: String,
+    pub usage: SiteUse,
+}
+
+pub(crate) struct Lowered {
+    pub body: Body,
+    pub sites: Vec<Site>,
+}
+
+/// What the enclosing type tells a body: its name and its fields' and properties' types.
+pub(crate) struct TypeScope<'a> {
+    pub name: &'a str,
+    pub member_types: HashMap<&'a str, String>,
+}
+
+#[derive(Clone, Copy)]
+enum Scope<'t> {
+    Loop { exit: BlockId, next: BlockId },
+    Switch { exit: BlockId },
+    Finally { body: Node<'t>, landing: Option<BlockId> },
+    Catch { landing: BlockId },
+}
+
+pub(crate) struct Lowerer<'a, 't> {
+    pub(super) source: &'t str,
+    pub(super) know: &'a Knowledge<'a>,
+    pub(super) owner: &'a TypeScope<'t>,
+    pub(super) b: BodyBuilder,
+    pub(super) cur: BlockId,
+    pub(super) locals: HashMap<&'t str, VarId>,
+    pub(super) local_types: HashMap<&'t str, String>,
+    /// `out` / `ref` parameters: assigning to them hands the value to the caller.
+    pub(super) by_ref: Vec<&'t str>,
+    /// Local functions of the body, with which parameters each takes ownership of.
+    pub(super) local_functions: HashMap<&'t str, Vec<bool>>,
+    pub(super) sites: Vec<Site>,
+    scopes: Vec<Scope<'t>>,
+}
+
+/// Lowers one function-like node (method, constructor, accessor, lambda, local function,
+/// expression-bodied property). `None` when it has no body.
+pub(crate) fn lower_function<'t>(
+    function: Node<'t>,
+    source: &'t str,
+    know: &Knowledge,
+    owner: &TypeScope<'t>,
+) -> Option<Lowered> {
+    let body = match function.kind() {
+        "property_declaration" | "indexer_declaration" => field(function, "value")?,
+        _ => field(function, "body").or_else(|| {
+            named_children(function).into_iter().find(|c| c.kind() == "arrow_expression_clause")
+        })?,
+    };
+    let mut l = Lowerer {
+        source,
+        know,
+        owner,
+        b: BodyBuilder::new(),
+        cur: BlockId(0),
+        locals: HashMap::new(),
+        local_types: HashMap::new(),
+        by_ref: Vec::new(),
+        local_functions: HashMap::new(),
+        sites: Vec::new(),
+        scopes: Vec::new(),
+    };
+    l.cur = l.b.entry();
+    l.declare_parameters(function);
+    l.collect_local_functions(body);
+    let end = match body.kind() {
+        "block" => {
+            l.stmt(body);
+            TextRange::new(body.end_byte().saturating_sub(1), body.end_byte())
+        }
+        "arrow_expression_clause" => {
+            if let Some(value) = named_children(body).into_iter().next() {
+                l.expr(value, Dest::Escape);
+            }
+            range(body)
+        }
+        _ => {
+            // An expression-bodied lambda: its value is returned.
+            l.expr(body, Dest::Escape);
+            range(body)
+        }
+    };
+    Some(Lowered { body: l.b.finish(end), sites: l.sites })
+}
+
+impl<'a, 't> Lowerer<'a, 't> {
+    fn declare_parameters(&mut self, function: Node<'t>) {
+        let list = field(function, "parameters");
+        let params: Vec<Node> = match list {
+            Some(l) if l.kind() == "parameter_list" => named_children(l),
+            Some(single) => vec![single],
+            None => Vec::new(),
+        };
+        for p in params {
+            let name_node = if p.kind() == "parameter" { field(p, "name") } else { Some(p) };
+            let Some(name) = name_node.filter(|n| n.kind() == "identifier").map(|n| text(n, self.source))
+            else {
+                continue;
+            };
+            let ty = field(p, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string());
+            if syntax::has_token(p, "out")
+                || syntax::has_token(p, "ref")
+                || syntax::has_modifier(p, self.source, "out")
+                || syntax::has_modifier(p, self.source, "ref")
+            {
+                self.by_ref.push(name);
+            }
+            self.declare(name, ty);
+        }
+    }
+
+    fn collect_local_functions(&mut self, body: Node<'t>) {
+        for node in crate::syntax::treesitter::descendants(body) {
+            if node.kind() != "local_function_statement" {
+                continue;
+            }
+            let Some(name) = field(node, "name").map(|n| text(n, self.source)) else { continue };
+            let owned = field(node, "parameters")
+                .map(named_children)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| p.kind() == "parameter")
+                .map(|p| {
+                    field(p, "name")
+                        .is_some_and(|n| super::ownership::consumes(node, self.source, text(n, self.source)))
+                })
+                .collect();
+            self.local_functions.insert(name, owned);
+        }
+    }
+
+    /// Declares a local (or parameter) and returns its variable.
+    pub(super) fn declare(&mut self, name: &'t str, ty: Option<String>) -> VarId {
+        let var = self.b.new_var();
+        self.locals.insert(name, var);
+        match ty {
+            Some(t) => self.local_types.insert(name, t),
+            None => self.local_types.remove(name),
+        };
+        var
+    }
+
+    pub(super) fn push(&mut self, event: Event, at: TextRange) {
+        self.b.push(self.cur, event, at);
+    }
+
+    /// Ends the current block with `terminator` and continues in a fresh (unreachable) block.
+    fn end_path(&mut self, terminator: Terminator) {
+        self.b.terminate(self.cur, terminator);
+        self.cur = self.b.new_block();
+    }
+
+    pub(super) fn goto(&mut self, target: BlockId) {
+        self.b.terminate(self.cur, Terminator::Goto(target));
+    }
+
+    /// Adds an edge from here to `target` and continues in a new block.
+    pub(super) fn edge_to(&mut self, target: BlockId) {
+        let next = self.b.new_block();
+        self.b.terminate(self.cur, Terminator::Branch(vec![target, next]));
+        self.cur = next;
+    }
+
+    /// Forks into one block per arm, each lowered by `arm`, joined afterwards.
+    pub(super) fn fork<T: Copy>(&mut self, arms: &[T], mut arm: impl FnMut(&mut Self, T)) {
+        let join = self.b.new_block();
+        let blocks: Vec<BlockId> = arms.iter().map(|_| self.b.new_block()).collect();
+        self.b.terminate(self.cur, Terminator::Branch(blocks.clone()));
+        for (&a, block) in arms.iter().zip(blocks) {
+            self.cur = block;
+            arm(self, a);
+            self.goto(join);
+        }
+        self.cur = join;
+    }
+
+    pub(super) fn stmt(&mut self, node: Node<'t>) {
+        match node.kind() {
+            "block" => {
+                for child in named_children(node) {
+                    self.stmt(child);
+                }
+                return;
+            }
+            "local_declaration_statement" => {
+                let using = syntax::has_token(node, "using");
+                if let Some(decl) =
+                    named_children(node).into_iter().find(|c| c.kind() == "variable_declaration")
+                {
+                    self.declaration(decl, using);
+                }
+            }
+            "expression_statement" => {
+                if let Some(e) = named_children(node).into_iter().next() {
+                    self.expr(e, Dest::Discard);
+                    if self.is_process_exit(e) {
+                        self.end_path(Terminator::Diverge);
+                    }
+                }
+            }
+            "if_statement" => self.if_statement(node),
+            "return_statement" => {
+                if let Some(value) = named_children(node).into_iter().next() {
+                    self.expr(value, Dest::Escape);
+                }
+                self.run_finallys_down_to(0);
+                self.end_path(Terminator::Return(Some(range(node))));
+                return;
+            }
+            "yield_statement" => {
+                if syntax::has_token(node, "break") {
+                    self.run_finallys_down_to(0);
+                    self.end_path(Terminator::Return(Some(range(node))));
+                    return;
+                }
+                if let Some(value) = named_children(node).into_iter().next() {
+                    self.expr(value, Dest::Escape);
+                }
+            }
+            "throw_statement" => {
+                if let Some(value) = named_children(node).into_iter().next() {
+                    self.expr(value, Dest::Read);
+                }
+                self.throw_exit();
+                return;
+            }
+            "try_statement" => {
+                self.try_statement(node);
+                return;
+            }
+            "using_statement" => self.using_statement(node),
+            "while_statement" => self.while_statement(node),
+            "do_statement" => self.do_statement(node),
+            "for_statement" => self.for_statement(node),
+            "foreach_statement" => self.foreach_statement(node),
+            "switch_statement" => self.switch_statement(node),
+            "break_statement" => {
+                if let Some((level, exit)) = self.innermost(|s| match s {
+                    Scope::Loop { exit, .. } | Scope::Switch { exit } => Some(exit),
+                    _ => None,
+                }) {
+                    self.jump(level, exit);
+                }
+                return;
+            }
+            "continue_statement" => {
+                if let Some((level, next)) = self.innermost(|s| match s {
+                    Scope::Loop { next, .. } => Some(next),
+                    _ => None,
+                }) {
+                    self.jump(level, next);
+                }
+                return;
+            }
+            // A jump to a label is not followed: the path ends without a verdict.
+            "goto_statement" => {
+                self.end_path(Terminator::Throw);
+                return;
+            }
+            "local_function_statement" | "empty_statement" => return,
+            "labeled_statement" | "lock_statement" | "checked_statement" | "unsafe_statement"
+            | "fixed_statement" => {
+                for child in named_children(node) {
+                    if is_statement(child.kind()) {
+                        self.stmt(child);
+                    } else if child.kind() == "variable_declaration" {
+                        self.declaration(child, false);
+                    } else if child.kind() != "identifier" || node.kind() != "labeled_statement" {
+                        self.expr(child, Dest::Read);
+                    }
+                }
+                return;
+            }
+            _ => {
+                for child in named_children(node) {
+                    self.expr(child, Dest::Read);
+                }
+            }
+        }
+        self.may_throw();
+    }
+
+    fn is_process_exit(&self, expr: Node) -> bool {
+        expr.kind() == "invocation_expression"
+            && syntax::invoked_member(expr, self.source).is_some_and(|(recv, name)| {
+                recv.is_some_and(|r| {
+                    PROCESS_EXITS
+                        .iter()
+                        .any(|(t, m)| *m == name && syntax::simple_type_name(text(r, self.source)) == *t)
+                })
+            })
+    }
+
+    /// `var a = .., b = ..;` (with `using`: the values are disposed by the declaration).
+    pub(super) fn declaration(&mut self, decl: Node<'t>, using: bool) {
+        let declared =
+            syntax::declared_type(decl, self.source).map(|t| syntax::simple_type_name(t).to_string());
+        for declarator in named_children(decl).into_iter().filter(|c| c.kind() == "variable_declarator") {
+            let Some(name) = field(declarator, "name").map(|n| text(n, self.source)) else { continue };
+            let value = named_children(declarator)
+                .into_iter()
+                .find(|c| Some(*c) != field(declarator, "name") && c.kind() != "bracketed_argument_list");
+            let ty = declared.clone().or_else(|| value.and_then(|v| self.type_of(v)));
+            let var = self.declare(name, ty.clone());
+            if let Some(value) = value {
+                let dest = if using { Dest::Released } else { Dest::Var(var) };
+                self.expr_with_target(value, dest, ty.as_deref());
+            }
+        }
+    }
+
+    fn if_statement(&mut self, node: Node<'t>) {
+        let Some(condition) = field(node, "condition") else { return };
+        self.expr(condition, Dest::Read);
+        let null_check = self.null_check(condition);
+        let branches = [(field(node, "consequence"), true), (field(node, "alternative"), false)];
+        self.fork(&branches, |l, (branch, when)| {
+            if let Some((var, null_when_true)) = null_check {
+                if null_when_true == when {
+                    // `x` is null on this branch: nothing to dispose.
+                    l.push(Event::Release { var }, range(condition));
+                }
+            }
+            if let Some(b) = branch {
+                l.stmt(b);
+            }
+        });
+    }
+
+    fn using_statement(&mut self, node: Node<'t>) {
+        for child in named_children(node) {
+            if Some(child) == field(node, "body") {
+                continue;
+            }
+            if child.kind() == "variable_declaration" {
+                self.declaration(child, true);
+            } else {
+                self.expr(child, Dest::Released);
+            }
+        }
+        if let Some(body) = field(node, "body") {
+            self.stmt(body);
+        }
+    }
+
+    /// Runs `body` as a loop from the current block (its head): `next` is where `continue` and
+    /// the end of the body go.
+    fn loop_body(&mut self, body: Option<Node<'t>>, next: BlockId, before_body: impl FnOnce(&mut Self)) {
+        let exit = self.b.new_block();
+        let start = self.b.new_block();
+        self.b.terminate(self.cur, Terminator::Branch(vec![start, exit]));
+        self.cur = start;
+        before_body(self);
+        self.scopes.push(Scope::Loop { exit, next });
+        if let Some(body) = body {
+            self.stmt(body);
+        }
+        self.scopes.pop();
+        self.goto(next);
+        self.cur = exit;
+    }
+
+    /// Starts a loop's head block (where each iteration begins) and evaluates its condition.
+    fn loop_head(&mut self, condition: Option<Node<'t>>) -> BlockId {
+        let head = self.b.new_block();
+        self.goto(head);
+        self.cur = head;
+        if let Some(c) = condition {
+            self.expr(c, Dest::Read);
+        }
+        head
+    }
+
+    fn while_statement(&mut self, node: Node<'t>) {
+        let head = self.loop_head(field(node, "condition"));
+        self.loop_body(field(node, "body"), head, |_| {});
+    }
+
+    fn do_statement(&mut self, node: Node<'t>) {
+        let start = self.b.new_block();
+        let check = self.b.new_block();
+        let exit = self.b.new_block();
+        self.goto(start);
+        self.cur = start;
+        self.scopes.push(Scope::Loop { exit, next: check });
+        if let Some(body) = field(node, "body") {
+            self.stmt(body);
+        }
+        self.scopes.pop();
+        self.goto(check);
+        self.cur = check;
+        if let Some(c) = field(node, "condition") {
+            self.expr(c, Dest::Read);
+        }
+        self.b.terminate(self.cur, Terminator::Branch(vec![start, exit]));
+        self.cur = exit;
+    }
+
+    fn for_statement(&mut self, node: Node<'t>) {
+        let mut cursor = node.walk();
+        for init in node.children_by_field_name("initializer", &mut cursor).collect::<Vec<_>>() {
+            if init.kind() == "variable_declaration" {
+                self.declaration(init, false);
+            } else {
+                self.expr(init, Dest::Discard);
+            }
+        }
+        let head = self.loop_head(field(node, "condition"));
+        let update = self.b.new_block();
+        self.loop_body(field(node, "body"), update, |_| {});
+        let after = self.cur;
+        self.cur = update;
+        let mut cursor = node.walk();
+        for u in node.children_by_field_name("update", &mut cursor).collect::<Vec<_>>() {
+            self.expr(u, Dest::Discard);
+        }
+        self.goto(head);
+        self.cur = after;
+    }
+
+    fn foreach_statement(&mut self, node: Node<'t>) {
+        if let Some(collection) = field(node, "right") {
+            self.expr(collection, Dest::Read);
+        }
+        let head = self.loop_head(None);
+        let left = field(node, "left");
+        let ty = syntax::declared_type(node, self.source).map(|t| syntax::simple_type_name(t).to_string());
+        self.loop_body(field(node, "body"), head, |l| {
+            if let Some(left) = left {
+                for id in crate::syntax::treesitter::descendants(left).filter(|n| n.kind() == "identifier") {
+                    let var = l.declare(text(id, l.source), ty.clone());
+                    l.push(Event::Assign { to: var, from: None }, range(id));
+                }
+            }
+        });
+    }
+
+    fn switch_statement(&mut self, node: Node<'t>) {
+        if let Some(value) = field(node, "value") {
+            self.expr(value, Dest::Read);
+        }
+        let sections: Vec<Node> = field(node, "body")
+            .map(named_children)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| s.kind() == "switch_section")
+            .collect();
+        let has_default = sections.iter().any(|s| syntax::has_token(*s, "default"));
+        let exit = self.b.new_block();
+        let mut targets: Vec<BlockId> = sections.iter().map(|_| self.b.new_block()).collect();
+        let blocks = targets.clone();
+        if !has_default {
+            targets.push(exit);
+        }
+        self.b.terminate(self.cur, Terminator::Branch(targets));
+        self.scopes.push(Scope::Switch { exit });
+        for (section, block) in sections.into_iter().zip(blocks) {
+            self.cur = block;
+            for child in named_children(section) {
+                if is_statement(child.kind()) {
+                    self.stmt(child);
+                }
+            }
+            self.goto(exit);
+        }
+        self.scopes.pop();
+        self.cur = exit;
+    }
+
+    fn try_statement(&mut self, node: Node<'t>) {
+        let children = named_children(node);
+        let catches: Vec<Node> = children.iter().copied().filter(|c| c.kind() == "catch_clause").collect();
+        let finally = children
+            .iter()
+            .find(|c| c.kind() == "finally_clause")
+            .and_then(|f| named_children(*f).into_iter().find(|c| c.kind() == "block"));
+        if let Some(body) = finally {
+            self.scopes.push(Scope::Finally { body, landing: None });
+        }
+        let landing = (!catches.is_empty()).then(|| self.b.new_block());
+        if let Some(landing) = landing {
+            self.scopes.push(Scope::Catch { landing });
+        }
+        if let Some(body) = field(node, "body") {
+            self.stmt(body);
+        }
+        let join = self.b.new_block();
+        self.goto(join);
+        if let Some(landing) = landing {
+            self.scopes.pop();
+            self.cur = landing;
+            self.fork(&catches, |l, clause| {
+                if let Some(decl) =
+                    named_children(clause).into_iter().find(|c| c.kind() == "catch_declaration")
+                {
+                    if let Some(name) = field(decl, "name") {
+                        let var = l.declare(text(name, l.source), None);
+                        l.push(Event::Assign { to: var, from: None }, range(name));
+                    }
+                }
+                if let Some(body) = field(clause, "body") {
+                    l.stmt(body);
+                }
+            });
+            self.goto(join);
+        }
+        self.cur = join;
+        if let Some(body) = finally {
+            self.scopes.pop();
+            self.stmt(body);
+        }
+    }
+
+    /// The innermost scope for which `pick` gives a target, with its level.
+    fn innermost(&self, pick: impl Fn(Scope<'t>) -> Option<BlockId>) -> Option<(usize, BlockId)> {
+        self.scopes.iter().enumerate().rev().find_map(|(i, s)| pick(*s).map(|b| (i, b)))
+    }
+
+    /// Leaves every scope above `level` (running their `finally` blocks) and jumps to `target`.
+    fn jump(&mut self, level: usize, target: BlockId) {
+        self.run_finallys_down_to(level + 1);
+        self.goto(target);
+        self.cur = self.b.new_block();
+    }
+
+    /// Copies the `finally` blocks of the scopes at `level` and above, innermost first.
+    fn run_finallys_down_to(&mut self, level: usize) {
+        let mut i = self.scopes.len();
+        while i > level {
+            i -= 1;
+            if let Scope::Finally { body, .. } = self.scopes[i] {
+                let outer = self.scopes.split_off(i);
+                self.stmt(body);
+                self.scopes.extend(outer);
+            }
+        }
+    }
+
+    /// Statements inside a `try` with handlers may throw: an edge to where the exception lands.
+    fn may_throw(&mut self) {
+        if let Some(target) = self.exception_target() {
+            self.edge_to(target);
+        }
+    }
+
+    fn throw_exit(&mut self) {
+        match self.exception_target() {
+            Some(target) => {
+                self.goto(target);
+                self.cur = self.b.new_block();
+            }
+            None => self.end_path(Terminator::Throw),
+        }
+    }
+
+    /// Where an exception thrown here lands: the innermost catch landing, through the copies
+    /// of the `finally` blocks in between; `None` when it leaves the body.
+    fn exception_target(&mut self) -> Option<BlockId> {
+        for i in (0..self.scopes.len()).rev() {
+            match self.scopes[i] {
+                Scope::Catch { landing } => return Some(landing),
+                Scope::Finally { body, landing } => {
+                    if !self.scopes[..i].iter().any(|s| matches!(s, Scope::Catch { .. })) {
+                        return None;
+                    }
+                    if let Some(landing) = landing {
+                        return Some(landing);
+                    }
+                    let block = self.b.new_block();
+                    let resume = self.cur;
+                    self.cur = block;
+                    let outer = self.scopes.split_off(i);
+                    self.stmt(body);
+                    match self.exception_target() {
+                        Some(next) => self.goto(next),
+                        None => self.b.terminate(self.cur, Terminator::Throw),
+                    }
+                    self.scopes.extend(outer);
+                    self.scopes[i] = Scope::Finally { body, landing: Some(block) };
+                    self.cur = resume;
+                    return Some(block);
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+fn is_statement(kind: &str) -> bool {
+    kind.ends_with("_statement") || kind == "block"
+}

@@ -1,0 +1,572 @@
+//! Lowering C# expressions: where each value goes (a local, the caller, an owner, nowhere) and
+//! which of them create disposables.
+
+use tree_sitter::Node;
+
+use super::disposables::{Knowledge, COLLECTION_ADDS};
+use super::lower::{Lowerer, Site, SiteUse};
+use super::ownership;
+use super::syntax::{self, field, named_children, range, text};
+use crate::engine::{Event, VarId};
+
+/// Where the value of an expression goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Dest {
+    /// Read and dropped by its consumer (an operand, a condition): a creation here is lost.
+    Read,
+    /// The value of an expression statement.
+    Discard,
+    /// Assigned to a local.
+    Var(VarId),
+    /// Ownership leaves the body (returned, stored in a field, given to an owner).
+    Escape,
+    /// Disposed right here (`using`).
+    Released,
+    /// The receiver of a call to this method.
+    Receiver(String),
+    /// An argument to this callee, which does not take ownership.
+    Argument(String),
+}
+
+impl<'a, 't> Lowerer<'a, 't> {
+    pub(super) fn expr(&mut self, node: Node<'t>, dest: Dest) {
+        self.expr_with_target(node, dest, None);
+    }
+
+    /// Lowers `node` whose value goes to `dest`; `target` is the type a target-typed `new()` creates.
+    pub(super) fn expr_with_target(&mut self, node: Node<'t>, dest: Dest, target: Option<&str>) {
+        match node.kind() {
+            "parenthesized_expression" | "ref_expression" => {
+                if let Some(inner) = named_children(node).into_iter().next() {
+                    self.expr_with_target(inner, dest, target);
+                }
+            }
+            "cast_expression" => {
+                if let Some(inner) = field(node, "value") {
+                    self.expr(inner, dest);
+                }
+            }
+            "as_expression" => {
+                if let Some(inner) = field(node, "left") {
+                    self.expr(inner, dest);
+                }
+            }
+            "postfix_unary_expression" if text(node, self.source).ends_with('!') => {
+                if let Some(inner) = named_children(node).into_iter().next() {
+                    self.expr(inner, dest);
+                }
+            }
+            "identifier" => self.identifier(node, dest),
+            "object_creation_expression" => {
+                let ty =
+                    field(node, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string());
+                self.creation(node, ty, dest);
+            }
+            "implicit_object_creation_expression" => self.creation(node, target.map(str::to_string), dest),
+            "invocation_expression" => self.invocation(node, dest, None),
+            "await_expression" => {
+                let Some(inner) = named_children(node).into_iter().next() else { return };
+                let call = syntax::unwrap_value(inner, self.source);
+                if call.kind() == "invocation_expression" {
+                    self.invocation(call, dest, Some(node));
+                } else {
+                    self.expr(inner, dest);
+                }
+            }
+            "conditional_expression" => {
+                if let Some(c) = field(node, "condition") {
+                    self.expr(c, Dest::Read);
+                }
+                let arms = [field(node, "consequence"), field(node, "alternative")];
+                self.fork(&arms, |l, arm| {
+                    if let Some(arm) = arm {
+                        l.expr_with_target(arm, dest.clone(), target);
+                    }
+                });
+            }
+            "binary_expression" if field(node, "operator").is_some_and(|o| text(o, self.source) == "??") => {
+                if let Some(left) = field(node, "left") {
+                    self.expr(left, dest.clone());
+                }
+                let right = field(node, "right");
+                self.fork(&[right, None], |l, arm| {
+                    if let Some(arm) = arm {
+                        l.expr_with_target(arm, dest.clone(), target);
+                    }
+                });
+            }
+            "switch_expression" => {
+                let children = named_children(node);
+                if let Some(value) = children.first() {
+                    self.expr(*value, Dest::Read);
+                }
+                let arms: Vec<Option<Node>> = children
+                    .iter()
+                    .filter(|c| c.kind() == "switch_expression_arm")
+                    .map(|arm| named_children(*arm).last().copied())
+                    .collect();
+                self.fork(&arms, |l, value| {
+                    if let Some(value) = value {
+                        l.expr_with_target(value, dest.clone(), target);
+                    }
+                });
+            }
+            "assignment_expression" => self.assignment(node),
+            "lambda_expression" | "anonymous_method_expression" => {
+                self.captures(node);
+                self.plain_value(&dest, node);
+            }
+            "tuple_expression"
+            | "initializer_expression"
+            | "array_creation_expression"
+            | "implicit_array_creation_expression"
+            | "collection_expression"
+            | "anonymous_object_creation_expression"
+            | "expression_element"
+            | "spread_element" => {
+                let element_dest = match dest {
+                    Dest::Read | Dest::Discard | Dest::Receiver(_) | Dest::Argument(_) => Dest::Read,
+                    _ => Dest::Escape,
+                };
+                for child in named_children(node) {
+                    let child =
+                        if child.kind() == "argument" { syntax::argument_value(child) } else { Some(child) };
+                    if let Some(child) = child {
+                        self.expr(child, element_dest.clone());
+                    }
+                }
+                if let Dest::Var(var) = dest {
+                    self.push(Event::Assign { to: var, from: None }, range(node));
+                }
+            }
+            "is_pattern_expression" => self.is_pattern(node),
+            "declaration_expression" => {
+                if let Some(name) = field(node, "name") {
+                    let ty = syntax::declared_type(node, self.source)
+                        .map(|t| syntax::simple_type_name(t).to_string());
+                    self.declare(text(name, self.source), ty);
+                }
+            }
+            "conditional_access_expression" => {
+                if let Some(c) = field(node, "condition") {
+                    self.expr(c, Dest::Read);
+                }
+                self.plain_value(&dest, node);
+            }
+            _ => {
+                for child in named_children(node) {
+                    if !is_type_syntax(child.kind()) {
+                        self.expr(child, Dest::Read);
+                    }
+                }
+                self.plain_value(&dest, node);
+            }
+        }
+    }
+
+    /// A value that is no resource reaches `dest`.
+    fn plain_value(&mut self, dest: &Dest, node: Node) {
+        if let Dest::Var(var) = dest {
+            self.push(Event::Assign { to: *var, from: None }, range(node));
+        }
+    }
+
+    fn identifier(&mut self, node: Node<'t>, dest: Dest) {
+        let name = text(node, self.source);
+        let Some(&var) = self.locals.get(name) else {
+            self.plain_value(&dest, node);
+            return;
+        };
+        let at = range(node);
+        match dest {
+            Dest::Var(to) => self.push(Event::Assign { to, from: Some(var) }, at),
+            Dest::Escape => self.push(Event::Transfer { var }, at),
+            Dest::Released => self.push(Event::Release { var }, at),
+            Dest::Read | Dest::Discard | Dest::Receiver(_) | Dest::Argument(_) => {}
+        }
+    }
+
+    /// A created value of type `ty` (when disposable) reaches `dest`.
+    fn created(&mut self, ty: Option<String>, dest: Dest, site: Node, excluded: bool) {
+        let tracked = ty.as_deref().is_some_and(|t| self.know.is_reportable(t)) && !excluded;
+        let Some(ty) = ty.filter(|_| tracked) else {
+            self.plain_value(&dest, site);
+            return;
+        };
+        let usage = match &dest {
+            Dest::Escape | Dest::Released => return,
+            Dest::Var(var) => {
+                let name = self
+                    .locals
+                    .iter()
+                    .find(|(_, v)| *v == var)
+                    .map(|(n, _)| n.to_string())
+                    .unwrap_or_default();
+                SiteUse::Local(name)
+            }
+            Dest::Read | Dest::Discard => SiteUse::Discarded,
+            Dest::Receiver(m) => SiteUse::Receiver(m.clone()),
+            Dest::Argument(callee) => SiteUse::PassedTo(callee.clone()),
+        };
+        let res = self.b.new_res();
+        self.sites.push(Site { range: range(site), type_name: ty, usage });
+        let into = match dest {
+            Dest::Var(var) => Some(var),
+            _ => None,
+        };
+        self.push(Event::Acquire { res, into }, range(site));
+    }
+
+    fn creation(&mut self, node: Node<'t>, ty: Option<String>, dest: Dest) {
+        let args = syntax::arguments(node);
+        let name = ty.clone().unwrap_or_else(|| "new".to_string());
+        let wrapper = ty.as_deref().is_some_and(|t| self.know.is_owning_wrapper(t))
+            && !ownership::leaves_open(&args, self.source);
+        let project =
+            ty.as_deref().map(|t| self.know.index.methods(t, args.len(), Some(t))).unwrap_or_default();
+        let unknown = project.is_empty() && !wrapper;
+        for (i, arg) in args.iter().enumerate() {
+            let owned = (wrapper && i == 0)
+                || project.iter().any(|m| m.name == name && m.params.get(i).is_some_and(|p| p.owned))
+                || (unknown && self.know.transfer_to_unknown_methods);
+            self.argument(*arg, owned, &name, None);
+        }
+        if let Some(init) = field(node, "initializer") {
+            self.expr(init, Dest::Escape);
+        }
+        let excluded = ty.as_deref().is_some_and(|t| self.know.is_excluded_symbol(None, t));
+        self.created(ty, dest, node, excluded);
+    }
+
+    /// One argument of a call: `owned` when the callee takes ownership of it.
+    fn argument(&mut self, arg: Node<'t>, owned: bool, callee: &str, param_type: Option<&str>) {
+        let Some(value) = syntax::argument_value(arg) else { return };
+        if syntax::has_token(arg, "out") {
+            self.out_argument(arg, value, param_type);
+        } else if syntax::has_token(arg, "ref") || owned {
+            self.expr(value, Dest::Escape);
+        } else {
+            self.expr(value, Dest::Argument(callee.to_string()));
+        }
+    }
+
+    /// `out var x` / `out T x` / `out x`: the callee hands back a value, a creation when its
+    /// type is disposable.
+    fn out_argument(&mut self, arg: Node<'t>, value: Node<'t>, param_type: Option<&str>) {
+        let (name, declared) = match value.kind() {
+            "declaration_expression" => (
+                field(value, "name").map(|n| text(n, self.source)),
+                syntax::declared_type(value, self.source).map(|t| syntax::simple_type_name(t).to_string()),
+            ),
+            "identifier" => (Some(text(value, self.source)), None),
+            _ => (None, None),
+        };
+        let Some(name) = name.filter(|n| *n != "_") else { return };
+        let var = match (value.kind(), self.locals.get(name)) {
+            ("identifier", Some(&var)) => var,
+            ("identifier", None) => return,
+            _ => {
+                let ty = declared.clone().or_else(|| param_type.map(str::to_string));
+                self.declare(name, ty)
+            }
+        };
+        let ty = declared
+            .or_else(|| param_type.map(str::to_string))
+            .or_else(|| self.local_types.get(name).cloned());
+        self.created(ty, Dest::Var(var), arg, false);
+    }
+
+    pub(super) fn invocation(&mut self, call: Node<'t>, dest: Dest, awaited: Option<Node<'t>>) {
+        let Some((receiver, method)) = syntax::invoked_member(call, self.source) else {
+            for child in named_children(call) {
+                self.expr(child, Dest::Read);
+            }
+            self.plain_value(&dest, call);
+            return;
+        };
+        let args = syntax::arguments(call);
+        if method == "ConfigureAwait" {
+            if let Some(inner) = receiver.map(|r| syntax::unwrap_value(r, self.source)) {
+                match inner.kind() {
+                    "invocation_expression" => self.invocation(inner, dest, awaited),
+                    _ => self.expr(inner, dest),
+                }
+            }
+            return;
+        }
+        // `x.Dispose()`, `x.Close()`, `x?.DisposeAsync()`; not `Helper.Close(x)`.
+        if let Some(receiver) = receiver.filter(|_| args.is_empty() && self.know.is_release_method(method)) {
+            self.expr(syntax::unwrap_value(receiver, self.source), Dest::Released);
+            self.plain_value(&dest, call);
+            return;
+        }
+        // `Task.FromResult(x)`: the task carries the value to wherever the task goes.
+        if method == "FromResult" && args.len() == 1 {
+            if let Some(value) = syntax::argument_value(args[0]) {
+                self.expr(value, dest);
+            }
+            return;
+        }
+        if receiver.is_some() && COLLECTION_ADDS.contains(&method) {
+            for arg in &args {
+                self.argument(*arg, true, method, None);
+            }
+            if let Some(r) = receiver {
+                self.expr(r, Dest::Read);
+            }
+            self.plain_value(&dest, call);
+            return;
+        }
+        let receiver_type = receiver.and_then(|r| self.type_of(r));
+        let project = self.project_methods(receiver, receiver_type.as_deref(), method, args.len());
+        let local = if receiver.is_none() { self.local_functions.get(method).cloned() } else { None };
+        let unknown = project.is_empty() && local.is_none();
+        for (i, arg) in args.iter().enumerate() {
+            let owned = project.iter().any(|m| m.params.get(i).is_some_and(|p| p.owned))
+                || local.as_ref().is_some_and(|l| l.get(i).copied().unwrap_or(false))
+                || (unknown && self.know.transfer_to_unknown_methods);
+            let param_type = project.iter().find_map(|m| m.params.get(i)).map(|p| p.type_name.clone());
+            self.argument(*arg, owned, method, param_type.as_deref());
+        }
+        if let Some(r) = receiver {
+            self.expr(r, Dest::Receiver(method.to_string()));
+        }
+        let result =
+            self.call_result(receiver, receiver_type.as_deref(), method, &project, awaited.is_some());
+        let excluded = self
+            .know
+            .is_excluded_symbol(receiver.map(|r| syntax::simple_type_name(text(r, self.source))), method);
+        self.created(result, dest, awaited.unwrap_or(call), excluded);
+    }
+
+    /// The project's methods a call may reach: by name and arity, narrowed to the receiver's
+    /// type (or the enclosing type for an unqualified call) when that type declares it.
+    fn project_methods(
+        &self,
+        receiver: Option<Node>,
+        receiver_type: Option<&str>,
+        method: &str,
+        arity: usize,
+    ) -> Vec<super::index::MethodFact> {
+        let static_type = receiver
+            .filter(|r| self.is_type_reference(*r))
+            .map(|r| syntax::simple_type_name(text(r, self.source)));
+        let owner = match receiver {
+            None => Some(self.owner.name),
+            Some(r) if matches!(text(r, self.source), "this" | "base") => Some(self.owner.name),
+            Some(_) => receiver_type.or(static_type),
+        };
+        let found = self.know.index.methods(method, arity, owner);
+        // A receiver of a known type that does not declare the method is not a project call.
+        if let Some(t) = owner.filter(|_| receiver.is_some()) {
+            if self.know.index.type_info(t).is_none() && Knowledge::instance_factory(t, method).is_some() {
+                return Vec::new();
+            }
+            if found.iter().all(|m| m.type_name != t) && self.know.index.type_info(t).is_some() {
+                return Vec::new();
+            }
+        }
+        found.into_iter().cloned().collect()
+    }
+
+    /// The disposable type a call returns, if any.
+    fn call_result(
+        &self,
+        receiver: Option<Node>,
+        receiver_type: Option<&str>,
+        method: &str,
+        project: &[super::index::MethodFact],
+        awaited: bool,
+    ) -> Option<String> {
+        let is_async = method.ends_with("Async");
+        if let Some(r) = receiver {
+            if self.is_type_reference(r) {
+                let ty = syntax::simple_type_name(text(r, self.source));
+                if let Some(t) = self.know.static_factory(ty, method) {
+                    return (!is_async || awaited).then(|| t.to_string());
+                }
+            }
+            if let Some(t) = receiver_type.and_then(|rt| Knowledge::instance_factory(rt, method)) {
+                return (!is_async || awaited).then(|| t.to_string());
+            }
+        }
+        if !project.is_empty() {
+            let results: Vec<Option<&String>> = project
+                .iter()
+                .map(|m| if awaited { m.returns_task_of.as_ref() } else { Some(&m.returns) })
+                .collect();
+            let first = results[0]?;
+            let all_disposable = results.iter().all(|r| r.is_some_and(|t| self.know.is_reportable(t)));
+            return all_disposable.then(|| first.clone());
+        }
+        if receiver.is_some() && !self.know.index.declares_method(method) {
+            if let Some(t) = Knowledge::named_factory(method) {
+                return (!is_async || awaited).then(|| t.to_string());
+            }
+        }
+        None
+    }
+
+    /// True when `node` names a type rather than a value (`File` in `File.OpenRead`).
+    fn is_type_reference(&self, node: Node) -> bool {
+        let name = text(node, self.source);
+        match node.kind() {
+            "identifier" => !self.locals.contains_key(name) && !self.owner.member_types.contains_key(name),
+            "member_access_expression" | "qualified_name" => {
+                name.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '_')
+            }
+            "predefined_type" | "generic_name" => true,
+            _ => false,
+        }
+    }
+
+    /// The (simple) type of a value, when the syntax tells.
+    pub(super) fn type_of(&self, node: Node) -> Option<String> {
+        let node = syntax::unwrap_value(node, self.source);
+        match node.kind() {
+            "identifier" => {
+                let name = text(node, self.source);
+                match self.locals.get(name) {
+                    Some(_) => self.local_types.get(name).cloned(),
+                    None => self.owner.member_types.get(name).cloned(),
+                }
+            }
+            "member_access_expression" => {
+                let member = syntax::member_of_this(node, self.source)?;
+                self.owner.member_types.get(member).cloned()
+            }
+            "object_creation_expression" => {
+                field(node, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string())
+            }
+            "cast_expression" => {
+                field(node, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string())
+            }
+            _ => None,
+        }
+    }
+
+    fn assignment(&mut self, node: Node<'t>) {
+        let (Some(left), Some(right)) = (field(node, "left"), field(node, "right")) else { return };
+        let operator = field(node, "operator").map(|o| text(o, self.source)).unwrap_or("=");
+        let local = (left.kind() == "identifier")
+            .then(|| text(left, self.source))
+            .filter(|n| !self.by_ref.contains(n))
+            .and_then(|n| self.locals.get(n).copied().map(|v| (n, v)));
+        match (operator, local) {
+            ("=", Some((name, var))) => {
+                let ty = self.local_types.get(name).cloned();
+                self.expr_with_target(right, Dest::Var(var), ty.as_deref());
+            }
+            ("??=", Some((name, var))) => {
+                let ty = self.local_types.get(name).cloned();
+                self.fork(&[Some(right), None], |l, arm| {
+                    if let Some(arm) = arm {
+                        l.expr_with_target(arm, Dest::Var(var), ty.as_deref());
+                    }
+                });
+            }
+            ("=" | "??=", None) => {
+                if left.kind() != "identifier" {
+                    self.expr(left, Dest::Read);
+                }
+                let ty = self.type_of(left);
+                self.expr_with_target(right, Dest::Escape, ty.as_deref());
+            }
+            _ => {
+                self.expr(left, Dest::Read);
+                self.expr(right, Dest::Read);
+            }
+        }
+    }
+
+    /// `x is T y`: `y` is another name for `x`'s value.
+    fn is_pattern(&mut self, node: Node<'t>) {
+        let Some(value) = field(node, "expression") else { return };
+        self.expr(value, Dest::Read);
+        let Some(pattern) = field(node, "pattern") else { return };
+        let source_var = (value.kind() == "identifier")
+            .then(|| self.locals.get(text(value, self.source)).copied())
+            .flatten();
+        for p in crate::syntax::treesitter::descendants(pattern).filter(|p| p.kind() == "declaration_pattern")
+        {
+            let Some(name) = field(p, "name").filter(|n| n.kind() == "identifier") else { continue };
+            let ty = field(p, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string());
+            let var = self.declare(text(name, self.source), ty);
+            self.push(Event::Assign { to: var, from: source_var }, range(name));
+        }
+    }
+
+    /// A lambda that disposes, stores or returns a local it captures takes it over.
+    fn captures(&mut self, lambda: Node<'t>) {
+        let Some(body) = field(lambda, "body")
+            .or_else(|| named_children(lambda).into_iter().find(|c| c.kind() == "block"))
+        else {
+            return;
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        for id in crate::syntax::treesitter::descendants(body).filter(|n| n.kind() == "identifier") {
+            let name = text(id, self.source);
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name);
+            if let Some(&var) = self.locals.get(name) {
+                if ownership::consumes(body, self.source, name) {
+                    self.push(Event::Transfer { var }, range(lambda));
+                }
+            }
+        }
+    }
+
+    /// `x != null`, `x is not null`, `x is { }` / `x == null`, `x is null`: the local tested and
+    /// whether it is null when the condition holds.
+    pub(super) fn null_check(&self, condition: Node) -> Option<(VarId, bool)> {
+        let condition = syntax::unwrap_value(condition, self.source);
+        let local = |n: Node| {
+            (n.kind() == "identifier").then(|| self.locals.get(text(n, self.source)).copied()).flatten()
+        };
+        match condition.kind() {
+            "binary_expression" => {
+                let op = text(field(condition, "operator")?, self.source);
+                let (l, r) = (field(condition, "left")?, field(condition, "right")?);
+                let var = match (l.kind(), r.kind()) {
+                    (_, "null_literal") => local(l)?,
+                    ("null_literal", _) => local(r)?,
+                    _ => return None,
+                };
+                match op {
+                    "==" => Some((var, true)),
+                    "!=" => Some((var, false)),
+                    _ => None,
+                }
+            }
+            "is_pattern_expression" => {
+                let var = local(field(condition, "expression")?)?;
+                let pattern = field(condition, "pattern")?;
+                let pattern_text =
+                    text(pattern, self.source).split_whitespace().collect::<Vec<_>>().join(" ");
+                match pattern_text.as_str() {
+                    "null" => Some((var, true)),
+                    "not null" | "{ }" | "{}" => Some((var, false)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+fn is_type_syntax(kind: &str) -> bool {
+    matches!(
+        kind,
+        "predefined_type"
+            | "generic_name"
+            | "qualified_name"
+            | "array_type"
+            | "nullable_type"
+            | "type_argument_list"
+            | "implicit_type"
+            | "pointer_type"
+            | "tuple_type"
+    )
+}

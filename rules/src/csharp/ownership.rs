@@ -1,0 +1,142 @@
+//! Does a piece of code take ownership of a value it receives? A syntactic scan used for the
+//! parameters of the project's methods (interprocedural CA2000), local functions, and locals
+//! captured by lambdas: the value is disposed, stored, returned or handed to an owner there.
+
+use tree_sitter::Node;
+
+use super::disposables::{COLLECTION_ADDS, LEAVE_OPEN_ARGUMENTS, RELEASE_METHODS};
+use super::syntax::{self, field, named_children, text};
+use crate::syntax::treesitter::descendants;
+
+/// How deep aliases (`var s = stream;`) are followed.
+const MAX_ALIAS_DEPTH: usize = 4;
+
+/// True when `body` disposes, stores, returns or hands `name` to an owning wrapper or collection.
+pub(crate) fn consumes(body: Node, source: &str, name: &str) -> bool {
+    consumes_at_depth(body, source, name, 0)
+}
+
+fn consumes_at_depth(body: Node, source: &str, name: &str, depth: usize) -> bool {
+    descendants(body).filter(|n| n.kind() == "identifier" && text(*n, source) == name).any(|use_site| {
+        match use_kind(use_site, source) {
+            Use::Consumed => true,
+            Use::AliasedAs(alias) => {
+                depth < MAX_ALIAS_DEPTH && consumes_at_depth(body, source, text(alias, source), depth + 1)
+            }
+            Use::Other => false,
+        }
+    })
+}
+
+enum Use<'t> {
+    Consumed,
+    AliasedAs(Node<'t>),
+    Other,
+}
+
+/// Classifies one occurrence of an identifier by the context its value flows into.
+fn use_kind<'t>(ident: Node<'t>, source: &str) -> Use<'t> {
+    let mut value = ident;
+    let mut parent = match ident.parent() {
+        Some(p) => p,
+        None => return Use::Other,
+    };
+    while matches!(parent.kind(), "parenthesized_expression" | "cast_expression" | "as_expression")
+        || (parent.kind() == "postfix_unary_expression" && text(parent, source).ends_with('!'))
+    {
+        if parent.kind() == "cast_expression" && field(parent, "value") != Some(value) {
+            return Use::Other;
+        }
+        value = parent;
+        parent = match parent.parent() {
+            Some(p) => p,
+            None => return Use::Other,
+        };
+    }
+    match parent.kind() {
+        "member_access_expression" if field(parent, "expression") == Some(value) => {
+            let released = field(parent, "name").is_some_and(|n| RELEASE_METHODS.contains(&text(n, source)));
+            let called = parent.parent().is_some_and(|g| g.kind() == "invocation_expression");
+            if released && called {
+                Use::Consumed
+            } else {
+                Use::Other
+            }
+        }
+        "conditional_access_expression" if field(parent, "condition") == Some(value) => {
+            let released = named_children(parent).iter().any(|c| {
+                c.kind() == "member_binding_expression"
+                    && field(*c, "name").is_some_and(|n| RELEASE_METHODS.contains(&text(n, source)))
+            });
+            if released {
+                Use::Consumed
+            } else {
+                Use::Other
+            }
+        }
+        "using_statement" | "return_statement" | "arrow_expression_clause" | "yield_statement" => {
+            Use::Consumed
+        }
+        "lambda_expression" if field(parent, "body") == Some(value) => Use::Consumed,
+        "assignment_expression" if field(parent, "right") == Some(value) => {
+            let to_local =
+                field(parent, "left").is_some_and(|l| l.kind() == "identifier" && is_local(l, source));
+            match field(parent, "left") {
+                Some(left) if to_local => Use::AliasedAs(left),
+                _ => Use::Consumed,
+            }
+        }
+        "variable_declarator" => field(parent, "name").map_or(Use::Other, Use::AliasedAs),
+        "initializer_expression" | "collection_expression" | "tuple_expression" | "expression_element" => {
+            Use::Consumed
+        }
+        "argument" => argument_use(parent, source),
+        _ => Use::Other,
+    }
+}
+
+/// An argument is consumed by an owning wrapper's constructor (without `leaveOpen: true`), a
+/// collection's `Add`, or a tuple/initializer.
+fn argument_use<'t>(arg: Node<'t>, source: &str) -> Use<'t> {
+    let Some(list) = arg.parent() else { return Use::Other };
+    if list.kind() == "tuple_expression" {
+        return Use::Consumed;
+    }
+    let Some(call) = list.parent() else { return Use::Other };
+    match call.kind() {
+        // `: base(stream)` / `: this(stream)`: the object under construction keeps it.
+        "constructor_initializer" => Use::Consumed,
+        "object_creation_expression" => {
+            let ty = field(call, "type").map(|t| syntax::simple_type_name(text(t, source))).unwrap_or("");
+            let args = syntax::arguments(call);
+            if super::disposables::OWNING_WRAPPER_NAMES.contains(&ty) && !leaves_open(&args, source) {
+                Use::Consumed
+            } else {
+                Use::Other
+            }
+        }
+        "invocation_expression" => match syntax::invoked_member(call, source) {
+            Some((Some(_), method)) if COLLECTION_ADDS.contains(&method) => Use::Consumed,
+            _ => Use::Other,
+        },
+        _ => Use::Other,
+    }
+}
+
+/// True when the arguments include `leaveOpen: true` or `disposeHandler: false`.
+pub(crate) fn leaves_open(args: &[Node], source: &str) -> bool {
+    LEAVE_OPEN_ARGUMENTS.iter().any(|(name, keeps)| {
+        syntax::named_argument(args, source, name)
+            .is_some_and(|v| text(v, source) == if *keeps { "true" } else { "false" })
+    })
+}
+
+/// True when `ident` names a local declared in the enclosing function (not a field).
+fn is_local(ident: Node, source: &str) -> bool {
+    let name = text(ident, source);
+    syntax::enclosing(ident, syntax::is_function_like).is_some_and(|function| {
+        descendants(function).any(|n| {
+            n.kind() == "variable_declarator" && field(n, "name").is_some_and(|d| text(d, source) == name)
+        })
+    })
+}

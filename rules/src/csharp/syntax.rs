@@ -1,0 +1,210 @@
+//! Small helpers over tree-sitter-c-sharp nodes: names, types and the shapes the rules look for.
+
+use tree_sitter::Node;
+
+use crate::syntax::treesitter;
+use crate::TextRange;
+
+/// The source text of a node.
+pub(crate) fn text<'t>(node: Node, source: &'t str) -> &'t str {
+    treesitter::text(node, source)
+}
+
+pub(crate) fn range(node: Node) -> TextRange {
+    treesitter::range(node)
+}
+
+pub(crate) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    node.child_by_field_name(name)
+}
+
+/// The named children of a node, collected (tree-sitter's iterator borrows a cursor).
+pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
+}
+
+/// All children, named or not.
+pub(crate) fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).collect()
+}
+
+/// True when `node` has an anonymous token child spelled `token` (`using`, `await`, `out`, ...).
+pub(crate) fn has_token(node: Node, token: &str) -> bool {
+    children(node).iter().any(|c| !c.is_named() && c.kind() == token)
+}
+
+/// The simple name of a type as written: `System.IO.FileStream` -> `FileStream`,
+/// `List<Stream>` -> `List`, `Stream?` -> `Stream`, `global::X.Y` -> `Y`.
+pub(crate) fn simple_type_name(written: &str) -> &str {
+    let base = written.split('<').next().unwrap_or(written).trim().trim_end_matches('?').trim();
+    let base = base.rsplit("::").next().unwrap_or(base);
+    base.rsplit('.').next().unwrap_or(base).trim()
+}
+
+/// `Task<T>` / `ValueTask<T>` (any qualification) -> the simple name of `T`.
+pub(crate) fn task_result(written: &str) -> Option<&str> {
+    let open = written.find('<')?;
+    let head = simple_type_name(&written[..open]);
+    if head != "Task" && head != "ValueTask" {
+        return None;
+    }
+    let inner = written[open + 1..].trim_end().strip_suffix('>')?;
+    Some(simple_type_name(inner))
+}
+
+/// The written type of a declaration node (`type` field), or `None` for `var`.
+pub(crate) fn declared_type<'t>(node: Node, source: &'t str) -> Option<&'t str> {
+    let ty = field(node, "type")?;
+    (ty.kind() != "implicit_type").then(|| text(ty, source))
+}
+
+/// The node of a modifier/token-bearing list: true when any `modifier` child reads `word`.
+pub(crate) fn has_modifier(node: Node, source: &str, word: &str) -> bool {
+    named_children(node).iter().any(|c| c.kind() == "modifier" && text(*c, source) == word)
+}
+
+/// Strips parentheses, casts, `as`, the null-forgiving `!` and `.ConfigureAwait(..)`: the
+/// expression whose value this one is.
+pub(crate) fn unwrap_value<'t>(mut node: Node<'t>, source: &str) -> Node<'t> {
+    loop {
+        let next = match node.kind() {
+            "parenthesized_expression" => named_children(node).into_iter().next(),
+            "cast_expression" => field(node, "value"),
+            "as_expression" => field(node, "left"),
+            "postfix_unary_expression" if text(node, source).ends_with('!') => {
+                named_children(node).into_iter().next()
+            }
+            "invocation_expression" => configure_await_receiver(node, source),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => return node,
+        }
+    }
+}
+
+fn configure_await_receiver<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let (receiver, name) = invoked_member(call, source)?;
+    (name == "ConfigureAwait").then_some(receiver).flatten()
+}
+
+/// For `recv.Name(..)`, `recv?.Name(..)` and `Name(..)`: the receiver (if any) and the name.
+pub(crate) fn invoked_member<'t, 's>(call: Node<'t>, source: &'s str) -> Option<(Option<Node<'t>>, &'s str)> {
+    let function = field(call, "function")?;
+    match function.kind() {
+        "member_access_expression" => {
+            let name = field(function, "name")?;
+            Some((field(function, "expression"), text(simple_name_node(name), source)))
+        }
+        "conditional_access_expression" => {
+            let binding =
+                named_children(function).into_iter().find(|c| c.kind() == "member_binding_expression")?;
+            let name = field(binding, "name")?;
+            Some((field(function, "condition"), text(simple_name_node(name), source)))
+        }
+        "identifier" => Some((None, text(function, source))),
+        "generic_name" => Some((None, text(simple_name_node(function), source))),
+        _ => None,
+    }
+}
+
+/// `Foo<T>` -> the `Foo` identifier; anything else is itself.
+fn simple_name_node(node: Node<'_>) -> Node<'_> {
+    if node.kind() == "generic_name" {
+        if let Some(id) = named_children(node).into_iter().find(|c| c.kind() == "identifier") {
+            return id;
+        }
+    }
+    node
+}
+
+/// The arguments of a call or creation, in order.
+pub(crate) fn arguments(node: Node<'_>) -> Vec<Node<'_>> {
+    let list = field(node, "arguments")
+        .or_else(|| named_children(node).into_iter().find(|c| c.kind() == "argument_list"));
+    list.map(|l| named_children(l).into_iter().filter(|a| a.kind() == "argument").collect())
+        .unwrap_or_default()
+}
+
+/// The value expression of an argument (skipping its `name:`).
+pub(crate) fn argument_value(arg: Node<'_>) -> Option<Node<'_>> {
+    let name = field(arg, "name");
+    named_children(arg).into_iter().find(|c| Some(*c) != name)
+}
+
+/// `name: true` among the arguments (`leaveOpen: true`, `disposeHandler: false`).
+pub(crate) fn named_argument<'t>(args: &[Node<'t>], source: &str, name: &str) -> Option<Node<'t>> {
+    args.iter()
+        .find(|a| field(**a, "name").is_some_and(|n| text(n, source) == name))
+        .and_then(|a| argument_value(*a))
+}
+
+/// `this.name` or `name`: the member name (for fields), else `None`.
+pub(crate) fn member_of_this<'t>(node: Node, source: &'t str) -> Option<&'t str> {
+    match node.kind() {
+        "identifier" => Some(text(node, source)),
+        "member_access_expression" => {
+            let receiver = field(node, "expression")?;
+            (receiver.kind() == "this_expression" || text(receiver, source) == "this")
+                .then(|| field(node, "name").map(|n| text(n, source)))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// The nearest ancestor of `node` whose kind satisfies `is`.
+pub(crate) fn enclosing<'t>(node: Node<'t>, is: impl Fn(&str) -> bool) -> Option<Node<'t>> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if is(n.kind()) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// Declarations whose bodies are lowered on their own.
+pub(crate) fn is_function_like(kind: &str) -> bool {
+    matches!(
+        kind,
+        "method_declaration"
+            | "constructor_declaration"
+            | "destructor_declaration"
+            | "operator_declaration"
+            | "conversion_operator_declaration"
+            | "accessor_declaration"
+            | "local_function_statement"
+            | "lambda_expression"
+            | "anonymous_method_expression"
+            | "property_declaration"
+            | "indexer_declaration"
+    )
+}
+
+pub(crate) fn is_type_declaration(kind: &str) -> bool {
+    matches!(
+        kind,
+        "class_declaration" | "struct_declaration" | "record_declaration" | "interface_declaration"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        assert_eq!(simple_type_name("System.IO.FileStream"), "FileStream");
+        assert_eq!(simple_type_name("List<Stream>"), "List");
+        assert_eq!(simple_type_name("Stream?"), "Stream");
+        assert_eq!(simple_type_name("global::A.B"), "B");
+        assert_eq!(task_result("Task<HttpResponseMessage>"), Some("HttpResponseMessage"));
+        assert_eq!(task_result("System.Threading.Tasks.ValueTask<IO.Stream?>"), Some("Stream"));
+        assert_eq!(task_result("List<Stream>"), None);
+    }
+}
