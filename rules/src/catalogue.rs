@@ -110,6 +110,7 @@ macro_rules! declare_rule {
 pub static RULES: &[&Rule] = &[
     // csharp: (family list)
     // typescript: (family list)
+    &crate::typescript::ll1001_timeout::LL1001,
     &crate::typescript::ll1002_interval::LL1002,
     // rust: (family list)
 ];
