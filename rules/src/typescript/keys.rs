@@ -74,8 +74,8 @@ impl<'t> FileCx<'t> {
         }
         match node.kind() {
             "identifier" => {
-                let resolved = self.scopes.resolve_const(node);
-                if resolved != node && is_path(resolved) {
+                let resolved = self.scopes.resolve_alias(node, true);
+                if resolved != node {
                     return self.structural_into(resolved, out, depth + 1);
                 }
                 match self.scopes.binding_of(node) {
@@ -110,15 +110,11 @@ impl<'t> FileCx<'t> {
 
     /// A listener's handler: the binding behind aliases, or inline.
     pub fn handler(&self, node: Node<'t>) -> Handler<'t> {
-        let resolved = self.scopes.resolve_const(node);
         let unwrapped = nodes::unwrap(node);
         let is_bind =
             |n: Node| n.kind() == "call_expression" && nodes::method_name(n, self.source) == Some("bind");
         if nodes::is_function(unwrapped) || is_bind(unwrapped) {
             return Handler::Inline(unwrapped);
-        }
-        if resolved != unwrapped && is_path(resolved) {
-            return Handler::Named(self.structural(resolved));
         }
         Handler::Named(self.structural(unwrapped))
     }
@@ -297,8 +293,4 @@ pub fn observation_key(observer: &str, element: &str) -> String {
 /// The key of the abort obligation a `fetch` with `controller.signal` puts on the controller.
 pub fn fetch_key(controller: &str) -> String {
     format!("F|{controller}")
-}
-
-fn is_path(node: Node) -> bool {
-    matches!(node.kind(), "identifier" | "member_expression" | "this" | "call_expression")
 }

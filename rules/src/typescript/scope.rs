@@ -332,6 +332,25 @@ impl<'t> Scopes<'t> {
         node
     }
 
+    /// Follows `const a = b` aliases (`b` a name, a member path or, with `calls`, a call) to the
+    /// expression the alias stands for: `const h = onKey` is `onKey`, not `onKey`'s value.
+    pub fn resolve_alias(&self, mut node: Node<'t>, calls: bool) -> Node<'t> {
+        for _ in 0..16 {
+            node = nodes::unwrap(node);
+            if node.kind() != "identifier" {
+                break;
+            }
+            match self.const_init(node) {
+                Some(init) if matches!(init.kind(), "identifier" | "member_expression" | "this") => {
+                    node = init
+                }
+                Some(init) if calls && init.kind() == "call_expression" => node = init,
+                _ => break,
+            }
+        }
+        node
+    }
+
     /// The function a name refers to: a function declaration, or a `const` bound to a function.
     pub fn function_named(&self, identifier: Node<'t>) -> Option<Node<'t>> {
         let binding = self.get(self.binding_of(identifier)?);
