@@ -114,6 +114,9 @@ pub static RULES: &[&Rule] = &[
     &crate::csharp::CA2000,
     &crate::csharp::CA2213,
     // typescript: (family list)
+    &crate::typescript::ll1001_timeout::LL1001,
+    &crate::typescript::ll1002_interval::LL1002,
+    &crate::typescript::ll1003_listener::LL1003,
     // rust: (family list)
 ];
 

@@ -1,0 +1,329 @@
+//! The scopes that must clean up: effects (any `use…Effect` callee) and the cleanup they
+//! return, class components (`componentDidMount` / `componentWillUnmount`), plain classes with
+//! a teardown method; and, for Blob URLs, every outermost function and the module.
+
+use std::collections::HashSet;
+
+use tree_sitter::Node;
+
+use super::keys::FileCx;
+use super::lower::{Owner, Role};
+use super::nodes::{self, text};
+use crate::syntax::treesitter::{descendants, range};
+use crate::TextRange;
+
+/// Method names that end an object's life.
+pub const TEARDOWN_METHODS: &[&str] = &[
+    "destroy",
+    "dispose",
+    "close",
+    "stop",
+    "teardown",
+    "disconnect",
+    "unmount",
+    "[Symbol.dispose]",
+    "[Symbol.asyncDispose]",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerKind {
+    Effect,
+    ClassComponent,
+    /// A plain class; the name of its (first) teardown method.
+    PlainClass(String),
+    /// Any function, for kinds that leak in any scope.
+    Anywhere,
+}
+
+/// One body to analyse and what its owner releases when the body is done.
+pub struct Scope<'t> {
+    pub kind: OwnerKind,
+    pub body: Node<'t>,
+    pub role: Role,
+    /// Released at every exit: the other effects' cleanups, the teardown.
+    pub exit_releases: HashSet<String>,
+    /// The cleanups' and teardown's assignments (`A|...`) and releases.
+    pub stop_flags: HashSet<String>,
+    /// The teardown method (`componentWillUnmount`, `destroy`), for related locations.
+    pub teardown: Option<TextRange>,
+}
+
+/// A scope together with the file it belongs to: what the lowering asks about releases.
+pub struct ScopeOwner<'a, 't> {
+    pub cx: &'a FileCx<'t>,
+    pub scope: &'a Scope<'t>,
+    pub released_anywhere: &'a HashSet<String>,
+}
+
+impl Owner for ScopeOwner<'_, '_> {
+    fn exit_releases(&self) -> &HashSet<String> {
+        &self.scope.exit_releases
+    }
+
+    fn cleanup_releases(&self, returned: Node) -> (HashSet<String>, Option<TextRange>) {
+        match cleanup_function(self.cx, returned) {
+            Some(function) => (release_facts(self.cx, function, None), Some(range(function))),
+            None => (HashSet::new(), Some(range(returned))),
+        }
+    }
+
+    fn released_anywhere(&self, key: &str) -> bool {
+        self.released_anywhere.contains(key)
+    }
+
+    fn stop_flags(&self) -> &HashSet<String> {
+        &self.scope.stop_flags
+    }
+}
+
+/// The function a returned cleanup expression is: inline, or a named local function.
+fn cleanup_function<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> Option<Node<'t>> {
+    let returned = nodes::unwrap(returned);
+    if nodes::is_function(returned) {
+        return Some(returned);
+    }
+    (returned.kind() == "identifier").then(|| cx.scopes.function_named(returned)).flatten()
+}
+
+/// What a function releases and assigns, anywhere in it, following calls to local functions
+/// and to `this` methods of `class_body`.
+pub fn release_facts<'t>(
+    cx: &FileCx<'t>,
+    function: Node<'t>,
+    class_body: Option<Node<'t>>,
+) -> HashSet<String> {
+    let mut facts = HashSet::new();
+    let mut visited = HashSet::new();
+    let mut stack = vec![function];
+    while let Some(function) = stack.pop() {
+        if !visited.insert(function.id()) {
+            continue;
+        }
+        for node in descendants(function) {
+            match node.kind() {
+                "call_expression" => {
+                    facts.extend(cx.releases(node));
+                    let Some(callee) = node.child_by_field_name("function").map(nodes::unwrap) else {
+                        continue;
+                    };
+                    if callee.kind() == "identifier" {
+                        stack.extend(cx.scopes.function_named(callee));
+                    } else if let (Some(body), Some(object)) =
+                        (class_body, callee.child_by_field_name("object"))
+                    {
+                        if nodes::unwrap(object).kind() == "this" {
+                            let name =
+                                callee.child_by_field_name("property").map_or("", |p| text(p, cx.source));
+                            stack.extend(
+                                class_members(body, cx.source)
+                                    .into_iter()
+                                    .filter(|(n, _)| *n == name)
+                                    .map(|(_, f)| f),
+                            );
+                        }
+                    }
+                }
+                "assignment_expression" => {
+                    if let Some(place) = node.child_by_field_name("left").and_then(|l| cx.place(l)) {
+                        facts.insert(format!("A|{place}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    facts
+}
+
+/// The return values of a function's own `return`s (not those of functions nested in it),
+/// or its expression body.
+fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
+    let Some(body) = function.child_by_field_name("body") else { return Vec::new() };
+    if body.kind() != "statement_block" {
+        return vec![body];
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "return_statement" {
+            out.extend(nodes::children(node).into_iter().next());
+            continue;
+        }
+        stack.extend(
+            nodes::children(node)
+                .into_iter()
+                .filter(|c| !nodes::is_function(*c) && c.kind() != "class_declaration"),
+        );
+    }
+    out
+}
+
+fn is_effect_hook(cx: &FileCx, call: Node) -> bool {
+    let Some(path) = call.child_by_field_name("function").and_then(|f| nodes::path(f, cx.source)) else {
+        return false;
+    };
+    let name = path.rsplit('.').next().unwrap_or("");
+    name.len() > "useEffect".len() - 1 && name.starts_with("use") && name.ends_with("Effect")
+}
+
+/// The members of a class that are functions, by name (`[Symbol.dispose]` as written).
+pub fn class_members<'t>(class_body: Node<'t>, source: &str) -> Vec<(String, Node<'t>)> {
+    nodes::children(class_body)
+        .into_iter()
+        .filter_map(|member| {
+            let name = text(member.child_by_field_name("name")?, source).replace(char::is_whitespace, "");
+            match member.kind() {
+                "method_definition" => Some((name, member)),
+                "public_field_definition" => {
+                    let value = nodes::unwrap(member.child_by_field_name("value")?);
+                    nodes::is_function(value).then_some((name, value))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Every scope in the file that must clean up after itself.
+pub fn owner_scopes<'t>(cx: &FileCx<'t>, root: Node<'t>) -> Vec<Scope<'t>> {
+    let mut effects: Vec<Node<'t>> = Vec::new();
+    let mut classes: Vec<Node<'t>> = Vec::new();
+    for node in descendants(root) {
+        match node.kind() {
+            "call_expression" if is_effect_hook(cx, node) => {
+                let setup = nodes::arguments(node).first().map(|a| nodes::unwrap(*a)).and_then(|a| {
+                    if nodes::is_function(a) {
+                        Some(a)
+                    } else {
+                        (a.kind() == "identifier").then(|| cx.scopes.function_named(a)).flatten()
+                    }
+                });
+                effects.extend(setup);
+            }
+            "class_declaration" | "class" | "abstract_class_declaration" => classes.push(node),
+            _ => {}
+        }
+    }
+    let mut scopes = effect_scopes(cx, &effects);
+    for class in classes {
+        scopes.extend(class_scopes(cx, class));
+    }
+    scopes
+}
+
+fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>]) -> Vec<Scope<'t>> {
+    let cleanups: Vec<HashSet<String>> = setups
+        .iter()
+        .map(|setup| {
+            let mut facts = HashSet::new();
+            for returned in returned_values(*setup) {
+                if let Some(function) = cleanup_function(cx, returned) {
+                    facts.extend(release_facts(cx, function, None));
+                }
+            }
+            facts
+        })
+        .collect();
+    // key -> the first effect whose cleanup releases it, and whether another one does too
+    let mut providers: std::collections::HashMap<&str, (usize, bool)> = std::collections::HashMap::new();
+    for (i, facts) in cleanups.iter().enumerate() {
+        for key in facts {
+            providers.entry(key).and_modify(|p| p.1 |= p.0 != i).or_insert((i, false));
+        }
+    }
+    let all_flags: HashSet<String> =
+        cleanups.iter().flatten().filter(|k| k.starts_with("A|")).cloned().collect();
+    setups
+        .iter()
+        .enumerate()
+        .map(|(i, setup)| Scope {
+            kind: OwnerKind::Effect,
+            body: *setup,
+            role: Role::EffectSetup,
+            exit_releases: providers
+                .iter()
+                .filter(|(_, (first, more))| *first != i || *more)
+                .map(|(k, _)| k.to_string())
+                .collect(),
+            stop_flags: all_flags.clone(),
+            teardown: None,
+        })
+        .collect()
+}
+
+fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
+    let Some(body) = class.child_by_field_name("body") else { return Vec::new() };
+    let members = class_members(body, cx.source);
+    let has = |name: &str| members.iter().any(|(n, _)| n == name);
+    let extends_component = nodes::children(class)
+        .into_iter()
+        .any(|c| c.kind() == "class_heritage" && text(c, cx.source).contains("Component"));
+    let is_component = extends_component || has("componentDidMount") || has("componentWillUnmount");
+    let facts_of = |names: &[&str]| -> (HashSet<String>, Option<TextRange>) {
+        let mut facts = HashSet::new();
+        let mut at = None;
+        for (name, function) in members.iter().filter(|(n, _)| names.contains(&n.as_str())) {
+            facts.extend(release_facts(cx, *function, Some(body)));
+            let _ = name;
+            at = at.or(Some(range(*function)));
+        }
+        (facts, at)
+    };
+    let scope = |kind: OwnerKind, function: Node<'t>, facts: &(HashSet<String>, Option<TextRange>)| Scope {
+        kind,
+        body: function,
+        role: Role::Function,
+        exit_releases: facts.0.clone(),
+        stop_flags: facts.0.iter().filter(|k| k.starts_with("A|")).cloned().collect(),
+        teardown: facts.1,
+    };
+    if is_component {
+        let facts = facts_of(&["componentWillUnmount"]);
+        return members
+            .iter()
+            .filter(|(n, _)| n == "componentDidMount" || n == "componentDidUpdate")
+            .map(|(_, f)| scope(OwnerKind::ClassComponent, *f, &facts))
+            .collect();
+    }
+    let Some(teardown) = members.iter().map(|(n, _)| n.as_str()).find(|n| TEARDOWN_METHODS.contains(n))
+    else {
+        return Vec::new();
+    };
+    let facts = facts_of(TEARDOWN_METHODS);
+    members
+        .iter()
+        .filter(|(n, _)| !TEARDOWN_METHODS.contains(&n.as_str()))
+        .map(|(_, f)| scope(OwnerKind::PlainClass(teardown.to_string()), *f, &facts))
+        .collect()
+}
+
+/// The module and every outermost function (class members included), for kinds that leak in
+/// any scope.
+pub fn anywhere_scopes<'t>(root: Node<'t>) -> Vec<Scope<'t>> {
+    let mut scopes = vec![Scope {
+        kind: OwnerKind::Anywhere,
+        body: root,
+        role: Role::Module,
+        exit_releases: HashSet::new(),
+        stop_flags: HashSet::new(),
+        teardown: None,
+    }];
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        for child in nodes::children(node) {
+            if nodes::is_function(child) {
+                scopes.push(Scope {
+                    kind: OwnerKind::Anywhere,
+                    body: child,
+                    role: Role::Function,
+                    exit_releases: HashSet::new(),
+                    stop_flags: HashSet::new(),
+                    teardown: None,
+                });
+            } else {
+                stack.push(child);
+            }
+        }
+    }
+    scopes
+}

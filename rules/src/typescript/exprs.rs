@@ -1,0 +1,390 @@
+//! Expressions: acquisitions, releases, assignments, and the values resources flow through.
+
+use tree_sitter::Node;
+
+use super::keys::{fetch_key, observation_key};
+use super::lower::{Lowerer, Mode, Role, Site, Val};
+use super::nodes::{self, text};
+use super::{ll1004_observer, ll1008_animation_frame, ll1009_fetch};
+use crate::engine::Event;
+use crate::syntax::treesitter::range;
+
+impl<'t> Lowerer<'_, 't> {
+    pub(super) fn expr(&mut self, node: Node<'t>) -> Val {
+        let node = nodes::unwrap(node);
+        match node.kind() {
+            "identifier"
+            | "this"
+            | "member_expression"
+            | "subscript_expression"
+            | "shorthand_property_identifier" => match self.cx.place(node) {
+                Some(key) => Val::Place(key),
+                None => self.each_child(node),
+            },
+            "call_expression" => self.call(node),
+            "new_expression" => self.construct(node),
+            "await_expression" => {
+                let value =
+                    nodes::children(node).into_iter().next().map_or(Val::None, |inner| self.expr(inner));
+                let in_async = self.frames.last().map_or(self.root_async, |f| f.is_async);
+                if in_async {
+                    let pending = match value {
+                        Val::Temp(var, _) => Some(var),
+                        _ => None,
+                    };
+                    self.may_reject(range(node), pending);
+                }
+                value
+            }
+            "assignment_expression" => {
+                let value = node.child_by_field_name("right").map_or(Val::None, |r| self.expr(r));
+                let left = node.child_by_field_name("left");
+                match left.and_then(|l| self.cx.place(l).map(|k| (k, l))) {
+                    Some((key, left)) => {
+                        let written = text(left, self.cx.source);
+                        self.assign(&key, value, range(node), written);
+                    }
+                    None => self.transfer(value, range(node)),
+                }
+                Val::None
+            }
+            "arrow_function" | "function_expression" | "generator_function" => {
+                self.nested(node, true, Val::None);
+                Val::None
+            }
+            "ternary_expression" => self.ternary(node),
+            "binary_expression" => self.binary(node),
+            "sequence_expression" => {
+                let mut last = Val::None;
+                for child in nodes::children(node) {
+                    let value = self.expr(child);
+                    self.discard(std::mem::replace(&mut last, value), range(child));
+                }
+                last
+            }
+            "object" | "array" => {
+                for element in nodes::children(node) {
+                    let value = match element.kind() {
+                        "pair" => element.child_by_field_name("value").map_or(Val::None, |v| self.expr(v)),
+                        "method_definition" => {
+                            self.nested(element, true, Val::None);
+                            Val::None
+                        }
+                        _ => self.expr(element),
+                    };
+                    self.transfer(value, range(element));
+                }
+                Val::None
+            }
+            "spread_element" => {
+                nodes::children(node).into_iter().next().map_or(Val::None, |inner| self.expr(inner))
+            }
+            "class" => Val::None,
+            _ => self.each_child(node),
+        }
+    }
+
+    /// Lowers every child expression, dropping their values.
+    fn each_child(&mut self, node: Node<'t>) -> Val {
+        for child in nodes::children(node) {
+            let value = self.expr(child);
+            self.discard(value, range(child));
+        }
+        Val::None
+    }
+
+    /// The value of one of several alternatives, merged into one variable.
+    fn merge(&mut self, values: Vec<Val>, blocks: Vec<crate::engine::BlockId>, at: crate::TextRange) -> Val {
+        let site = values.iter().find_map(|v| match v {
+            Val::Temp(_, site) => Some(*site),
+            _ => None,
+        });
+        let join = self.b.new_block();
+        let Some(site) = site else {
+            for block in blocks {
+                self.cur = block;
+                self.goto(join);
+            }
+            self.cur = join;
+            return Val::None;
+        };
+        let merged = self.b.new_var();
+        for (value, block) in values.into_iter().zip(blocks) {
+            self.cur = block;
+            match value {
+                Val::Temp(var, _) => {
+                    self.push(Event::Assign { to: merged, from: Some(var) }, at);
+                    self.push(Event::Assign { to: var, from: None }, at);
+                }
+                Val::Place(key) => {
+                    let from = self.existing(&key);
+                    self.push(Event::Assign { to: merged, from }, at);
+                }
+                Val::None => {}
+            }
+            self.goto(join);
+        }
+        self.cur = join;
+        Val::Temp(merged, site)
+    }
+
+    fn ternary(&mut self, node: Node<'t>) -> Val {
+        if let Some(condition) = node.child_by_field_name("condition") {
+            let value = self.expr(condition);
+            self.discard(value, range(condition));
+        }
+        let (then_block, else_block) = (self.b.new_block(), self.b.new_block());
+        self.branch(vec![then_block, else_block]);
+        let mut values = Vec::new();
+        let mut ends = Vec::new();
+        for (block, part) in [
+            (then_block, node.child_by_field_name("consequence")),
+            (else_block, node.child_by_field_name("alternative")),
+        ] {
+            self.cur = block;
+            values.push(part.map_or(Val::None, |p| self.expr(p)));
+            ends.push(self.cur);
+        }
+        self.merge(values, ends, range(node))
+    }
+
+    fn binary(&mut self, node: Node<'t>) -> Val {
+        let operator = node.child_by_field_name("operator").map_or("", |o| o.kind());
+        let left = node.child_by_field_name("left");
+        let right = node.child_by_field_name("right");
+        let left_value = left.map_or(Val::None, |l| self.expr(l));
+        if !matches!(operator, "&&" | "||" | "??") {
+            self.discard(left_value, range(node));
+            let value = right.map_or(Val::None, |r| self.expr(r));
+            self.discard(value, range(node));
+            return Val::None;
+        }
+        let (rhs, skip) = (self.b.new_block(), self.b.new_block());
+        self.branch(vec![rhs, skip]);
+        self.cur = skip;
+        // `id && clearTimeout(id)`: where the right side is skipped, `id` holds nothing.
+        if operator == "&&" {
+            if let Some((place, false)) = left.and_then(|l| self.guard(l)) {
+                self.mark_empty(&place, range(node));
+            }
+        }
+        let skip_end = self.cur;
+        self.cur = rhs;
+        let right_value = right.map_or(Val::None, |r| self.expr(r));
+        let rhs_end = self.cur;
+        self.merge(vec![right_value, left_value], vec![rhs_end, skip_end], range(node))
+    }
+
+    fn in_mode(&self, kind: usize) -> bool {
+        let anywhere = self.cx.kinds[kind].anywhere();
+        match self.mode {
+            Mode::Owner => !anywhere,
+            Mode::Anywhere => anywhere,
+        }
+    }
+
+    /// Lowers arguments: callbacks as nested functions, values handed over (`transfer`) or,
+    /// for calls that only read them, dropped.
+    fn arguments(&mut self, call: Node<'t>, hand_over: bool) {
+        for argument in nodes::arguments(call) {
+            let unwrapped = nodes::unwrap(argument);
+            if nodes::is_function(unwrapped) {
+                self.nested(unwrapped, true, Val::None);
+                continue;
+            }
+            let value = self.expr(argument);
+            if hand_over {
+                self.transfer(value, range(argument));
+            } else {
+                self.discard(value, range(argument));
+            }
+        }
+    }
+
+    fn receiver(&mut self, call: Node<'t>) {
+        let Some(callee) = call.child_by_field_name("function").map(nodes::unwrap) else { return };
+        if nodes::is_function(callee) {
+            self.nested(callee, false, Val::None);
+        } else if callee.kind() == "member_expression" {
+            if let Some(object) = callee.child_by_field_name("object") {
+                let value = self.expr(object);
+                self.discard(value, range(callee));
+            }
+        }
+    }
+
+    fn call(&mut self, node: Node<'t>) -> Val {
+        if let Some(kind) = self.cx.acquisition(node).filter(|k| self.in_mode(*k)) {
+            return self.acquire(node, kind);
+        }
+        let releases = self.cx.releases(node);
+        let method = nodes::method_name(node, self.cx.source);
+        if !releases.is_empty() || self.is_registration_remove(method) {
+            self.receiver(node);
+            self.arguments(node, false);
+            if releases.is_empty() {
+                if let Err(inline) = self.cx.registration_key(node) {
+                    self.inline_removes.push(inline);
+                }
+            }
+            for key in releases {
+                self.release(&key, range(node));
+            }
+            return Val::None;
+        }
+        if method == Some("observe") && self.mode == Mode::Owner {
+            if let Some(observer) = nodes::receiver(node).and_then(|r| self.cx.place(r)) {
+                if let Some(&kind) = self.observer_places.get(&observer) {
+                    return self.observe(node, observer, kind);
+                }
+            }
+        }
+        if matches!(method, Some("then")) {
+            let value = nodes::receiver(node).map_or(Val::None, |r| self.expr(r));
+            if let Val::Temp(..) = value {
+                let arguments = nodes::arguments(node);
+                match arguments.first().map(|a| nodes::unwrap(*a)).filter(|a| nodes::is_function(*a)) {
+                    Some(callback) => self.nested(callback, false, value),
+                    None => self.transfer(value, range(node)),
+                }
+                for other in arguments.into_iter().skip(1) {
+                    let value = self.expr(other);
+                    self.discard(value, range(other));
+                }
+                return Val::None;
+            }
+            self.discard(value, range(node));
+            self.arguments(node, true);
+            return Val::None;
+        }
+        let callee = node.child_by_field_name("function").map(nodes::unwrap);
+        let state = callee
+            .filter(|c| c.kind() == "identifier")
+            .and_then(|c| self.cx.scopes.binding_of(c))
+            .and_then(|b| self.cx.scopes.get(b).state_of);
+        if let Some(state) = state {
+            if let Some(argument) =
+                nodes::arguments(node).first().filter(|a| !nodes::is_function(nodes::unwrap(**a)))
+            {
+                let value = self.expr(*argument);
+                let written = self.cx.scopes.get(state).name;
+                self.assign(&format!("#{state}"), value, range(node), written);
+                return Val::None;
+            }
+        }
+        self.receiver(node);
+        self.arguments(node, true);
+        Val::None
+    }
+
+    fn is_registration_remove(&self, method: Option<&str>) -> bool {
+        let Some(method) = method else { return false };
+        self.cx.kinds.iter().filter(|k| k.registration).any(|k| {
+            k.release.iter().any(|r| matches!(r, super::kinds::Release::Method(steps) if steps.len() == 1 && steps[0].name == method))
+        })
+    }
+
+    fn construct(&mut self, node: Node<'t>) -> Val {
+        if let Some(kind) = self.cx.acquisition(node).filter(|k| self.in_mode(*k)) {
+            return self.acquire(node, kind);
+        }
+        self.arguments(node, true);
+        Val::None
+    }
+
+    fn new_site(&mut self, kind: usize, node: Node<'t>) -> (crate::engine::ResId, usize) {
+        let res = self.b.new_res();
+        let base = self.frames.last().map_or(0, |f| f.loops);
+        let repeated = !self.frames.is_empty() || self.loops.len() > base;
+        self.sites.push(Site {
+            kind,
+            node,
+            held_in: None,
+            place: None,
+            stored_key: None,
+            observation_of: None,
+            repeated,
+            unsignalled: false,
+            inline_handler: false,
+        });
+        (res, self.sites.len() - 1)
+    }
+
+    fn acquire(&mut self, node: Node<'t>, kind: usize) -> Val {
+        let rule = self.cx.kinds[kind].rule;
+        if self.cx.kinds[kind].registration {
+            self.receiver(node);
+            self.arguments(node, false);
+            if self.cx.signal(nodes::arguments(node).get(2).copied()).is_some() {
+                return Val::None; // the signal removes it
+            }
+            match self.cx.registration_key(node) {
+                Err(inline) => {
+                    let (res, site) = self.new_site(kind, inline);
+                    self.sites[site].inline_handler = true;
+                    self.push(Event::Acquire { res, into: None }, range(node));
+                }
+                Ok(key) => {
+                    let var = self.registration_var(&key, None);
+                    let (res, _) = self.new_site(kind, node);
+                    self.push(Event::Acquire { res, into: Some(var) }, range(node));
+                }
+            }
+            return Val::None;
+        }
+        if rule == ll1009_fetch::LL1009.code {
+            return self.fetch(node, kind);
+        }
+        if rule == ll1008_animation_frame::LL1008.code
+            && !ll1008_animation_frame::is_loop(self.cx, node, self.owner.stop_flags())
+        {
+            self.arguments(node, false);
+            return Val::None;
+        }
+        self.receiver(node);
+        self.arguments(node, false);
+        let (res, site) = self.new_site(kind, node);
+        let temp = self.b.new_var();
+        self.push(Event::Acquire { res, into: Some(temp) }, range(node));
+        if rule == ll1004_observer::LL1004.code {
+            self.observer_sites.insert(site);
+        }
+        Val::Temp(temp, site)
+    }
+
+    fn fetch(&mut self, node: Node<'t>, kind: usize) -> Val {
+        self.arguments(node, false);
+        if self.role != Role::EffectSetup || !self.frames.is_empty() {
+            return Val::None;
+        }
+        let Some(signal) = self.cx.signal(nodes::arguments(node).get(1).copied()) else {
+            let (res, site) = self.new_site(kind, node);
+            self.sites[site].unsignalled = true;
+            self.push(Event::Acquire { res, into: None }, range(node));
+            return Val::None;
+        };
+        let signal = self.cx.scopes.resolve_const(signal);
+        let is_signal_member = signal.kind() == "member_expression"
+            && signal.child_by_field_name("property").is_some_and(|p| text(p, self.cx.source) == "signal");
+        let controller = signal.child_by_field_name("object").filter(|_| is_signal_member);
+        if let Some((key, controller)) = controller.and_then(|c| self.cx.place(c).map(|k| (k, c))) {
+            let var = self.registration_var(&fetch_key(&key), Some(&key));
+            let (res, site) = self.new_site(kind, node);
+            self.sites[site].held_in = Some(text(controller, self.cx.source).to_string());
+            self.push(Event::Acquire { res, into: Some(var) }, range(node));
+        }
+        Val::None
+    }
+
+    fn observe(&mut self, node: Node<'t>, observer: String, kind: usize) -> Val {
+        self.arguments(node, false);
+        let Some(element) = nodes::arguments(node).first().copied() else { return Val::None };
+        let key = observation_key(&observer, &self.cx.structural(element));
+        let var = self.registration_var(&key, Some(&observer));
+        let (res, site) = self.new_site(kind, node);
+        self.sites[site].observation_of = Some(observer);
+        self.sites[site].held_in = Some(text(element, self.cx.source).to_string());
+        self.push(Event::Acquire { res, into: Some(var) }, range(node));
+        Val::None
+    }
+}

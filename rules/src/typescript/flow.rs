@@ -1,0 +1,358 @@
+//! Statements: blocks, branches, loops, `try`, `switch`, returns, and nested functions.
+
+use std::collections::HashSet;
+
+use tree_sitter::Node;
+
+use super::lower::{Frame, Lowerer, Role, Val};
+use super::nodes;
+use crate::engine::{Event, Terminator};
+use crate::syntax::treesitter::range;
+
+impl<'t> Lowerer<'_, 't> {
+    pub(super) fn statement(&mut self, node: Node<'t>) {
+        match node.kind() {
+            "program" | "statement_block" | "else_clause" => {
+                for child in nodes::children(node) {
+                    self.statement(child);
+                }
+            }
+            "expression_statement" => {
+                for child in nodes::children(node) {
+                    let value = self.expr(child);
+                    self.discard(value, range(child));
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for declarator in
+                    nodes::children(node).into_iter().filter(|d| d.kind() == "variable_declarator")
+                {
+                    self.declarator(declarator);
+                }
+            }
+            "export_statement" => {
+                for child in nodes::children(node) {
+                    self.statement(child);
+                }
+            }
+            "return_statement" => {
+                let returned = nodes::children(node).into_iter().next();
+                let value = returned.map_or(Val::None, |r| self.expr(r));
+                self.returned(value, returned, range(node));
+            }
+            "throw_statement" => {
+                for child in nodes::children(node) {
+                    let value = self.expr(child);
+                    self.discard(value, range(child));
+                }
+                self.throw();
+            }
+            "if_statement" => self.if_statement(node),
+            "for_statement" | "while_statement" | "do_statement" | "for_in_statement" => {
+                self.loop_statement(node)
+            }
+            "try_statement" => self.try_statement(node),
+            "switch_statement" => self.switch_statement(node),
+            "break_statement" | "continue_statement" => {
+                let base = self.frames.last().map_or(0, |f| f.loops);
+                if self.loops.len() > base {
+                    if let Some(&(next, done)) = self.loops.last() {
+                        self.goto(if node.kind() == "break_statement" { done } else { next });
+                        self.cur = self.b.new_block();
+                    }
+                }
+            }
+            "labeled_statement" => {
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.statement(body);
+                }
+            }
+            "function_declaration" | "generator_function_declaration" => self.nested(node, true, Val::None),
+            "class_declaration"
+            | "abstract_class_declaration"
+            | "import_statement"
+            | "empty_statement"
+            | "comment"
+            | "interface_declaration"
+            | "type_alias_declaration"
+            | "enum_declaration"
+            | "ambient_declaration" => {}
+            _ => {
+                let value = self.expr(node);
+                self.discard(value, range(node));
+            }
+        }
+    }
+
+    fn declarator(&mut self, declarator: Node<'t>) {
+        let Some(name) = declarator.child_by_field_name("name") else { return };
+        let Some(init) = declarator.child_by_field_name("value") else { return };
+        let value = self.expr(init);
+        match self.cx.place(name) {
+            Some(key) if name.kind() == "identifier" => {
+                let written = nodes::text(name, self.cx.source);
+                self.assign(&key, value, range(declarator), written)
+            }
+            _ => self.transfer(value, range(declarator)),
+        }
+    }
+
+    /// `return value`: from an effect's setup, the cleanup (its releases count here); from
+    /// any other function, the caller's.
+    pub(super) fn returned(&mut self, value: Val, returned: Option<Node<'t>>, at: crate::TextRange) {
+        if let Some(frame) = self.frames.last() {
+            let target = frame.ret;
+            self.transfer(value, at);
+            self.goto(target);
+            self.cur = self.b.new_block();
+            return;
+        }
+        match (self.role, returned) {
+            (Role::EffectSetup, Some(returned)) => {
+                self.discard(value, at);
+                let (keys, cleanup) = self.owner.cleanup_releases(returned);
+                self.exit(Some(at), cleanup, &keys);
+            }
+            _ => {
+                self.transfer(value, at);
+                self.exit(Some(at), None, &HashSet::new());
+            }
+        }
+    }
+
+    fn throw(&mut self) {
+        let handler_base = self.frames.last().map_or(0, |f| f.handlers);
+        if self.handlers.len() > handler_base {
+            let target = self.handlers[self.handlers.len() - 1];
+            self.goto(target);
+        } else if let Some(frame) = self.frames.last() {
+            let target = frame.ret;
+            self.goto(target);
+        } else {
+            self.b.terminate(self.cur, Terminator::Throw);
+        }
+        self.cur = self.b.new_block();
+    }
+
+    /// A guard that tells a place holds nothing on one side: `if (id)`, `if (!ws)`,
+    /// `if (timer != null)`. Returns the place and whether the *then* side is the empty one.
+    pub(super) fn guard(&self, condition: Node<'t>) -> Option<(String, bool)> {
+        let condition = nodes::unwrap(condition);
+        match condition.kind() {
+            "unary_expression" if condition.child(0).is_some_and(|o| o.kind() == "!") => {
+                let (place, then_empty) = self.guard(condition.child_by_field_name("argument")?)?;
+                Some((place, !then_empty))
+            }
+            "binary_expression" => {
+                let operator = condition.child_by_field_name("operator")?.kind();
+                let (left, right) =
+                    (condition.child_by_field_name("left")?, condition.child_by_field_name("right")?);
+                let is_nullish = |n: Node| matches!(nodes::unwrap(n).kind(), "null" | "undefined");
+                let place = if is_nullish(right) {
+                    self.cx.place(left)?
+                } else if is_nullish(left) {
+                    self.cx.place(right)?
+                } else {
+                    return None;
+                };
+                match operator {
+                    "!=" | "!==" => Some((place, false)),
+                    "==" | "===" => Some((place, true)),
+                    _ => None,
+                }
+            }
+            _ => Some((self.cx.place(condition)?, false)),
+        }
+    }
+
+    /// On the side of a guard where the place is empty, it holds nothing to release.
+    pub(super) fn mark_empty(&mut self, place: &str, at: crate::TextRange) {
+        let keys: Vec<String> = std::iter::once(place.to_string())
+            .chain(self.dependents.get(place).into_iter().flatten().cloned())
+            .collect();
+        for key in keys {
+            for var in self.vars.get(&key).cloned().unwrap_or_default() {
+                self.push(Event::Release { var }, at);
+            }
+        }
+    }
+
+    fn if_statement(&mut self, node: Node<'t>) {
+        let condition = node.child_by_field_name("condition");
+        if let Some(condition) = condition {
+            let value = self.expr(condition);
+            self.discard(value, range(condition));
+        }
+        let guard = condition.and_then(|c| self.guard(c));
+        let (then_block, else_block, join) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
+        self.branch(vec![then_block, else_block]);
+        for (block, part, empty_here) in [
+            (then_block, node.child_by_field_name("consequence"), true),
+            (else_block, node.child_by_field_name("alternative"), false),
+        ] {
+            self.cur = block;
+            if let Some((place, then_empty)) = &guard {
+                if *then_empty == empty_here {
+                    self.mark_empty(place, range(node));
+                }
+            }
+            if let Some(part) = part {
+                self.statement(part);
+            }
+            self.goto(join);
+        }
+        self.cur = join;
+    }
+
+    fn loop_statement(&mut self, node: Node<'t>) {
+        if let Some(init) = node.child_by_field_name("initializer") {
+            self.statement(init);
+        }
+        if let Some(right) = node.child_by_field_name("right") {
+            let value = self.expr(right);
+            self.discard(value, range(right));
+        }
+        let (head, body, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
+        self.goto(head);
+        self.cur = head;
+        if node.kind() == "do_statement" {
+            self.goto(body);
+        } else {
+            if let Some(condition) = node.child_by_field_name("condition") {
+                let value = self.expr(condition);
+                self.discard(value, range(condition));
+            }
+            self.branch(vec![body, done]);
+        }
+        self.cur = body;
+        self.loops.push((head, done));
+        if let Some(statement) = node.child_by_field_name("body") {
+            self.statement(statement);
+        }
+        self.loops.pop();
+        if let Some(increment) = node.child_by_field_name("increment") {
+            let value = self.expr(increment);
+            self.discard(value, range(increment));
+        }
+        if node.kind() == "do_statement" {
+            if let Some(condition) = node.child_by_field_name("condition") {
+                let value = self.expr(condition);
+                self.discard(value, range(condition));
+            }
+        }
+        self.branch(vec![head, done]);
+        self.cur = done;
+    }
+
+    fn try_statement(&mut self, node: Node<'t>) {
+        let handler = node.child_by_field_name("handler");
+        let finalizer = node.child_by_field_name("finalizer").and_then(|f| f.child_by_field_name("body"));
+        let catch_block = self.b.new_block();
+        self.handlers.push(catch_block);
+        if let Some(body) = node.child_by_field_name("body") {
+            self.statement(body);
+        }
+        self.handlers.pop();
+        let join = self.b.new_block();
+        self.goto(join);
+        self.cur = catch_block;
+        match handler.and_then(|h| h.child_by_field_name("body")) {
+            Some(body) => {
+                self.statement(body);
+                self.goto(join);
+            }
+            None => {
+                // try/finally: the finally block runs, then the exception goes on.
+                if let Some(finalizer) = finalizer {
+                    self.statement(finalizer);
+                }
+                self.throw();
+            }
+        }
+        self.cur = join;
+        if let Some(finalizer) = finalizer {
+            self.statement(finalizer);
+        }
+    }
+
+    fn switch_statement(&mut self, node: Node<'t>) {
+        if let Some(value) = node.child_by_field_name("value") {
+            let value_val = self.expr(value);
+            self.discard(value_val, range(value));
+        }
+        let cases: Vec<Node> = node.child_by_field_name("body").map(nodes::children).unwrap_or_default();
+        let done = self.b.new_block();
+        let entries: Vec<_> = cases.iter().map(|_| self.b.new_block()).collect();
+        let mut targets = entries.clone();
+        if !cases.iter().any(|c| c.kind() == "switch_default") {
+            targets.push(done);
+        }
+        self.branch(targets);
+        let head = self.b.new_block();
+        self.loops.push((head, done));
+        for (i, case) in cases.iter().enumerate() {
+            self.cur = entries[i];
+            let mut cursor = case.walk();
+            let bodies: Vec<Node> = case.children_by_field_name("body", &mut cursor).collect();
+            for statement in bodies {
+                self.statement(statement);
+            }
+            self.goto(entries.get(i + 1).copied().unwrap_or(done));
+        }
+        self.loops.pop();
+        // `continue` inside a switch continues the enclosing loop.
+        let outer = self.loops.last().map(|l| l.0);
+        self.b.terminate(head, outer.map_or(Terminator::Goto(done), Terminator::Goto));
+        self.cur = done;
+    }
+
+    /// A function nested in the body, lowered in place. `optional`: it may not run at all.
+    /// `argument`: the value its first parameter receives (`promise.then((stream) => ...)`).
+    pub(super) fn nested(&mut self, function: Node<'t>, optional: bool, argument: Val) {
+        if self.role == Role::Module {
+            return;
+        }
+        let (start, after) = (self.b.new_block(), self.b.new_block());
+        if optional {
+            self.branch(vec![start, after]);
+        } else {
+            self.goto(start);
+        }
+        self.cur = start;
+        self.frames.push(Frame {
+            function,
+            ret: after,
+            is_async: nodes::is_async(function),
+            hoisted: Vec::new(),
+            handlers: self.handlers.len(),
+            loops: self.loops.len(),
+        });
+        let first_parameter = function
+            .child_by_field_name("parameter")
+            .or_else(|| {
+                function.child_by_field_name("parameters").and_then(|p| nodes::children(p).into_iter().next())
+            })
+            .map(|p| p.child_by_field_name("pattern").unwrap_or(p));
+        match first_parameter.and_then(|p| self.cx.place(p).map(|k| (k, p))) {
+            Some((key, parameter)) => {
+                let written = nodes::text(parameter, self.cx.source);
+                self.assign(&key, argument, range(function), written)
+            }
+            None => self.transfer(argument, range(function)),
+        }
+        match function.child_by_field_name("body") {
+            Some(body) if body.kind() == "statement_block" => self.statement(body),
+            Some(expression) => {
+                let value = self.expr(expression);
+                self.transfer(value, range(expression));
+            }
+            None => {}
+        }
+        self.goto(after);
+        let frame = self.frames.pop();
+        self.cur = after;
+        for key in frame.map(|f| f.hoisted).unwrap_or_default() {
+            self.release(&key, range(function));
+        }
+    }
+}

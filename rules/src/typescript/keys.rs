@@ -1,0 +1,296 @@
+//! Identities: the place a resource is held in (`id`, `ref.current`, `this.timer`), the
+//! structural identity of listener targets and observed elements, handlers, event types and
+//! capture flags, and the release operations a call performs.
+
+use tree_sitter::Node;
+
+use super::kinds::{Acquire, Kind, Release};
+use super::nodes::{self, text};
+use super::scope::{BindingId, Scopes};
+
+/// Everything the per-file analysis shares: the text, the binding table and the kinds in force.
+pub struct FileCx<'t> {
+    pub source: &'t str,
+    pub scopes: Scopes<'t>,
+    pub kinds: Vec<Kind>,
+}
+
+/// How a listener's handler is identified.
+pub enum Handler<'t> {
+    /// A function created on the spot (`() => ...`, `f.bind(this)`): no remove can ever match it.
+    Inline(Node<'t>),
+    Named(String),
+}
+
+impl<'t> FileCx<'t> {
+    /// The place an expression denotes, when it is a variable or a member path on one:
+    /// `#12` (binding 12), `#12.current`, `this.timer`, `g:window`.
+    pub fn place(&self, node: Node) -> Option<String> {
+        let node = nodes::unwrap(node);
+        match node.kind() {
+            "identifier" | "shorthand_property_identifier" => Some(match self.scopes.binding_of(node) {
+                Some(id) => format!("#{id}"),
+                None => format!("g:{}", text(node, self.source)),
+            }),
+            "this" => Some("this".to_string()),
+            "member_expression" => {
+                let property = node.child_by_field_name("property")?;
+                if property.kind() != "property_identifier"
+                    && property.kind() != "private_property_identifier"
+                {
+                    return None;
+                }
+                let object = self.place(node.child_by_field_name("object")?)?;
+                Some(format!("{object}.{}", text(property, self.source)))
+            }
+            "subscript_expression" => {
+                let index = nodes::string_literal(node.child_by_field_name("index")?, self.source)?;
+                Some(format!("{}.{index}", self.place(node.child_by_field_name("object")?)?))
+            }
+            _ => None,
+        }
+    }
+
+    /// The binding a place is rooted in (`#12.current` -> 12).
+    pub fn place_root(place: &str) -> Option<BindingId> {
+        let digits = place.strip_prefix('#')?;
+        let end = digits.find('.').unwrap_or(digits.len());
+        digits[..end].parse().ok()
+    }
+
+    /// A structural identity: casts and parentheses ignored, `const` aliases followed
+    /// (`const node = ref.current` is `ref.current`), identifiers by binding.
+    pub fn structural(&self, node: Node<'t>) -> String {
+        let mut out = String::new();
+        self.structural_into(node, &mut out, 0);
+        out
+    }
+
+    fn structural_into(&self, node: Node<'t>, out: &mut String, depth: usize) {
+        let node = nodes::unwrap(node);
+        if depth > 24 {
+            out.push_str(&text(node, self.source).replace(char::is_whitespace, ""));
+            return;
+        }
+        match node.kind() {
+            "identifier" => {
+                let resolved = self.scopes.resolve_alias(node, true);
+                if resolved != node {
+                    return self.structural_into(resolved, out, depth + 1);
+                }
+                match self.scopes.binding_of(node) {
+                    Some(id) => out.push_str(&format!("#{id}")),
+                    None => out.push_str(text(node, self.source)),
+                }
+            }
+            "member_expression" => {
+                if let Some(object) = node.child_by_field_name("object") {
+                    self.structural_into(object, out, depth + 1);
+                }
+                out.push('.');
+                out.push_str(node.child_by_field_name("property").map_or("", |p| text(p, self.source)));
+            }
+            "call_expression" => {
+                if let Some(callee) = node.child_by_field_name("function") {
+                    self.structural_into(callee, out, depth + 1);
+                }
+                out.push('(');
+                for argument in nodes::arguments(node) {
+                    self.structural_into(argument, out, depth + 1);
+                    out.push(',');
+                }
+                out.push(')');
+            }
+            _ => match nodes::string_literal(node, self.source) {
+                Some(value) => out.push_str(&format!("{value:?}")),
+                None => out.push_str(&text(node, self.source).replace(char::is_whitespace, "")),
+            },
+        }
+    }
+
+    /// A listener's handler: the binding behind aliases, or inline.
+    pub fn handler(&self, node: Node<'t>) -> Handler<'t> {
+        let unwrapped = nodes::unwrap(node);
+        let is_bind =
+            |n: Node| n.kind() == "call_expression" && nodes::method_name(n, self.source) == Some("bind");
+        if nodes::is_function(unwrapped) || is_bind(unwrapped) {
+            return Handler::Inline(unwrapped);
+        }
+        Handler::Named(self.structural(unwrapped))
+    }
+
+    /// An event type: its string value (through constants), the array a loop variable runs
+    /// over, or the expression's structure.
+    pub fn event_type(&self, node: Node<'t>) -> String {
+        let resolved = self.scopes.resolve_const(node);
+        if let Some(value) = nodes::string_literal(resolved, self.source) {
+            return value;
+        }
+        let unwrapped = nodes::unwrap(node);
+        if unwrapped.kind() == "identifier" {
+            if let Some(array) = self.scopes.binding_of(unwrapped).and_then(|b| self.scopes.get(b).iterates) {
+                let array = self.scopes.resolve_const(array);
+                let values: Option<Vec<String>> = (array.kind() == "array")
+                    .then(|| nodes::children(array).into_iter().map(|e| self.event_type(e)).collect());
+                return match values {
+                    Some(mut values) => {
+                        values.sort();
+                        format!("each[{}]", values.join(","))
+                    }
+                    None => format!("each:{}", self.structural(array)),
+                };
+            }
+        }
+        format!("?{}", self.structural(node))
+    }
+
+    /// The options object behind an argument (a literal, or a `const` bound to one).
+    pub fn options_object(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let resolved = self.scopes.resolve_const(node);
+        (resolved.kind() == "object").then_some(resolved)
+    }
+
+    /// The value of a member of an options object.
+    pub fn option(&self, options: Node<'t>, key: &str) -> Option<Node<'t>> {
+        nodes::children(options)
+            .into_iter()
+            .find(|m| nodes::member_key(*m, self.source) == Some(key))
+            .and_then(nodes::member_value)
+    }
+
+    /// A boolean's value, through constants.
+    pub fn boolean(&self, node: Node<'t>) -> Option<bool> {
+        match self.scopes.resolve_const(node).kind() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The capture flag of `addEventListener`'s third argument: a boolean, `{ capture }`, or a
+    /// resolved options object; `false` when absent.
+    pub fn capture(&self, options: Option<Node<'t>>) -> String {
+        let Some(options) = options else { return "false".into() };
+        if let Some(value) = self.boolean(options) {
+            return value.to_string();
+        }
+        match self.options_object(options) {
+            Some(object) => match self.option(object, "capture") {
+                None => "false".into(),
+                Some(value) => self
+                    .boolean(value)
+                    .map_or_else(|| format!("?{}", self.structural(value)), |b| b.to_string()),
+            },
+            None => format!("?{}", self.structural(options)),
+        }
+    }
+
+    /// The `signal` an options argument passes, if any (computed keys are not recognised).
+    pub fn signal(&self, options: Option<Node<'t>>) -> Option<Node<'t>> {
+        self.option(self.options_object(options?)?, "signal")
+    }
+
+    /// The identity of a registration (`target.addEventListener(type, handler, options)`), or
+    /// the inline handler that makes it unremovable.
+    pub fn registration_key(&self, call: Node<'t>) -> Result<String, Node<'t>> {
+        let target = nodes::receiver(call).map_or_else(|| "g:globalThis".to_string(), |r| self.structural(r));
+        let arguments = nodes::arguments(call);
+        let event = arguments.first().map_or_else(String::new, |a| self.event_type(*a));
+        let handler = match arguments.get(1).map(|h| self.handler(*h)) {
+            Some(Handler::Inline(function)) => return Err(function),
+            Some(Handler::Named(name)) => name,
+            None => String::new(),
+        };
+        let capture = self.capture(arguments.get(2).copied());
+        Ok(format!("L|{target}|{event}|{handler}|{capture}"))
+    }
+
+    /// The kind a call or `new` expression acquires, if any.
+    pub fn acquisition(&self, node: Node) -> Option<usize> {
+        let (is_new, callee) = match node.kind() {
+            "new_expression" => (true, node.child_by_field_name("constructor")?),
+            "call_expression" => (false, node.child_by_field_name("function")?),
+            _ => return None,
+        };
+        let path = nodes::path(callee, self.source);
+        let method = (!is_new).then(|| nodes::method_name(node, self.source)).flatten();
+        self.kinds.iter().position(|kind| {
+            kind.acquire.iter().any(|a| match a {
+                Acquire::New(class) => is_new && path.as_deref() == Some(class),
+                Acquire::Call(function) => !is_new && path.as_deref() == Some(function),
+                Acquire::Method(name) => method == Some(name),
+            })
+        })
+    }
+
+    /// The release keys a call performs: the places it releases (`clearInterval(id)` -> `#3`,
+    /// `this.ws.close()` -> `this.ws`), registrations it removes, observations it ends.
+    pub fn releases(&self, call: Node<'t>) -> Vec<String> {
+        let mut keys = Vec::new();
+        let path = call.child_by_field_name("function").and_then(|f| nodes::path(f, self.source));
+        let method = nodes::method_name(call, self.source);
+        for kind in &self.kinds {
+            for release in &kind.release {
+                let released = match release {
+                    Release::Function(function) if path.as_deref() == Some(function.as_str()) => {
+                        nodes::arguments(call).first().and_then(|a| self.place(*a))
+                    }
+                    Release::Method(steps) if kind.registration => {
+                        if steps.len() == 1 && method == Some(steps[0].name.as_str()) {
+                            keys.extend(self.registration_key(call).ok());
+                        }
+                        None
+                    }
+                    Release::Method(steps) => self.chain_receiver(call, steps).and_then(|r| self.place(r)),
+                    Release::Function(_) => None,
+                };
+                keys.extend(released);
+            }
+        }
+        if method == Some("unobserve") {
+            if let (Some(observer), Some(element)) =
+                (nodes::receiver(call).and_then(|r| self.place(r)), nodes::arguments(call).first())
+            {
+                keys.push(observation_key(&observer, &self.structural(*element)));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// `x` in `x.getTracks().forEach(...)` for the chain `getTracks().forEach`.
+    fn chain_receiver(&self, call: Node<'t>, steps: &[super::kinds::Step]) -> Option<Node<'t>> {
+        let mut current = call;
+        for (i, step) in steps.iter().enumerate().rev() {
+            let is_last = i + 1 == steps.len();
+            if step.called || is_last {
+                if current.kind() != "call_expression"
+                    || nodes::method_name(current, self.source) != Some(&step.name)
+                {
+                    return None;
+                }
+                current = nodes::receiver(current)?;
+            } else {
+                let member = nodes::unwrap(current);
+                let property = member.child_by_field_name("property")?;
+                if member.kind() != "member_expression" || text(property, self.source) != step.name {
+                    return None;
+                }
+                current = member.child_by_field_name("object")?;
+            }
+            current = nodes::unwrap(current);
+        }
+        Some(current)
+    }
+}
+
+/// The key of one `observer.observe(element)`.
+pub fn observation_key(observer: &str, element: &str) -> String {
+    format!("O|{observer}|{element}")
+}
+
+/// The key of the abort obligation a `fetch` with `controller.signal` puts on the controller.
+pub fn fetch_key(controller: &str) -> String {
+    format!("F|{controller}")
+}

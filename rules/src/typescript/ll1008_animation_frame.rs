@@ -1,0 +1,116 @@
+//! LL1008: a `requestAnimationFrame` loop that is never cancelled.
+
+use std::collections::HashSet;
+
+use tree_sitter::Node;
+
+use crate::catalogue::{Precision, Severity};
+use crate::declare_rule;
+use crate::syntax::treesitter::descendants;
+use crate::Family;
+
+use super::keys::FileCx;
+use super::nodes;
+use super::report::Text;
+
+declare_rule! {
+    /// ## What it finds
+    /// A `requestAnimationFrame` loop (a callback that schedules itself again) started in an
+    /// effect, a class component's mount or a method of a class with a teardown method, whose
+    /// latest frame id is not given to `cancelAnimationFrame` in the cleanup,
+    /// `componentWillUnmount` or the teardown, or whose id is discarded. A loop that checks a
+    /// flag the cleanup sets (`let running = true; ... return () => { running = false }`) stops
+    /// itself and is not reported. A single frame that does not re-schedule is not reported.
+    ///
+    /// ## Why it matters
+    /// The loop runs 60 times a second forever: it burns CPU and battery, draws into a detached
+    /// canvas, and keeps the component's closures alive.
+    ///
+    /// ## Example
+    /// ```tsx
+    /// function Spectrum({ analyser }: { analyser: AnalyserNode }) {
+    ///   const canvas = useRef<HTMLCanvasElement>(null);
+    ///   useEffect(() => {
+    ///     const draw = () => {
+    ///       paint(canvas.current!, analyser);
+    ///       requestAnimationFrame(draw);
+    ///     };
+    ///     requestAnimationFrame(draw);
+    ///   }, [analyser]);
+    ///   return <canvas ref={canvas} />;
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// ```tsx
+    /// function Spectrum({ analyser }: { analyser: AnalyserNode }) {
+    ///   const canvas = useRef<HTMLCanvasElement>(null);
+    ///   useEffect(() => {
+    ///     let frame = 0;
+    ///     const draw = () => {
+    ///       paint(canvas.current!, analyser);
+    ///       frame = requestAnimationFrame(draw);
+    ///     };
+    ///     frame = requestAnimationFrame(draw);
+    ///     return () => cancelAnimationFrame(frame);
+    ///   }, [analyser]);
+    ///   return <canvas ref={canvas} />;
+    /// }
+    /// ```
+    pub static LL1008 = {
+        name: "animation-frame-not-cancelled",
+        family: Family::TypeScript,
+        severity: Severity::Warning,
+        precision: Precision::High,
+        summary: "requestAnimationFrame loop that is never cancelled",
+        aliases: &[],
+    }
+}
+
+pub const TEXT: Text = Text {
+    verb: "cancel",
+    done: "cancelled",
+    consequence: "the loop keeps running every frame after the owner is gone",
+    default_name: "frameId",
+};
+
+/// The function a `requestAnimationFrame` call schedules.
+fn callback<'t>(cx: &FileCx<'t>, call: Node<'t>) -> Option<Node<'t>> {
+    let argument = nodes::unwrap(*nodes::arguments(call).first()?);
+    if nodes::is_function(argument) {
+        return Some(argument);
+    }
+    if argument.kind() == "identifier" {
+        return cx.scopes.function_named(argument);
+    }
+    // `this.loop` in a class: the member function of that name.
+    None
+}
+
+fn schedules(cx: &FileCx, call: Node, function: Node) -> bool {
+    let Some(argument) = nodes::arguments(call).first().map(|a| nodes::unwrap(*a)) else { return false };
+    if argument.kind() != "identifier" {
+        return false;
+    }
+    let own_name = function.child_by_field_name("name").map(|n| nodes::text(n, cx.source));
+    cx.scopes.function_named(argument) == Some(function) || own_name == Some(nodes::text(argument, cx.source))
+}
+
+/// Is this `requestAnimationFrame` call part of a loop that only a cancel can stop: its
+/// callback re-schedules itself, or it is the re-scheduling call, and the loop does not read a
+/// flag the owner's cleanup sets?
+pub fn is_loop(cx: &FileCx, call: Node, stop_flags: &HashSet<String>) -> bool {
+    let Some(function) = callback(cx, call) else { return false };
+    let path = |n: Node| n.child_by_field_name("function").and_then(|f| nodes::path(f, cx.source));
+    let is_frame_call =
+        |n: Node| n.kind() == "call_expression" && path(n).as_deref() == Some("requestAnimationFrame");
+    let reschedules = nodes::contains(function, call)
+        || descendants(function).any(|n| is_frame_call(n) && schedules(cx, n, function));
+    if !reschedules {
+        return false;
+    }
+    let stopped_by_flag = descendants(function).any(|n| {
+        n.kind() == "identifier" && cx.place(n).is_some_and(|p| stop_flags.contains(&format!("A|{p}")))
+    });
+    !stopped_by_flag
+}

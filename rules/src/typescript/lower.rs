@@ -1,0 +1,355 @@
+//! Lowering a function body (an effect's setup, a lifecycle or class method, any function for
+//! Blob URLs) to the engine's control-flow graph of resource events.
+//!
+//! Functions nested in the body (callbacks, local handlers) are lowered in place as a branch
+//! that may or may not run; a release they make of a variable from outside them also counts
+//! after them (`img.onload = () => URL.revokeObjectURL(url)`). What the scope's owner releases
+//! when the body is done (the returned cleanup, the other effects' cleanups, the teardown
+//! method) is released at every exit.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::Node;
+
+use super::keys::FileCx;
+use super::nodes;
+use crate::engine::{BlockId, Body, BodyBuilder, Event, Terminator, VarId};
+use crate::syntax::treesitter::range;
+use crate::TextRange;
+
+/// Which acquisitions a lowering records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Kinds owned by an effect, a component or an object with a teardown.
+    Owner,
+    /// Kinds that leak in any scope (Blob URLs).
+    Anywhere,
+}
+
+/// What the body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// An effect's setup: what it returns is its cleanup.
+    EffectSetup,
+    /// A lifecycle or class method, or any function: what it returns goes to the caller.
+    Function,
+    /// The module's top level: nested functions are analysed on their own.
+    Module,
+}
+
+/// One acquisition site.
+#[derive(Debug, Clone)]
+pub struct Site<'t> {
+    pub kind: usize,
+    pub node: Node<'t>,
+    /// The place the resource was first kept in, as written (`id`, `this.timer`).
+    pub held_in: Option<String>,
+    /// The key of the place it was first kept in.
+    pub place: Option<String>,
+    /// For a stored place: its key (state, ref, field), used to tell "never revoked anywhere".
+    pub stored_key: Option<String>,
+    /// For `observer.observe(el)`: the observer's place.
+    pub observation_of: Option<String>,
+    /// Inside a loop or a nested callback of the body.
+    pub repeated: bool,
+    /// A `fetch` with no `signal`.
+    pub unsignalled: bool,
+    /// A listener whose handler is created inline (it can never be removed).
+    pub inline_handler: bool,
+}
+
+/// A normal exit and the cleanup it returns.
+#[derive(Debug, Clone)]
+pub struct Exit {
+    pub at: Option<TextRange>,
+    pub cleanup: Option<TextRange>,
+}
+
+/// The lowered body with what is needed to report on it.
+pub struct Lowered<'t> {
+    pub body: Body,
+    pub sites: Vec<Site<'t>>,
+    pub exits: Vec<Exit>,
+    /// `removeEventListener` calls given an inline function, which can never match.
+    pub inline_removes: Vec<Node<'t>>,
+}
+
+/// How releases the owner makes are looked up.
+pub trait Owner {
+    /// Keys released at every exit of the body (other effects' cleanups, the teardown).
+    fn exit_releases(&self) -> &HashSet<String>;
+    /// Keys released by a returned cleanup (effects only).
+    fn cleanup_releases(&self, returned: Node) -> (HashSet<String>, Option<TextRange>);
+    /// Keys released anywhere in the file (for stored Blob URLs).
+    fn released_anywhere(&self, key: &str) -> bool;
+    /// Variables the owner's cleanup or teardown assigns (`A|#3`): stop flags of loops.
+    fn stop_flags(&self) -> &HashSet<String>;
+}
+
+#[derive(Clone)]
+pub(super) enum Val {
+    None,
+    Place(String),
+    Temp(VarId, usize),
+}
+
+pub(super) struct Frame<'t> {
+    pub(super) function: Node<'t>,
+    pub(super) ret: BlockId,
+    pub(super) is_async: bool,
+    pub(super) hoisted: Vec<String>,
+    pub(super) handlers: usize,
+    pub(super) loops: usize,
+}
+
+pub struct Lowerer<'a, 't> {
+    pub(super) cx: &'a FileCx<'t>,
+    pub(super) owner: &'a dyn Owner,
+    pub(super) mode: Mode,
+    pub(super) role: Role,
+    pub(super) root: Node<'t>,
+    pub(super) root_async: bool,
+    pub(super) b: BodyBuilder,
+    pub(super) cur: BlockId,
+    pub(super) vars: HashMap<String, Vec<VarId>>,
+    pub(super) dependents: HashMap<String, Vec<String>>,
+    pub(super) sites: Vec<Site<'t>>,
+    pub(super) exits: Vec<Exit>,
+    pub(super) inline_removes: Vec<Node<'t>>,
+    pub(super) frames: Vec<Frame<'t>>,
+    /// (continue target, break target)
+    pub(super) loops: Vec<(BlockId, BlockId)>,
+    /// Where a rejected `await` or a `throw` goes inside `try`.
+    pub(super) handlers: Vec<BlockId>,
+    /// Observer acquisition sites, and the places observers are kept in (with their kind).
+    pub(super) observer_sites: HashSet<usize>,
+    pub(super) observer_places: HashMap<String, usize>,
+}
+
+impl<'a, 't> Lowerer<'a, 't> {
+    pub fn lower(
+        cx: &'a FileCx<'t>,
+        owner: &'a dyn Owner,
+        mode: Mode,
+        role: Role,
+        root: Node<'t>,
+    ) -> Lowered<'t> {
+        let b = BodyBuilder::new();
+        let cur = b.entry();
+        let mut lowerer = Lowerer {
+            cx,
+            owner,
+            mode,
+            role,
+            root,
+            root_async: nodes::is_async(root),
+            b,
+            cur,
+            vars: HashMap::new(),
+            dependents: HashMap::new(),
+            sites: Vec::new(),
+            exits: Vec::new(),
+            inline_removes: Vec::new(),
+            frames: Vec::new(),
+            loops: Vec::new(),
+            handlers: Vec::new(),
+            observer_sites: HashSet::new(),
+            observer_places: HashMap::new(),
+        };
+        match root.child_by_field_name("body") {
+            Some(body) if body.kind() == "statement_block" => lowerer.statement(body),
+            Some(expression) => {
+                let value = lowerer.expr(expression);
+                lowerer.returned(value, Some(expression), range(expression));
+            }
+            None if role == Role::Module => lowerer.statement(root),
+            None => {}
+        }
+        let end = TextRange::new(root.end_byte().saturating_sub(1), root.end_byte());
+        lowerer.exit(None, None, &HashSet::new());
+        Lowered {
+            body: lowerer.b.finish(end),
+            sites: lowerer.sites,
+            exits: lowerer.exits,
+            inline_removes: lowerer.inline_removes,
+        }
+    }
+
+    // ----- events -------------------------------------------------------------------------
+
+    pub(super) fn push(&mut self, event: Event, at: TextRange) {
+        self.b.push(self.cur, event, at);
+    }
+
+    pub(super) fn var_for(&mut self, key: &str) -> VarId {
+        if let Some(vars) = self.vars.get(key) {
+            return vars[0];
+        }
+        let var = self.b.new_var();
+        self.vars.insert(key.to_string(), vec![var]);
+        var
+    }
+
+    pub(super) fn existing(&self, key: &str) -> Option<VarId> {
+        self.vars.get(key).map(|v| v[0])
+    }
+
+    /// A fresh variable under `key` for one registration site (several can share a key).
+    pub(super) fn registration_var(&mut self, key: &str, depends_on: Option<&str>) -> VarId {
+        let var = self.b.new_var();
+        self.vars.entry(key.to_string()).or_default().push(var);
+        if let Some(owner) = depends_on {
+            let list = self.dependents.entry(owner.to_string()).or_default();
+            if !list.iter().any(|k| k == key) {
+                list.push(key.to_string());
+            }
+        }
+        var
+    }
+
+    pub(super) fn assign(&mut self, to: &str, from: Val, at: TextRange, written: &str) {
+        match from {
+            Val::None => {
+                if let Some(var) = self.existing(to) {
+                    self.push(Event::Assign { to: var, from: None }, at);
+                }
+            }
+            Val::Place(key) => {
+                let source = self.existing(&key);
+                if source.is_some() || self.existing(to).is_some() {
+                    let var = self.var_for(to);
+                    self.push(Event::Assign { to: var, from: source }, at);
+                }
+            }
+            Val::Temp(temp, site) => {
+                let var = self.var_for(to);
+                self.push(Event::Assign { to: var, from: Some(temp) }, at);
+                self.push(Event::Assign { to: temp, from: None }, at);
+                let stored = self.is_stored(to).then(|| to.to_string());
+                if self.observer_sites.contains(&site) {
+                    self.observer_places.insert(to.to_string(), self.sites[site].kind);
+                }
+                let site = &mut self.sites[site];
+                if site.held_in.is_none() {
+                    site.held_in = Some(written.to_string());
+                    site.place = Some(to.to_string());
+                    site.stored_key = stored;
+                }
+            }
+        }
+    }
+
+    pub(super) fn discard(&mut self, value: Val, at: TextRange) {
+        if let Val::Temp(temp, _) = value {
+            self.push(Event::Assign { to: temp, from: None }, at);
+        }
+    }
+
+    pub(super) fn transfer(&mut self, value: Val, at: TextRange) {
+        match value {
+            Val::Temp(temp, _) => {
+                self.push(Event::Transfer { var: temp }, at);
+                self.push(Event::Assign { to: temp, from: None }, at);
+            }
+            Val::Place(key) => {
+                if let Some(var) = self.existing(&key) {
+                    self.push(Event::Transfer { var }, at);
+                }
+            }
+            Val::None => {}
+        }
+    }
+
+    pub(super) fn release(&mut self, key: &str, at: TextRange) {
+        let mut keys = vec![key.to_string()];
+        keys.extend(self.dependents.get(key).into_iter().flatten().cloned());
+        for key in &keys {
+            for var in self.vars.get(key).cloned().unwrap_or_default() {
+                self.push(Event::Release { var }, at);
+            }
+        }
+        if let Some(frame) = self.frames.last_mut() {
+            let local = FileCx::place_root(key)
+                .is_some_and(|b| nodes::contains(frame.function, self.cx.scopes.get(b).scope));
+            if !local {
+                frame.hoisted.push(key.to_string());
+            }
+        }
+    }
+
+    /// Is a place one that outlives the body (state, ref, field, module variable)?
+    pub(super) fn is_stored(&self, key: &str) -> bool {
+        if key.contains('.') || !key.starts_with('#') {
+            return true;
+        }
+        match FileCx::place_root(key) {
+            Some(b) => {
+                let binding = self.cx.scopes.get(b);
+                !nodes::contains(self.root, binding.scope) || binding.is_state
+            }
+            None => true,
+        }
+    }
+
+    /// A normal exit: the owner's releases, then the return.
+    pub(super) fn exit(
+        &mut self,
+        at: Option<TextRange>,
+        cleanup: Option<TextRange>,
+        returned: &HashSet<String>,
+    ) {
+        let at_range = at
+            .unwrap_or_else(|| TextRange::new(self.root.end_byte().saturating_sub(1), self.root.end_byte()));
+        let mut keys: Vec<String> = returned.iter().chain(self.owner.exit_releases()).cloned().collect();
+        if self.mode == Mode::Anywhere {
+            let stored: Vec<String> = self
+                .vars
+                .keys()
+                .filter(|k| self.is_stored(k) && self.owner.released_anywhere(k))
+                .cloned()
+                .collect();
+            keys.extend(stored);
+        }
+        keys.sort();
+        keys.dedup();
+        let saved = std::mem::take(&mut self.frames);
+        for key in &keys {
+            self.release(key, at_range);
+        }
+        self.frames = saved;
+        self.b.terminate(self.cur, Terminator::Return(at));
+        self.exits.push(Exit { at, cleanup });
+        self.cur = self.b.new_block();
+    }
+
+    pub(super) fn goto(&mut self, target: BlockId) {
+        self.b.terminate(self.cur, Terminator::Goto(target));
+    }
+
+    pub(super) fn branch(&mut self, targets: Vec<BlockId>) {
+        self.b.terminate(self.cur, Terminator::Branch(targets));
+    }
+
+    /// A rejected `await`: control leaves to the innermost handler, out of the nested function,
+    /// or out of the body (a leak path for what is still open). `pending` is the awaited
+    /// value, which does not exist on that path.
+    pub(super) fn may_reject(&mut self, at: TextRange, pending: Option<VarId>) {
+        let handler_base = self.frames.last().map_or(0, |f| f.handlers);
+        let target = if self.handlers.len() > handler_base {
+            self.handlers.last().copied()
+        } else {
+            self.frames.last().map(|f| f.ret)
+        };
+        let (next, leave) = (self.b.new_block(), self.b.new_block());
+        self.branch(vec![next, leave]);
+        self.cur = leave;
+        if let Some(var) = pending {
+            self.push(Event::Release { var }, at);
+        }
+        match target {
+            Some(target) => self.goto(target),
+            None => self.exit(Some(at), None, &HashSet::new()),
+        }
+        self.cur = next;
+    }
+}

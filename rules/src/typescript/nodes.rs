@@ -1,0 +1,149 @@
+//! Small questions asked of TypeScript/JavaScript syntax nodes.
+
+use tree_sitter::Node;
+
+/// Global objects whose members are the plain globals: `window.setTimeout` is `setTimeout`.
+const GLOBAL_OBJECTS: &[&str] = &["window", "globalThis", "global", "self"];
+
+/// The expression under casts, non-null assertions and parentheses: `(id as number)!` is `id`.
+pub fn unwrap(mut node: Node<'_>) -> Node<'_> {
+    for _ in 0..64 {
+        let inner = match node.kind() {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion" => node.named_children(&mut node.walk()).find(|c| !is_type(*c)),
+            _ => None,
+        };
+        match inner {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+fn is_type(node: Node) -> bool {
+    node.kind().ends_with("_type")
+        || matches!(
+            node.kind(),
+            "type_identifier" | "predefined_type" | "type_arguments" | "generic_type" | "comment"
+        )
+}
+
+/// The node's source text.
+pub fn text<'t>(node: Node, source: &'t str) -> &'t str {
+    crate::syntax::treesitter::text(node, source)
+}
+
+/// The named children of a node, comments left out.
+pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    node.named_children(&mut node.walk()).filter(|c| c.kind() != "comment").collect()
+}
+
+/// The arguments of a call or `new` expression.
+pub fn arguments(call: Node<'_>) -> Vec<Node<'_>> {
+    call.child_by_field_name("arguments").map(children).unwrap_or_default()
+}
+
+/// `setInterval`, `URL.createObjectURL`, `navigator.mediaDevices.getUserMedia`: the dotted path
+/// of an identifier or member chain, without a leading `window.` / `globalThis.` / ...
+pub fn path(node: Node, source: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut current = unwrap(node);
+    for _ in 0..32 {
+        match current.kind() {
+            "identifier" => {
+                parts.push(text(current, source));
+                parts.reverse();
+                let start = usize::from(parts.len() > 1 && GLOBAL_OBJECTS.contains(&parts[0]));
+                return Some(parts[start..].join("."));
+            }
+            "member_expression" => {
+                let property = current.child_by_field_name("property")?;
+                if property.kind() != "property_identifier" {
+                    return None;
+                }
+                parts.push(text(property, source));
+                current = unwrap(current.child_by_field_name("object")?);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The name of the method a call invokes: `dispose` in `a.b.dispose()`.
+pub fn method_name<'t>(call: Node, source: &'t str) -> Option<&'t str> {
+    let callee = unwrap(call.child_by_field_name("function")?);
+    if callee.kind() != "member_expression" {
+        return None;
+    }
+    Some(text(callee.child_by_field_name("property")?, source))
+}
+
+/// The receiver of a method call: `a.b` in `a.b.dispose()`.
+pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
+    let callee = unwrap(call.child_by_field_name("function")?);
+    (callee.kind() == "member_expression").then(|| callee.child_by_field_name("object")).flatten()
+}
+
+/// The value of a string literal or a template literal without substitutions.
+pub fn string_literal(node: Node, source: &str) -> Option<String> {
+    match node.kind() {
+        "string" => Some(children(node).iter().map(|c| text(*c, source)).collect()),
+        "template_string" if !children(node).iter().any(|c| c.kind() == "template_substitution") => {
+            Some(children(node).iter().map(|c| text(*c, source)).collect())
+        }
+        _ => None,
+    }
+}
+
+pub fn is_function(node: Node) -> bool {
+    matches!(
+        node.kind(),
+        "arrow_function"
+            | "function_expression"
+            | "function_declaration"
+            | "generator_function"
+            | "generator_function_declaration"
+            | "method_definition"
+    )
+}
+
+pub fn is_async(function: Node) -> bool {
+    let mut cursor = function.walk();
+    let is_async = function.children(&mut cursor).take_while(|c| !c.is_named()).any(|c| c.kind() == "async");
+    is_async
+}
+
+/// The key of an object literal member (`capture: true`, `{ signal }`), if it is not computed.
+pub fn member_key<'t>(member: Node, source: &'t str) -> Option<&'t str> {
+    match member.kind() {
+        "shorthand_property_identifier" => Some(text(member, source)),
+        "pair" => {
+            let key = member.child_by_field_name("key")?;
+            match key.kind() {
+                "property_identifier" => Some(text(key, source)),
+                "string" => key.named_child(0).map(|f| text(f, source)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The value of an object literal member: the identifier itself for a shorthand.
+pub fn member_value(member: Node<'_>) -> Option<Node<'_>> {
+    match member.kind() {
+        "shorthand_property_identifier" => Some(member),
+        "pair" => member.child_by_field_name("value"),
+        _ => None,
+    }
+}
+
+/// Does `inner` lie within `outer`?
+pub fn contains(outer: Node, inner: Node) -> bool {
+    outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
+}

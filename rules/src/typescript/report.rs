@@ -1,0 +1,198 @@
+//! From the engine's leaks to diagnostics a front-end developer acts on: the variable named,
+//! the cleanup pointed at, the fix spelled out.
+
+use std::collections::HashMap;
+
+use super::effects::{OwnerKind, Scope};
+use super::keys::FileCx;
+use super::lower::{Lowered, Site};
+use super::nodes;
+use super::{
+    ll1001_timeout, ll1002_interval, ll1003_listener, ll1004_observer, ll1005_blob_url, ll1006_audio_context,
+    ll1007_connection, ll1008_animation_frame, ll1009_fetch, ll1010_media_stream,
+};
+use crate::engine::{self, Leak};
+use crate::syntax::treesitter::range;
+use crate::Diagnostic;
+
+/// How a rule talks about its resources.
+pub struct Text {
+    /// "clear", "remove", "close".
+    pub verb: &'static str,
+    /// "cleared", "removed", "closed".
+    pub done: &'static str,
+    /// What goes wrong when it is not released.
+    pub consequence: &'static str,
+    /// The variable name the fix suggests when the code kept none.
+    pub default_name: &'static str,
+}
+
+fn text_for(rule: &str) -> &'static Text {
+    match rule {
+        "LL1001" => &ll1001_timeout::TEXT,
+        "LL1002" => &ll1002_interval::TEXT,
+        "LL1003" => &ll1003_listener::TEXT,
+        "LL1004" => &ll1004_observer::TEXT,
+        "LL1005" => &ll1005_blob_url::TEXT,
+        "LL1006" => &ll1006_audio_context::TEXT,
+        "LL1008" => &ll1008_animation_frame::TEXT,
+        "LL1009" => &ll1009_fetch::TEXT,
+        "LL1010" => &ll1010_media_stream::TEXT,
+        _ => &ll1007_connection::TEXT,
+    }
+}
+
+/// Runs the engine on a lowered body and describes every leak.
+pub fn report(cx: &FileCx, scope: &Scope, lowered: &Lowered) -> Vec<Diagnostic> {
+    let leaks = engine::analyze(&lowered.body);
+    let leaking: HashMap<usize, &Leak> = leaks.iter().map(|l| (l.res.0 as usize, l)).collect();
+    let is_observer = |i: &usize| cx.kinds[lowered.sites[*i].kind].rule == ll1004_observer::LL1004.code;
+    let observers: HashMap<usize, &Leak> =
+        leaking.iter().filter(|(i, _)| is_observer(i)).map(|(i, l)| (*i, *l)).collect();
+    let reported_observers = ll1004_observer::select(lowered, &observers);
+    let mut out = Vec::new();
+    let mut indices: Vec<usize> = leaking.keys().copied().collect();
+    indices.sort_unstable();
+    for index in indices {
+        if is_observer(&index) && !reported_observers.contains(&index) {
+            continue;
+        }
+        out.push(describe(cx, scope, lowered, &lowered.sites[index], leaking[&index]));
+    }
+    out.extend(lowered.inline_removes.iter().map(|f| ll1003_listener::inline_remove(*f)));
+    out
+}
+
+/// `setInterval(…)`, `new WebSocket(…)`: how the acquisition reads, shortened.
+fn acquisition_text(cx: &FileCx, site: &Site) -> String {
+    let node = site.node;
+    let callee = node
+        .child_by_field_name("function")
+        .or_else(|| node.child_by_field_name("constructor"))
+        .map_or("", |c| nodes::text(c, cx.source));
+    let new = if node.kind() == "new_expression" { "new " } else { "" };
+    format!("{new}{callee}(…)")
+}
+
+fn describe(cx: &FileCx, scope: &Scope, lowered: &Lowered, site: &Site, leak: &Leak) -> Diagnostic {
+    let kind = &cx.kinds[site.kind];
+    let text = text_for(kind.rule);
+    if site.inline_handler {
+        return ll1003_listener::inline_add(site.node);
+    }
+    if site.unsignalled {
+        return ll1009_fetch::unsignalled(site.node);
+    }
+    let at = range(site.node);
+    if let Some(observer) = site.observation_of.as_ref().and(site.held_in.as_ref()) {
+        return Diagnostic::new(
+            kind.rule,
+            at,
+            format!(
+                "`{observer}` is observed here but never unobserved, and the observer is never disconnected"
+            ),
+        )
+        .with_help(format!("call `unobserve({observer})` in the cleanup, or `disconnect()` the observer"));
+    }
+    let name = site.held_in.clone();
+    let shown = name.clone().unwrap_or_else(|| text.default_name.to_string());
+    let release = kind.release_text(&shown);
+    let place = match &scope.kind {
+        OwnerKind::Effect => "in the effect's cleanup".to_string(),
+        OwnerKind::ClassComponent => "in componentWillUnmount()".to_string(),
+        OwnerKind::PlainClass(teardown) => format!("in {teardown}()"),
+        OwnerKind::Anywhere => String::new(),
+    };
+    let subject = match &name {
+        Some(name) if kind.rule == ll1003_listener::LL1003.code => format!("the `{name}` listener"),
+        Some(name) => format!("{} `{name}`", kind.name),
+        None => format!("the {} from `{}`", kind.name, acquisition_text(cx, site)),
+    };
+    let listener_handler = (kind.rule == ll1003_listener::LL1003.code)
+        .then(|| nodes::arguments(site.node).get(1).map(|h| nodes::text(*h, cx.source).to_string()))
+        .flatten();
+    let subject = match (&listener_handler, kind.rule == ll1003_listener::LL1003.code) {
+        (Some(handler), true) => format!("the listener `{handler}`"),
+        _ => subject,
+    };
+    let release = match &listener_handler {
+        Some(_) => format!(
+            "{}.removeEventListener(…same arguments…)",
+            nodes::receiver(site.node).map_or("target", |r| nodes::text(r, cx.source))
+        ),
+        None => release,
+    };
+    let mut message = if name.is_none() && listener_handler.is_none() {
+        format!("{subject} is not kept, so it can never be {}: {}", text.done, text.consequence)
+    } else if let (Some(key), OwnerKind::Anywhere) = (&site.stored_key, &scope.kind) {
+        let _ = key;
+        format!("{subject} is stored but never {} anywhere in this file: {}", text.done, text.consequence)
+    } else if leak.exits.is_empty() {
+        format!("{subject} is replaced or goes out of reach while still active, so it is never {}", text.done)
+    } else if !leak.on_every_path {
+        format!("{subject} is not {} on every path: {}", text.done, text.consequence)
+    } else {
+        format!("{subject} is never {} {place}: {}", text.done, text.consequence)
+    };
+    message = message.replace("  ", " ").replace(" :", ":");
+    let cleanup =
+        leak.exits.iter().find_map(|e| lowered.exits.iter().find(|x| x.at == e.at).and_then(|x| x.cleanup));
+    let help = match (&scope.kind, cleanup, name.is_some() || listener_handler.is_some()) {
+        (_, _, false) => format!(
+            "keep it (`const {} = {}`) and call `{release}` {place}",
+            text.default_name,
+            acquisition_text(cx, site)
+        ),
+        (OwnerKind::Effect, Some(_), true) => format!("call `{release}` in the cleanup this effect returns"),
+        (OwnerKind::Effect, None, true) => format!("return a cleanup from the effect: `return () => {release};`"),
+        (OwnerKind::Anywhere, _, true) => format!(
+            "call `{release}` once it is no longer needed: in the same function (in a `finally` for async code), \
+             in the effect's cleanup, or before replacing it"
+        ),
+        (_, _, true) => format!("call `{release}` {place}"),
+    };
+    let mut diagnostic = Diagnostic::new(kind.rule, at, message.trim_end().to_string()).with_help(help);
+    match (&scope.kind, cleanup) {
+        (OwnerKind::Effect, Some(cleanup)) => {
+            diagnostic =
+                diagnostic.with_related(cleanup, format!("this cleanup does not {} `{shown}`", text.verb));
+        }
+        (OwnerKind::Effect, None) => {
+            diagnostic = diagnostic.with_related(range(scope.body), "this effect returns no cleanup");
+        }
+        (OwnerKind::ClassComponent | OwnerKind::PlainClass(_), _) => {
+            let (at, note) = match scope.teardown {
+                Some(teardown) => (teardown, format!("the teardown does not {} `{shown}`", text.verb)),
+                None => (range(scope.body), "the class has no componentWillUnmount()".to_string()),
+            };
+            diagnostic = diagnostic.with_related(at, note);
+        }
+        (OwnerKind::Anywhere, _) => {
+            if let Some(exit) = leak.exits.iter().find_map(|e| e.at) {
+                diagnostic = diagnostic
+                    .with_related(exit, format!("`{shown}` is still live when the function leaves here"));
+            }
+        }
+    }
+    diagnostic
+}
+
+/// The module-level `setInterval(...)` whose id is discarded: it can never be cleared.
+pub fn module_intervals(cx: &FileCx, root: tree_sitter::Node) -> Vec<Diagnostic> {
+    let interval = ll1002_interval::LL1002.code;
+    nodes::children(root)
+        .into_iter()
+        .filter(|s| s.kind() == "expression_statement")
+        .filter_map(|s| nodes::children(s).into_iter().next().map(nodes::unwrap))
+        .filter(|call| cx.acquisition(*call).is_some_and(|k| cx.kinds[k].rule == interval))
+        .map(|call| {
+            Diagnostic::new(
+                interval,
+                range(call),
+                "this module-level setInterval's id is discarded: the interval can never be cleared and keeps the \
+                 process or page busy forever",
+            )
+            .with_help("keep the id (`const intervalId = setInterval(…)`) and clear it on shutdown, or call `.unref()` on it in Node")
+        })
+        .collect()
+}

@@ -1,0 +1,396 @@
+//! The binding table of one file: every declaration, and every identifier resolved to the
+//! declaration it refers to, so that "the same id", "the same handler" or "the same target" is
+//! decided by binding, not by spelling.
+//!
+//! Two walks, each linear in the tree: the first collects the declarations of every scope
+//! (so hoisted functions and closures over later `const`s resolve), the second resolves
+//! identifiers against the stack of scopes around them.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::nodes::{self, text};
+
+pub type BindingId = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclKind {
+    Const,
+    Let,
+    Var,
+    Param,
+    Function,
+    Import,
+}
+
+#[derive(Debug)]
+pub struct Binding<'t> {
+    pub name: &'t str,
+    pub kind: DeclKind,
+    /// The scope node it belongs to (a block, a function, a loop head, the program).
+    pub scope: Node<'t>,
+    /// `init` in `const name = init` (also `let`/`var`), when the name is a plain identifier.
+    pub init: Option<Node<'t>>,
+    /// The declaration node of a function declaration.
+    pub function: Option<Node<'t>>,
+    /// A loop variable's array: `A` in `for (const t of A)` and `A.forEach((t) => ...)`.
+    pub iterates: Option<Node<'t>>,
+    /// For the setter of `const [x, setX] = useState()`: the binding of `x`.
+    pub state_of: Option<BindingId>,
+    /// `x` in `const [x, setX] = useState()`: a value that outlives the render that sets it.
+    pub is_state: bool,
+}
+
+pub struct Scopes<'t> {
+    bindings: Vec<Binding<'t>>,
+    /// Identifier node id -> the binding it declares or refers to.
+    resolved: HashMap<usize, BindingId>,
+}
+
+fn is_scope(node: Node) -> bool {
+    nodes::is_function(node)
+        || matches!(
+            node.kind(),
+            "program"
+                | "statement_block"
+                | "for_statement"
+                | "for_in_statement"
+                | "catch_clause"
+                | "switch_body"
+        )
+}
+
+fn is_function_scope(node: Node) -> bool {
+    nodes::is_function(node) || node.kind() == "program"
+}
+
+/// Visits every node with enter/leave events, iteratively.
+fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, bool)) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        visit(node, true);
+        if cursor.goto_first_child() {
+            continue;
+        }
+        visit(node, false);
+        loop {
+            if cursor.node() == root {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            visit(cursor.node(), false);
+        }
+    }
+}
+
+struct Collector<'t, 's> {
+    source: &'s str,
+    bindings: Vec<Binding<'t>>,
+    resolved: HashMap<usize, BindingId>,
+    declared: HashMap<(usize, &'s str), BindingId>,
+}
+
+impl<'t, 's> Collector<'t, 's> {
+    fn declare(&mut self, name: Node<'t>, kind: DeclKind, scope: Node<'t>) -> BindingId {
+        let id = self.bindings.len() as BindingId;
+        let name_text = text(name, self.source);
+        self.bindings.push(Binding {
+            name: "",
+            kind,
+            scope,
+            init: None,
+            function: None,
+            iterates: None,
+            state_of: None,
+            is_state: false,
+        });
+        self.resolved.insert(name.id(), id);
+        self.declared.insert((scope.id(), name_text), id);
+        id
+    }
+
+    /// Declares every identifier a binding pattern introduces.
+    fn declare_pattern(&mut self, pattern: Node<'t>, kind: DeclKind, scope: Node<'t>) -> Vec<BindingId> {
+        let mut declared = Vec::new();
+        let mut stack = vec![pattern];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "identifier" | "shorthand_property_identifier_pattern" => {
+                    declared.push(self.declare(node, kind, scope))
+                }
+                "object_pattern" | "array_pattern" | "rest_pattern" => {
+                    stack.extend(nodes::children(node).into_iter().rev())
+                }
+                "pair_pattern" => stack.extend(node.child_by_field_name("value")),
+                "assignment_pattern" | "object_assignment_pattern" => {
+                    stack.extend(node.child_by_field_name("left"))
+                }
+                _ => {}
+            }
+        }
+        declared
+    }
+
+    fn declare_parameters(&mut self, function: Node<'t>) {
+        if let Some(single) = function.child_by_field_name("parameter") {
+            let ids = self.declare_pattern(single, DeclKind::Param, function);
+            self.mark_loop_parameter(function, 0, &ids);
+            return;
+        }
+        let Some(params) = function.child_by_field_name("parameters") else { return };
+        for (index, param) in nodes::children(params).into_iter().enumerate() {
+            let pattern = param.child_by_field_name("pattern").unwrap_or(param);
+            let ids = self.declare_pattern(pattern, DeclKind::Param, function);
+            self.mark_loop_parameter(function, index, &ids);
+        }
+    }
+
+    /// `A.forEach((t) => ...)`: `t` iterates `A`.
+    fn mark_loop_parameter(&mut self, function: Node<'t>, index: usize, ids: &[BindingId]) {
+        if index != 0 || ids.len() != 1 {
+            return;
+        }
+        let Some(call) = function.parent().and_then(|args| args.parent()) else { return };
+        let first_argument = nodes::arguments(call).first().is_some_and(|a| *a == function);
+        if call.kind() == "call_expression"
+            && first_argument
+            && matches!(nodes::method_name(call, self.source), Some("forEach" | "map" | "flatMap"))
+        {
+            self.bindings[ids[0] as usize].iterates = nodes::receiver(call);
+        }
+    }
+
+    fn enter(&mut self, node: Node<'t>, scopes: &[Node<'t>], function_scope: Node<'t>) {
+        let block = scopes.last().copied().unwrap_or(node);
+        match node.kind() {
+            "variable_declarator" => self.declarator(node, block, function_scope),
+            "function_declaration" | "generator_function_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let id = self.declare(name, DeclKind::Function, block);
+                    self.bindings[id as usize].function = Some(node);
+                }
+            }
+            "import_clause" | "namespace_import" => {
+                for child in nodes::children(node).into_iter().filter(|c| c.kind() == "identifier") {
+                    self.declare(child, DeclKind::Import, function_scope);
+                }
+            }
+            "import_specifier" => {
+                if let Some(name) =
+                    node.child_by_field_name("alias").or_else(|| node.child_by_field_name("name"))
+                {
+                    self.declare(name, DeclKind::Import, function_scope);
+                }
+            }
+            "catch_clause" => {
+                if let Some(param) = node.child_by_field_name("parameter") {
+                    self.declare_pattern(param, DeclKind::Let, node);
+                }
+            }
+            "for_in_statement" => self.for_in(node, function_scope),
+            _ => {}
+        }
+        if nodes::is_function(node) {
+            self.declare_parameters(node);
+        }
+    }
+
+    fn declarator(&mut self, node: Node<'t>, block: Node<'t>, function_scope: Node<'t>) {
+        let Some(declaration) = node.parent() else { return };
+        let (kind, scope) = match declaration.kind() {
+            "variable_declaration" => (DeclKind::Var, function_scope),
+            _ if declaration.child(0).is_some_and(|k| k.kind() == "const") => (DeclKind::Const, block),
+            _ => (DeclKind::Let, block),
+        };
+        let Some(name) = node.child_by_field_name("name") else { return };
+        let value = node.child_by_field_name("value");
+        let ids = self.declare_pattern(name, kind, scope);
+        if name.kind() == "identifier" {
+            if let Some(&id) = ids.first() {
+                self.bindings[id as usize].init = value;
+            }
+        }
+        // const [value, setValue] = useState(...)
+        let is_state = value.is_some_and(|v| {
+            v.kind() == "call_expression"
+                && v.child_by_field_name("function")
+                    .and_then(|f| nodes::path(f, self.source))
+                    .is_some_and(|p| p == "useState" || p.ends_with(".useState"))
+        });
+        if is_state && name.kind() == "array_pattern" && ids.len() == 2 {
+            self.bindings[ids[1] as usize].state_of = Some(ids[0]);
+            self.bindings[ids[0] as usize].is_state = true;
+        }
+    }
+
+    fn for_in(&mut self, node: Node<'t>, function_scope: Node<'t>) {
+        let Some(kind) = node.child_by_field_name("kind") else { return };
+        let Some(left) = node.child_by_field_name("left") else { return };
+        let (kind, scope) = match kind.kind() {
+            "var" => (DeclKind::Var, function_scope),
+            "const" => (DeclKind::Const, node),
+            _ => (DeclKind::Let, node),
+        };
+        let ids = self.declare_pattern(left, kind, scope);
+        let is_of = node.child_by_field_name("operator").is_some_and(|o| o.kind() == "of");
+        if is_of && ids.len() == 1 {
+            self.bindings[ids[0] as usize].iterates = node.child_by_field_name("right");
+        }
+    }
+}
+
+impl<'t> Scopes<'t> {
+    pub fn build(root: Node<'t>, source: &'t str) -> Scopes<'t> {
+        let mut collector =
+            Collector { source, bindings: Vec::new(), resolved: HashMap::new(), declared: HashMap::new() };
+        let mut scopes: Vec<Node<'t>> = Vec::new();
+        let mut function_scopes: Vec<Node<'t>> = Vec::new();
+        walk(root, |node, entering| {
+            if entering {
+                let function_scope = function_scopes.last().copied().unwrap_or(node);
+                collector.enter(node, &scopes, function_scope);
+                if is_scope(node) {
+                    scopes.push(node);
+                }
+                if is_function_scope(node) {
+                    function_scopes.push(node);
+                }
+            } else {
+                if is_scope(node) {
+                    scopes.pop();
+                }
+                if is_function_scope(node) {
+                    function_scopes.pop();
+                }
+            }
+        });
+        for (&(_, name), &id) in &collector.declared {
+            collector.bindings[id as usize].name = name;
+        }
+        let Collector { mut bindings, mut resolved, declared, .. } = collector;
+        walk(root, |node, entering| {
+            if !entering {
+                if is_scope(node) {
+                    scopes.pop();
+                }
+                return;
+            }
+            if is_scope(node) {
+                scopes.push(node);
+            }
+            if matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+                && !resolved.contains_key(&node.id())
+            {
+                let name = text(node, source);
+                if let Some(&id) = scopes.iter().rev().find_map(|s| declared.get(&(s.id(), name))) {
+                    resolved.insert(node.id(), id);
+                }
+            }
+        });
+        for binding in &mut bindings {
+            if binding.name.is_empty() {
+                binding.name = "?";
+            }
+        }
+        Scopes { bindings, resolved }
+    }
+
+    /// The binding an identifier declares or refers to; `None` for globals and unknown names.
+    pub fn binding_of(&self, identifier: Node) -> Option<BindingId> {
+        self.resolved.get(&identifier.id()).copied()
+    }
+
+    pub fn get(&self, id: BindingId) -> &Binding<'t> {
+        &self.bindings[id as usize]
+    }
+
+    /// The initializer of the `const` an identifier refers to.
+    pub fn const_init(&self, identifier: Node) -> Option<Node<'t>> {
+        let binding = self.get(self.binding_of(identifier)?);
+        (binding.kind == DeclKind::Const).then_some(binding.init).flatten().map(nodes::unwrap)
+    }
+
+    /// Follows `const a = b` chains from an expression to the expression they name.
+    pub fn resolve_const(&self, mut node: Node<'t>) -> Node<'t> {
+        for _ in 0..16 {
+            node = nodes::unwrap(node);
+            if node.kind() != "identifier" {
+                break;
+            }
+            match self.const_init(node) {
+                Some(init) => node = init,
+                None => break,
+            }
+        }
+        node
+    }
+
+    /// Follows `const a = b` aliases (`b` a name, a member path or, with `calls`, a call) to the
+    /// expression the alias stands for: `const h = onKey` is `onKey`, not `onKey`'s value.
+    pub fn resolve_alias(&self, mut node: Node<'t>, calls: bool) -> Node<'t> {
+        for _ in 0..16 {
+            node = nodes::unwrap(node);
+            if node.kind() != "identifier" {
+                break;
+            }
+            match self.const_init(node) {
+                Some(init) if matches!(init.kind(), "identifier" | "member_expression" | "this") => {
+                    node = init
+                }
+                Some(init) if calls && init.kind() == "call_expression" => node = init,
+                _ => break,
+            }
+        }
+        node
+    }
+
+    /// The function a name refers to: a function declaration, or a `const` bound to a function.
+    pub fn function_named(&self, identifier: Node<'t>) -> Option<Node<'t>> {
+        let binding = self.get(self.binding_of(identifier)?);
+        if let Some(function) = binding.function {
+            return Some(function);
+        }
+        let init = self.resolve_const(identifier);
+        nodes::is_function(init).then_some(init)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::treesitter::{self, Grammar};
+
+    fn identifiers<'t>(root: Node<'t>, source: &str, name: &str) -> Vec<Node<'t>> {
+        treesitter::descendants(root)
+            .filter(|n| n.kind() == "identifier" && text(*n, source) == name)
+            .collect()
+    }
+
+    #[test]
+    fn shadowing_hoisting_and_loop_variables() {
+        let source = "const id = 1;\nfunction f() { g(id); { const id = 2; h(id); } }\nfunction g() { k(); }\nfunction k() {}\nfor (const t of ['a']) t;\n['x'].forEach((e) => e);\nconst [u, setU] = useState();";
+        let tree = treesitter::parse(Grammar::TypeScript, source, std::time::Duration::from_secs(5)).unwrap();
+        let scopes = Scopes::build(tree.root_node(), source);
+        let ids = identifiers(tree.root_node(), source, "id");
+        let b: Vec<_> = ids.iter().map(|n| scopes.binding_of(*n)).collect();
+        assert_eq!(b[0], b[1], "outer use resolves to the module const");
+        assert_eq!(b[2], b[3], "inner use resolves to the shadowing const");
+        assert_ne!(b[0], b[2]);
+        let k = identifiers(tree.root_node(), source, "k");
+        assert!(scopes.function_named(k[0]).is_some(), "hoisted function declaration");
+        let t = identifiers(tree.root_node(), source, "t");
+        assert!(scopes.get(scopes.binding_of(t[1]).unwrap()).iterates.is_some());
+        let e = identifiers(tree.root_node(), source, "e");
+        assert!(scopes.get(scopes.binding_of(e[1]).unwrap()).iterates.is_some());
+        let set = identifiers(tree.root_node(), source, "setU");
+        let u = identifiers(tree.root_node(), source, "u");
+        assert_eq!(scopes.get(scopes.binding_of(set[0]).unwrap()).state_of, scopes.binding_of(u[0]));
+    }
+}
