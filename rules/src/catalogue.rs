@@ -110,7 +110,10 @@ macro_rules! declare_rule {
 pub static RULES: &[&Rule] = &[
     // csharp: (family list)
     // typescript: (family list)
-    // rust: (family list)
+    // rust
+    &crate::rust::ll2001_zombie_process::LL2001,
+    &crate::rust::ll2002_child_owner_without_drop::LL2002,
+    &crate::rust::ll2003_forgotten_resource::LL2003,
 ];
 
 /// The rule with this code (case-insensitive), if any.
