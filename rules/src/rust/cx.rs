@@ -46,7 +46,7 @@ impl FileCx<'_> {
         }
     }
 
-    fn ty_of_path(&self, path: &syn::Path) -> Ty {
+    pub(super) fn ty_of_path(&self, path: &syn::Path) -> Ty {
         if self.imports.names_one_of(path, COMMAND) {
             return Ty::Command { kill_on_drop: false };
         }
@@ -115,6 +115,7 @@ impl Lowering<'_, '_> {
                     _ => Ty::Unknown,
                 }
             }
+            syn::Expr::Struct(s) if s.qself.is_none() => self.cx.ty_of_path(&s.path),
             syn::Expr::Try(t) => self.ty_of(&t.expr),
             syn::Expr::Await(a) => self.ty_of(&a.base),
             syn::Expr::Paren(p) => self.ty_of(&p.expr),

@@ -1,8 +1,9 @@
 //! The names a file brings into scope with `use`, so that a bare `Child` or `File` resolves to
 //! the std/tokio type it names — or to the project's own type of the same name.
 //!
-//! One flat map per file: `use` items in nested modules and function bodies count for the whole
-//! file. Real files rarely import two different things under one name.
+//! One map per module: its own `use` items (those in its function bodies included) and the types
+//! it declares, which shadow nothing but keep a local `struct Child` from reading as a process.
+//! An inline `mod` starts afresh, as in Rust.
 
 use std::collections::HashMap;
 
@@ -17,10 +18,23 @@ pub struct Imports {
 }
 
 impl Imports {
-    pub fn collect<'a>(items: impl IntoIterator<Item = &'a syn::Item>) -> Imports {
+    /// The imports of the module whose items these are (nested modules excluded).
+    pub fn of_module<'a>(items: impl IntoIterator<Item = &'a syn::Item>) -> Imports {
         let mut collector = Collector::default();
+        let mut declared = Vec::new();
         for item in items {
-            collector.visit_item(item);
+            match item {
+                syn::Item::Mod(_) => {}
+                syn::Item::Struct(s) => declared.push(s.ident.to_string()),
+                syn::Item::Enum(e) => declared.push(e.ident.to_string()),
+                syn::Item::Union(u) => declared.push(u.ident.to_string()),
+                syn::Item::Type(t) => declared.push(t.ident.to_string()),
+                _ => collector.visit_item(item),
+            }
+        }
+        for name in declared {
+            let local = format!("self::{name}");
+            collector.imports.names.entry(name).or_insert(local);
         }
         collector.imports
     }
@@ -131,6 +145,10 @@ impl<'ast> Visit<'ast> for Collector {
         self.prefix.clear();
         self.add_tree(&item.tree);
     }
+
+    fn visit_item_mod(&mut self, _: &'ast syn::ItemMod) {
+        // A module nested in a function body has imports of its own.
+    }
 }
 
 #[cfg(test)]
@@ -139,7 +157,7 @@ mod tests {
 
     fn imports(src: &str) -> Imports {
         let file = syn::parse_file(src).unwrap();
-        Imports::collect(&file.items)
+        Imports::of_module(&file.items)
     }
 
     fn path(src: &str) -> syn::Path {
@@ -156,5 +174,12 @@ mod tests {
         assert!(i.names_one_of(&path("Command"), &["std::process::Command"]));
         assert!(i.names_one_of(&path("TcpStream"), &["tokio::net::TcpStream"]));
         assert!(!i.names_one_of(&path("Child"), &["std::process::Child"]), "not imported under that name");
+    }
+
+    #[test]
+    fn modules_have_their_own_imports_and_local_types_shadow_globs() {
+        let i = imports("use std::process::*; mod inner { use std::process::Child; } struct Child;");
+        assert!(!i.names_one_of(&path("Child"), &["std::process::Child"]));
+        assert!(i.names_one_of(&path("Command"), &["std::process::Command"]));
     }
 }

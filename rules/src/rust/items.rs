@@ -34,31 +34,31 @@ pub struct Found {
 }
 
 pub struct Walker<'f> {
-    pub imports: &'f Imports,
     pub diverging: &'f HashSet<String>,
     pub found: Found,
 }
 
 impl<'f> Walker<'f> {
-    fn cx<'c>(&self, spans: &'c SpanMap<'c>, self_ty: Option<String>) -> FileCx<'c>
+    fn cx<'c>(&self, imports: &'c Imports, spans: &'c SpanMap<'c>, self_ty: Option<String>) -> FileCx<'c>
     where
         'f: 'c,
     {
-        FileCx { imports: self.imports, spans, diverging: self.diverging, self_ty }
+        FileCx { imports, spans, diverging: self.diverging, self_ty }
     }
 
-    pub fn items(&mut self, spans: &SpanMap, items: &[syn::Item], allows: &[Allow]) {
+    /// Walks the items of one module, whose imports are `imports`.
+    pub fn items(&mut self, spans: &SpanMap, imports: &Imports, items: &[syn::Item], allows: &[Allow]) {
         for item in items {
-            self.item(spans, item, allows);
+            self.item(spans, imports, item, allows);
         }
     }
 
-    fn item(&mut self, spans: &SpanMap, item: &syn::Item, outer: &[Allow]) {
+    fn item(&mut self, spans: &SpanMap, imports: &Imports, item: &syn::Item, outer: &[Allow]) {
         let mut allows = outer.to_vec();
         match item {
             syn::Item::Fn(f) => {
                 allows.extend(allows_in(&f.attrs));
-                let cx = self.cx(spans, None);
+                let cx = self.cx(imports, spans, None);
                 lower_fn(&cx, &allows, &f.sig.inputs, &f.block, &mut self.found);
             }
             syn::Item::Impl(imp) => {
@@ -72,14 +72,14 @@ impl<'f> Walker<'f> {
                     self.found.drop_impls.push(name.clone());
                 }
                 let self_path = match &*imp.self_ty {
-                    syn::Type::Path(p) => Some(self.imports.expand(&p.path)),
+                    syn::Type::Path(p) => Some(imports.expand(&p.path)),
                     _ => None,
                 };
                 for impl_item in &imp.items {
                     if let syn::ImplItem::Fn(f) = impl_item {
                         let mut fn_allows = allows.clone();
                         fn_allows.extend(allows_in(&f.attrs));
-                        let cx = self.cx(spans, self_path.clone());
+                        let cx = self.cx(imports, spans, self_path.clone());
                         lower_fn(&cx, &fn_allows, &f.sig.inputs, &f.block, &mut self.found);
                     }
                 }
@@ -92,7 +92,7 @@ impl<'f> Walker<'f> {
                     {
                         let mut fn_allows = allows.clone();
                         fn_allows.extend(allows_in(attrs));
-                        let cx = self.cx(spans, None);
+                        let cx = self.cx(imports, spans, None);
                         lower_fn(&cx, &fn_allows, &sig.inputs, block, &mut self.found);
                     }
                 }
@@ -100,14 +100,15 @@ impl<'f> Walker<'f> {
             syn::Item::Mod(m) => {
                 allows.extend(allows_in(&m.attrs));
                 if let Some((_, items)) = &m.content {
-                    self.items(spans, items, &allows);
+                    let inner = Imports::of_module(items);
+                    self.items(spans, &inner, items, &allows);
                 }
             }
             syn::Item::Struct(s) => {
                 allows.extend(allows_in(&s.attrs));
                 let fields: Vec<(String, &syn::Field)> =
                     s.fields.iter().enumerate().map(|(i, f)| (field_name(f, i), f)).collect();
-                self.type_decl(spans, &s.ident, fields, allows);
+                self.type_decl(spans, imports, &s.ident, fields, allows);
             }
             syn::Item::Enum(e) => {
                 allows.extend(allows_in(&e.attrs));
@@ -121,7 +122,7 @@ impl<'f> Walker<'f> {
                             .map(move |(i, f)| (format!("{}::{}", v.ident, field_name(f, i)), f))
                     })
                     .collect();
-                self.type_decl(spans, &e.ident, fields, allows);
+                self.type_decl(spans, imports, &e.ident, fields, allows);
             }
             _ => {}
         }
@@ -130,15 +131,16 @@ impl<'f> Walker<'f> {
     fn type_decl(
         &mut self,
         spans: &SpanMap,
+        imports: &Imports,
         ident: &syn::Ident,
         fields: Vec<(String, &syn::Field)>,
         allows: Vec<Allow>,
     ) {
         let name = ident.to_string();
-        if fields.iter().any(|(_, f)| self.mentions(&f.ty, OWNS_RESOURCE)) {
+        if fields.iter().any(|(_, f)| mentions(imports, &f.ty, OWNS_RESOURCE)) {
             self.found.resource_owners.push(name.clone());
         }
-        if let Some((field, f)) = fields.iter().find(|(_, f)| self.mentions(&f.ty, CHILD)) {
+        if let Some((field, f)) = fields.iter().find(|(_, f)| mentions(imports, &f.ty, CHILD)) {
             let field_ty = quote::ToTokens::to_token_stream(&f.ty)
                 .to_string()
                 .replace(" < ", "<")
@@ -153,36 +155,36 @@ impl<'f> Walker<'f> {
             });
         }
     }
+}
 
-    /// Whether an owned (not borrowed) type mentions one of `types`, directly or as a generic
-    /// argument (`Option<Child>`, `Vec<Child>`, `HashMap<u32, Child>`, `Arc<Mutex<Child>>`).
-    fn mentions(&self, ty: &syn::Type, types: &[&str]) -> bool {
-        let mut stack = vec![ty];
-        while let Some(ty) = stack.pop() {
-            match ty {
-                syn::Type::Path(p) if p.qself.is_none() => {
-                    if self.imports.names_one_of(&p.path, types) {
-                        return true;
-                    }
-                    for segment in &p.path.segments {
-                        if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
-                            stack.extend(args.args.iter().filter_map(|a| match a {
-                                syn::GenericArgument::Type(t) => Some(t),
-                                _ => None,
-                            }));
-                        }
+/// Whether an owned (not borrowed) type mentions one of `types`, directly or as a generic
+/// argument (`Option<Child>`, `Vec<Child>`, `HashMap<u32, Child>`, `Arc<Mutex<Child>>`).
+fn mentions(imports: &Imports, ty: &syn::Type, types: &[&str]) -> bool {
+    let mut stack = vec![ty];
+    while let Some(ty) = stack.pop() {
+        match ty {
+            syn::Type::Path(p) if p.qself.is_none() => {
+                if imports.names_one_of(&p.path, types) {
+                    return true;
+                }
+                for segment in &p.path.segments {
+                    if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
+                        stack.extend(args.args.iter().filter_map(|a| match a {
+                            syn::GenericArgument::Type(t) => Some(t),
+                            _ => None,
+                        }));
                     }
                 }
-                syn::Type::Array(a) => stack.push(&a.elem),
-                syn::Type::Slice(s) => stack.push(&s.elem),
-                syn::Type::Tuple(t) => stack.extend(t.elems.iter()),
-                syn::Type::Paren(p) => stack.push(&p.elem),
-                syn::Type::Group(g) => stack.push(&g.elem),
-                _ => {}
             }
+            syn::Type::Array(a) => stack.push(&a.elem),
+            syn::Type::Slice(s) => stack.push(&s.elem),
+            syn::Type::Tuple(t) => stack.extend(t.elems.iter()),
+            syn::Type::Paren(p) => stack.push(&p.elem),
+            syn::Type::Group(g) => stack.push(&g.elem),
+            _ => {}
         }
-        false
     }
+    false
 }
 
 fn lower_fn(

@@ -67,15 +67,15 @@ pub fn parse(text: &str, timeout: Duration) -> Result<(Model, Facts), ParseError
         Ok(file) => (vec![Chunk { spans: SpanMap::new(text, 0), file }], false),
         Err(_) => (split_items(text, timeout)?, true),
     };
-    let imports = Imports::collect(chunks.iter().flat_map(|c| &c.file.items));
+    let imports = Imports::of_module(chunks.iter().flat_map(|c| &c.file.items));
     let mut diverging = HashSet::new();
     for chunk in &chunks {
         items::diverging_fns(&chunk.file.items, &mut diverging);
     }
     let file_allows: Vec<_> = chunks.iter().flat_map(|c| allows_in(&c.file.attrs)).collect();
-    let mut walker = Walker { imports: &imports, diverging: &diverging, found: items::Found::default() };
+    let mut walker = Walker { diverging: &diverging, found: items::Found::default() };
     for chunk in &chunks {
-        walker.items(&chunk.spans, &chunk.file.items, &file_allows);
+        walker.items(&chunk.spans, &imports, &chunk.file.items, &file_allows);
     }
     let found = walker.found;
     let lines = LineIndex::new(text);
