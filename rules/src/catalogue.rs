@@ -108,16 +108,20 @@ macro_rules! declare_rule {
 
 /// Every rule, ordered by code.
 pub static RULES: &[&Rule] = &[
-    &crate::meta::LL0001,
-    // csharp: (family list)
+    // csharp
     &crate::csharp::CA1001,
     &crate::csharp::CA2000,
     &crate::csharp::CA2213,
-    // typescript: (family list)
+    // meta
+    &crate::meta::LL0001,
+    // typescript
     &crate::typescript::ll1001_timeout::LL1001,
     &crate::typescript::ll1002_interval::LL1002,
     &crate::typescript::ll1003_listener::LL1003,
-    // rust: (family list)
+    // rust
+    &crate::rust::ll2001_zombie_process::LL2001,
+    &crate::rust::ll2002_child_owner_without_drop::LL2002,
+    &crate::rust::ll2003_forgotten_resource::LL2003,
 ];
 
 /// The rule with this code (case-insensitive), if any.
