@@ -125,6 +125,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
 
     let editorconfigs = EditorConfigs::default();
     let policy = Policy {
+        catalogue: leaklint_rules::RULES,
         config: &options.config,
         settings: &options.settings,
         editorconfigs: options.editorconfig.then_some(&editorconfigs),
