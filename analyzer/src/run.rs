@@ -305,8 +305,21 @@ fn facts_of(candidate: &Candidate, options: &CheckOptions, cache: Option<&FactsC
     KnownFacts { path: path.to_path_buf(), facts, update }
 }
 
+/// The absolute path with `.` and `..` resolved, so that every spelling of a file (`src/a.cs`,
+/// `../app/src/a.cs`) shares one entry.
 fn cache_key(path: &Path) -> String {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().into_owned()
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut key = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                key.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => key.push(other),
+        }
+    }
+    key.to_string_lossy().into_owned()
 }
 
 /// Records what the run learnt, forgets files gone from the project, and writes the cache.
@@ -328,5 +341,17 @@ fn save_cache(
             level: ProblemLevel::Warning,
             message: format!("cannot write the facts cache: {e}"),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_keys_have_one_spelling_per_file() {
+        let direct = cache_key(Path::new("analyzer/src/run.rs"));
+        assert_eq!(cache_key(Path::new("./analyzer/../analyzer/src/./run.rs")), direct);
+        assert!(Path::new(&direct).is_absolute());
     }
 }
