@@ -36,10 +36,10 @@ pub struct SourceFile<'a> {
 impl Policy<'_> {
     /// The findings of one file, in the order of its diagnostics, unused suppressions last.
     pub fn findings(&self, file: &SourceFile, diagnostics: Vec<Diagnostic>) -> Vec<Finding> {
-        let directives = suppress::scan(file.text);
-        if diagnostics.is_empty() && (directives.is_empty() || !self.report_unused) {
+        if diagnostics.is_empty() && !self.report_unused {
             return Vec::new();
         }
+        let directives = suppress::scan(file.text);
         let lines = LineIndex::new(file.text);
         let mut findings: Vec<Finding> = diagnostics
             .into_iter()

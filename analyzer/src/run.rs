@@ -140,32 +140,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         }
         let known: Vec<KnownFacts> =
             others.par_iter().map(|c| facts_of(c, options, cache.as_ref())).collect();
-        let mut all_facts: Vec<(&Path, &FileFacts)> =
-            files.iter().map(|f| (f.path.as_path(), &f.parsed.facts)).collect();
-        all_facts.extend(known.iter().filter_map(|k| Some((k.path.as_path(), k.facts.as_ref()?))));
-        all_facts.sort_by(|a, b| a.0.cmp(b.0));
-        let index = ProjectIndex::build(all_facts.iter().map(|(_, facts)| *facts));
-
-        let per_file: Vec<(Vec<Finding>, &ParsedSource)> = files
-            .par_iter()
-            .map(|file| {
-                let diagnostics = leaklint_rules::check(&file.parsed, &file.text, &index, &options.settings);
-                let source = SourceFile {
-                    path: &file.path,
-                    display: &file.display,
-                    language: file.parsed.language,
-                    text: &file.text,
-                };
-                (policy.findings(&source, diagnostics), file)
-            })
-            .collect();
-        let mut report = Report { files_analyzed: files.len(), ..Report::default() };
-        for (findings, file) in per_file {
-            if !findings.is_empty() {
-                report.sources.insert(file.display.clone(), file.text.clone());
-            }
-            report.findings.extend(findings);
-        }
+        let report = check_files(&files, &known, options, &policy);
         let mut updates: Vec<(String, cache::Entry)> = known.into_iter().filter_map(|k| k.update).collect();
         if cache.is_some() {
             // Checked files are parsed anyway: their facts serve the next run, once committed.
@@ -188,6 +163,42 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         (&a.path, a.start, a.rule.code, &a.message).cmp(&(&b.path, b.start, b.rule.code, &b.message))
     });
     Ok(report)
+}
+
+/// Pass 2: builds the index from the facts of every file (checked or not, in path order) and
+/// checks the parsed files.
+fn check_files(
+    files: &[ParsedSource],
+    known: &[KnownFacts],
+    options: &CheckOptions,
+    policy: &Policy,
+) -> Report {
+    let mut all_facts: Vec<(&Path, &FileFacts)> =
+        files.iter().map(|f| (f.path.as_path(), &f.parsed.facts)).collect();
+    all_facts.extend(known.iter().filter_map(|k| Some((k.path.as_path(), k.facts.as_ref()?))));
+    all_facts.sort_by(|a, b| a.0.cmp(b.0));
+    let index = ProjectIndex::build(all_facts.iter().map(|(_, facts)| *facts));
+    let per_file: Vec<(Vec<Finding>, &ParsedSource)> = files
+        .par_iter()
+        .map(|file| {
+            let diagnostics = leaklint_rules::check(&file.parsed, &file.text, &index, &options.settings);
+            let source = SourceFile {
+                path: &file.path,
+                display: &file.display,
+                language: file.parsed.language,
+                text: &file.text,
+            };
+            (policy.findings(&source, diagnostics), file)
+        })
+        .collect();
+    let mut report = Report { files_analyzed: files.len(), ..Report::default() };
+    for (findings, file) in per_file {
+        if !findings.is_empty() {
+            report.sources.insert(file.display.clone(), file.text.clone());
+        }
+        report.findings.extend(findings);
+    }
+    report
 }
 
 /// The folder git is asked about: the first checked path's.
