@@ -92,10 +92,15 @@ pub const LEAKS: &[(&str, &str, &str, usize)] = &[
     ("refresh.rs", LEAKY_RS, "LL2001", 4),
 ];
 
-/// Runs the real binary in `dir`, with colours and config discovery kept out of the way.
+/// Runs the real binary in `dir`, without colours. `check` runs default to the compact format
+/// (one `path:line:col: severity[CODE] message` line per finding), which the tests read.
 pub fn leaklint(dir: &Path, args: &[&str]) -> Output {
+    let mut args: Vec<&str> = args.to_vec();
+    if args.first() == Some(&"check") && !args.contains(&"--format") {
+        args.extend(["--format", "compact"]);
+    }
     Command::new(env!("CARGO_BIN_EXE_leaklint"))
-        .args(args)
+        .args(&args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
