@@ -79,6 +79,12 @@ pub struct CheckArgs {
     /// Apply ignore rules to files named on the command line too (for pre-commit hooks).
     #[arg(long)]
     pub force_exclude: bool,
+    /// Print nothing but findings and errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
     /// The configuration file [default: the nearest leaklint.toml in or above the checked paths].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -105,12 +111,12 @@ pub struct CheckArgs {
     /// Report leaklint-disable comments that suppress nothing (rule LL0001).
     #[arg(long)]
     pub report_unused: bool,
-    /// Print nothing but findings and errors.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Print the number of findings per rule instead of the findings.
+    /// Keep suppressed findings in the report (SARIF `suppressions`, JSON `suppressed`).
     #[arg(long)]
-    pub statistics: bool,
+    pub include_suppressed: bool,
+    /// SARIF `runAutomationDetails.id`, telling runs of different jobs apart (e.g. `leaklint/ci/`).
+    #[arg(long, value_name = "ID")]
+    pub automation_id: Option<String>,
 }
 
 /// Why a command could not run (exit code 2).
@@ -257,6 +263,13 @@ fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     if let Some(path) = &args.baseline {
         Baseline::load(path)?.apply(&mut report);
     }
+    if !args.include_suppressed {
+        report.findings.retain(|f| f.suppression.is_none());
+        let shown: std::collections::BTreeSet<&str> =
+            report.findings.iter().map(|f| f.path.as_str()).collect();
+        report.sources.retain(|path, _| shown.contains(path.as_str()));
+    }
+    report.automation_id = args.automation_id.clone();
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(path, &report)?;
         if !args.quiet {

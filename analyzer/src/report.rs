@@ -86,6 +86,8 @@ pub struct Report {
     pub files_analyzed: usize,
     /// Text of every file that has findings, for code frames and fingerprints.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// `--automation-id`: SARIF's `runAutomationDetails.id`.
+    pub automation_id: Option<String>,
 }
 
 impl Report {
