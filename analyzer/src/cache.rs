@@ -48,6 +48,14 @@ pub struct Entry {
     facts: Option<FileFacts>,
 }
 
+impl Entry {
+    /// Whether the file's stamp alone proves it unchanged: it was last modified well before the
+    /// entry was made, not in the same clock tick as a write the stamp could hide.
+    fn settled(&self) -> bool {
+        self.mtime_ns + MTIME_GRACE.as_nanos() < self.made_ns
+    }
+}
+
 /// A loaded cache. Lookups are read-only, so worker threads share it; updates are collected
 /// and applied with [`FactsCache::update`].
 #[derive(Debug)]
@@ -109,17 +117,22 @@ impl FactsCache {
 
     pub fn lookup(&self, key: &str, stamp: Stamp) -> Lookup<'_> {
         let Some(entry) = self.entries.get(key) else { return Lookup::Miss };
-        let settled = entry.mtime_ns + MTIME_GRACE.as_nanos() < entry.made_ns;
-        if settled && entry.size == stamp.size && entry.mtime_ns == stamp.mtime_ns {
+        if entry.settled() && entry.size == stamp.size && entry.mtime_ns == stamp.mtime_ns {
             Lookup::Hit(&entry.facts)
         } else {
             Lookup::Verify { hash: &entry.hash, facts: &entry.facts }
         }
     }
 
-    /// Records what a run learnt about a file.
+    /// Records what a run learnt about a file. An entry that says nothing new is not rewritten
+    /// (so that a warm run writes nothing), unless the new one can be trusted by its stamp alone.
     pub fn update(&mut self, key: String, entry: Entry) {
-        if self.entries.get(&key) != Some(&entry) {
+        let known = self.entries.get(&key).is_some_and(|old| {
+            let same = (old.size, old.mtime_ns, &old.hash, &old.facts)
+                == (entry.size, entry.mtime_ns, &entry.hash, &entry.facts);
+            same && (old.settled() || !entry.settled())
+        });
+        if !known {
             self.entries.insert(key, entry);
             self.changed = true;
         }
@@ -196,6 +209,29 @@ mod tests {
         let changed = Stamp { size: stamp.size + 1, ..stamp };
         assert!(matches!(cache.lookup("a.cs", changed), Lookup::Verify { .. }));
         assert!(matches!(cache.lookup("fresh.cs", stamp), Lookup::Verify { .. }), "too recent to trust");
+    }
+
+    #[test]
+    fn nothing_new_is_not_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let stamp = Stamp { size: 1, mtime_ns: 1 };
+        let mut cache = FactsCache::open(dir.path(), 100);
+        cache.update("a.cs".into(), entry(stamp, "h".into(), facts()));
+        cache.save().unwrap();
+        let mut cache = FactsCache::open(dir.path(), 100);
+        cache.update("a.cs".into(), entry(stamp, "h".into(), facts()));
+        assert!(!cache.changed, "the same file, settled both times");
+        cache.update("a.cs".into(), entry(stamp, "other".into(), facts()));
+        assert!(cache.changed);
+        let fresh = Stamp { size: 1, mtime_ns: now_ns() };
+        let mut cache = FactsCache::open(dir.path(), 100);
+        cache.update("b.cs".into(), entry(fresh, "h".into(), facts()));
+        cache.save().unwrap();
+        let mut cache = FactsCache::open(dir.path(), 100);
+        let mut later = entry(fresh, "h".into(), facts());
+        later.made_ns += 10 * MTIME_GRACE.as_nanos();
+        cache.update("b.cs".into(), later);
+        assert!(cache.changed, "an entry that becomes settled is worth writing");
     }
 
     #[test]

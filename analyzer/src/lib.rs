@@ -17,6 +17,8 @@ pub mod read;
 pub mod report;
 pub mod run;
 pub mod suppress;
+#[cfg(test)]
+mod test_support;
 
 use std::path::Path;
 

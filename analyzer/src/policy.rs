@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use leaklint_rules::{catalogue, Diagnostic, Family, Language, LineIndex, Settings, TextRange};
+use leaklint_rules::{Diagnostic, Family, Language, LineIndex, Rule, Settings, TextRange};
 
 use crate::config::Config;
 use crate::editorconfig::{EditorConfigs, Verdict};
@@ -13,6 +13,8 @@ use crate::suppress;
 
 /// The file-level policy of one run.
 pub struct Policy<'a> {
+    /// The rules diagnostics are resolved against (`leaklint_rules::RULES`).
+    pub catalogue: &'a [&'static Rule],
     pub config: &'a Config,
     pub settings: &'a Settings,
     /// `.editorconfig` files, when they are honoured.
@@ -34,10 +36,10 @@ pub struct SourceFile<'a> {
 impl Policy<'_> {
     /// The findings of one file, in the order of its diagnostics, unused suppressions last.
     pub fn findings(&self, file: &SourceFile, diagnostics: Vec<Diagnostic>) -> Vec<Finding> {
-        let directives = suppress::scan(file.text);
-        if diagnostics.is_empty() && (directives.is_empty() || !self.report_unused) {
+        if diagnostics.is_empty() && !self.report_unused {
             return Vec::new();
         }
+        let directives = suppress::scan(file.text);
         let lines = LineIndex::new(file.text);
         let mut findings: Vec<Finding> = diagnostics
             .into_iter()
@@ -45,11 +47,11 @@ impl Policy<'_> {
             .filter_map(|d| self.finding(file, &lines, d))
             .collect();
         let ran = |code: &str| {
-            catalogue::rule(code).is_some_and(|r| {
+            self.rule(code).is_some_and(|r| {
                 self.settings.is_enabled(r.code) && !self.config.path_ignores.ignores(file.path, r.code)
             })
         };
-        let unused = suppress::apply(&directives, &mut findings, |code| catalogue::rule(code).is_some(), ran);
+        let unused = suppress::apply(&directives, &mut findings, |code| self.rule(code).is_some(), ran);
         if self.report_unused
             && !self.config.path_ignores.ignores(file.path, leaklint_rules::meta::LL0001.code)
         {
@@ -60,8 +62,12 @@ impl Policy<'_> {
         findings
     }
 
+    fn rule(&self, code: &str) -> Option<&'static Rule> {
+        self.catalogue.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+    }
+
     fn finding(&self, file: &SourceFile, lines: &LineIndex, d: Diagnostic) -> Option<Finding> {
-        let rule = catalogue::rule(d.code)?;
+        let rule = self.rule(d.code)?;
         let locate =
             |range: TextRange| (lines.position(file.text, range.start), lines.position(file.text, range.end));
         let (start, end) = locate(d.range);
@@ -99,3 +105,6 @@ impl Policy<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -125,6 +125,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
 
     let editorconfigs = EditorConfigs::default();
     let policy = Policy {
+        catalogue: leaklint_rules::RULES,
         config: &options.config,
         settings: &options.settings,
         editorconfigs: options.editorconfig.then_some(&editorconfigs),
@@ -139,32 +140,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         }
         let known: Vec<KnownFacts> =
             others.par_iter().map(|c| facts_of(c, options, cache.as_ref())).collect();
-        let mut all_facts: Vec<(&Path, &FileFacts)> =
-            files.iter().map(|f| (f.path.as_path(), &f.parsed.facts)).collect();
-        all_facts.extend(known.iter().filter_map(|k| Some((k.path.as_path(), k.facts.as_ref()?))));
-        all_facts.sort_by(|a, b| a.0.cmp(b.0));
-        let index = ProjectIndex::build(all_facts.iter().map(|(_, facts)| *facts));
-
-        let per_file: Vec<(Vec<Finding>, &ParsedSource)> = files
-            .par_iter()
-            .map(|file| {
-                let diagnostics = leaklint_rules::check(&file.parsed, &file.text, &index, &options.settings);
-                let source = SourceFile {
-                    path: &file.path,
-                    display: &file.display,
-                    language: file.parsed.language,
-                    text: &file.text,
-                };
-                (policy.findings(&source, diagnostics), file)
-            })
-            .collect();
-        let mut report = Report { files_analyzed: files.len(), ..Report::default() };
-        for (findings, file) in per_file {
-            if !findings.is_empty() {
-                report.sources.insert(file.display.clone(), file.text.clone());
-            }
-            report.findings.extend(findings);
-        }
+        let report = check_files(&files, &known, options, &policy);
         let mut updates: Vec<(String, cache::Entry)> = known.into_iter().filter_map(|k| k.update).collect();
         if cache.is_some() {
             // Checked files are parsed anyway: their facts serve the next run, once committed.
@@ -187,6 +163,42 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         (&a.path, a.start, a.rule.code, &a.message).cmp(&(&b.path, b.start, b.rule.code, &b.message))
     });
     Ok(report)
+}
+
+/// Pass 2: builds the index from the facts of every file (checked or not, in path order) and
+/// checks the parsed files.
+fn check_files(
+    files: &[ParsedSource],
+    known: &[KnownFacts],
+    options: &CheckOptions,
+    policy: &Policy,
+) -> Report {
+    let mut all_facts: Vec<(&Path, &FileFacts)> =
+        files.iter().map(|f| (f.path.as_path(), &f.parsed.facts)).collect();
+    all_facts.extend(known.iter().filter_map(|k| Some((k.path.as_path(), k.facts.as_ref()?))));
+    all_facts.sort_by(|a, b| a.0.cmp(b.0));
+    let index = ProjectIndex::build(all_facts.iter().map(|(_, facts)| *facts));
+    let per_file: Vec<(Vec<Finding>, &ParsedSource)> = files
+        .par_iter()
+        .map(|file| {
+            let diagnostics = leaklint_rules::check(&file.parsed, &file.text, &index, &options.settings);
+            let source = SourceFile {
+                path: &file.path,
+                display: &file.display,
+                language: file.parsed.language,
+                text: &file.text,
+            };
+            (policy.findings(&source, diagnostics), file)
+        })
+        .collect();
+    let mut report = Report { files_analyzed: files.len(), ..Report::default() };
+    for (findings, file) in per_file {
+        if !findings.is_empty() {
+            report.sources.insert(file.display.clone(), file.text.clone());
+        }
+        report.findings.extend(findings);
+    }
+    report
 }
 
 /// The folder git is asked about: the first checked path's.
@@ -304,8 +316,21 @@ fn facts_of(candidate: &Candidate, options: &CheckOptions, cache: Option<&FactsC
     KnownFacts { path: path.to_path_buf(), facts, update }
 }
 
+/// The absolute path with `.` and `..` resolved, so that every spelling of a file (`src/a.cs`,
+/// `../app/src/a.cs`) shares one entry.
 fn cache_key(path: &Path) -> String {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().into_owned()
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut key = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                key.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => key.push(other),
+        }
+    }
+    key.to_string_lossy().into_owned()
 }
 
 /// Records what the run learnt, forgets files gone from the project, and writes the cache.
@@ -327,5 +352,17 @@ fn save_cache(
             level: ProblemLevel::Warning,
             message: format!("cannot write the facts cache: {e}"),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_keys_have_one_spelling_per_file() {
+        let direct = cache_key(Path::new("analyzer/src/run.rs"));
+        assert_eq!(cache_key(Path::new("./analyzer/../analyzer/src/./run.rs")), direct);
+        assert!(Path::new(&direct).is_absolute());
     }
 }

@@ -1,44 +1,15 @@
 use std::sync::Arc;
 
-use leaklint_rules::{declare_rule, Family, LineIndex, Precision, Severity, TextRange};
-
 use super::*;
-use crate::report::{Finding, SuppressionInfo};
-
-declare_rule! {
-    /// A rule for baseline tests.
-    pub static XT2000 = {
-        name: "test-rule",
-        family: Family::CSharp,
-        severity: Severity::Warning,
-        precision: Precision::High,
-        summary: "test rule",
-        aliases: &[],
-    }
-}
+use crate::report::SuppressionInfo;
+use crate::test_support::{finding, XT2000};
 
 /// A report of `path` (absolute) with `text` and a finding on every line containing `new Leak`.
 fn report_of(path: &Path, text: &str) -> Report {
     let shown = path.to_string_lossy().into_owned();
-    let lines = LineIndex::new(text);
     let findings = text
         .match_indices("new Leak")
-        .map(|(at, needle)| {
-            let range = TextRange::new(at, at + needle.len());
-            Finding {
-                path: shown.clone(),
-                rule: &XT2000,
-                severity: Severity::Warning,
-                range,
-                start: lines.position(text, range.start),
-                end: lines.position(text, range.end),
-                message: "leak".into(),
-                help: None,
-                related: Vec::new(),
-                suppression: None,
-                baseline: None,
-            }
-        })
+        .map(|(at, needle)| finding(&shown, text, at, at + needle.len(), &XT2000))
         .collect();
     let mut report = Report { findings, files_analyzed: 1, ..Report::default() };
     report.sources.insert(shown, Arc::from(text));

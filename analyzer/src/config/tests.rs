@@ -1,34 +1,9 @@
 use std::path::Path;
 
-use leaklint_rules::{declare_rule, Family, Precision, Rule, Severity};
+use leaklint_rules::{Family, Severity};
 
 use super::*;
-
-declare_rule! {
-    /// A C# rule for config tests.
-    pub static XT2000 = {
-        name: "test-csharp-rule",
-        family: Family::CSharp,
-        severity: Severity::Warning,
-        precision: Precision::High,
-        summary: "test rule",
-        aliases: &[],
-    }
-}
-
-declare_rule! {
-    /// A TypeScript rule for config tests.
-    pub static XT1002 = {
-        name: "test-typescript-rule",
-        family: Family::TypeScript,
-        severity: Severity::Warning,
-        precision: Precision::High,
-        summary: "test rule",
-        aliases: &[],
-    }
-}
-
-const CATALOGUE: &[&Rule] = &[&XT1002, &XT2000];
+use crate::test_support::CATALOGUE;
 
 fn parse_at(dir: &Path, text: &str) -> Result<Config, ConfigError> {
     parse(&dir.join(FILE_NAME), text, CATALOGUE)

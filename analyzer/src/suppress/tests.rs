@@ -1,50 +1,13 @@
-use leaklint_rules::{declare_rule, Family, LineIndex, Precision, Severity, TextRange};
+use leaklint_rules::LineIndex;
 
 use super::*;
 use crate::report::Finding;
-
-declare_rule! {
-    /// A rule for suppression tests.
-    pub static XT2000 = {
-        name: "test-rule",
-        family: Family::CSharp,
-        severity: Severity::Warning,
-        precision: Precision::High,
-        summary: "test rule",
-        aliases: &[],
-    }
-}
-
-declare_rule! {
-    /// Another rule for suppression tests.
-    pub static XT2213 = {
-        name: "other-test-rule",
-        family: Family::CSharp,
-        severity: Severity::Warning,
-        precision: Precision::High,
-        summary: "test rule",
-        aliases: &[],
-    }
-}
+use crate::test_support::{finding, XT2000, XT2213};
 
 /// A finding of `rule` on the first occurrence of `needle` in `text`.
 fn finding_at(text: &str, needle: &str, rule: &'static leaklint_rules::Rule) -> Finding {
     let start = text.find(needle).expect("needle in text");
-    let range = TextRange::new(start, start + needle.len());
-    let lines = LineIndex::new(text);
-    Finding {
-        path: "src/App.cs".into(),
-        rule,
-        severity: rule.default_severity,
-        range,
-        start: lines.position(text, range.start),
-        end: lines.position(text, range.end),
-        message: "leak".into(),
-        help: None,
-        related: Vec::new(),
-        suppression: None,
-        baseline: None,
-    }
+    finding("src/App.cs", text, start, start + needle.len(), rule)
 }
 
 fn known(code: &str) -> bool {

@@ -1,0 +1,64 @@
+//! Test-only rules and findings, for unit tests of the mechanics that need no real rule
+//! (configuration, suppressions, baselines).
+
+use leaklint_rules::{declare_rule, Family, LineIndex, Precision, Rule, Severity, TextRange};
+
+use crate::report::Finding;
+
+declare_rule! {
+    /// A C# rule for tests.
+    pub static XT2000 = {
+        name: "test-csharp-rule",
+        family: Family::CSharp,
+        severity: Severity::Warning,
+        precision: Precision::High,
+        summary: "test rule",
+        aliases: &[],
+    }
+}
+
+declare_rule! {
+    /// Another C# rule for tests.
+    pub static XT2213 = {
+        name: "other-test-csharp-rule",
+        family: Family::CSharp,
+        severity: Severity::Warning,
+        precision: Precision::High,
+        summary: "test rule",
+        aliases: &[],
+    }
+}
+
+declare_rule! {
+    /// A TypeScript rule for tests.
+    pub static XT1002 = {
+        name: "test-typescript-rule",
+        family: Family::TypeScript,
+        severity: Severity::Warning,
+        precision: Precision::High,
+        summary: "test rule",
+        aliases: &[],
+    }
+}
+
+/// The test rules, as a catalogue.
+pub const CATALOGUE: &[&Rule] = &[&XT1002, &XT2000, &XT2213];
+
+/// A finding of `rule` in `path` at byte offsets `start..end` of `text`.
+pub fn finding(path: &str, text: &str, start: usize, end: usize, rule: &'static Rule) -> Finding {
+    let range = TextRange::new(start, end);
+    let lines = LineIndex::new(text);
+    Finding {
+        path: path.to_string(),
+        rule,
+        severity: rule.default_severity,
+        range,
+        start: lines.position(text, range.start),
+        end: lines.position(text, range.end),
+        message: "leak".into(),
+        help: None,
+        related: Vec::new(),
+        suppression: None,
+        baseline: None,
+    }
+}
