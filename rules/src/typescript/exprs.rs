@@ -273,8 +273,23 @@ impl<'t> Lowerer<'_, 't> {
             }
         }
         self.receiver(node);
-        self.arguments(node, true);
+        let hand_over = self.mode == Mode::Owner || self.stores_arguments(node);
+        self.arguments(node, hand_over);
         Val::None
+    }
+
+    /// For kinds that leak anywhere (a Blob URL is a string): does the call keep its arguments
+    /// (a collection, a setter, a callback prop, a promise) rather than just read them?
+    fn stores_arguments(&self, call: Node<'t>) -> bool {
+        const STORING_METHODS: &[&str] = &["push", "unshift", "splice", "set", "add", "enqueue", "resolve"];
+        if let Some(method) = nodes::method_name(call, self.cx.source) {
+            return STORING_METHODS.contains(&method) || is_setter_name(method);
+        }
+        let callee = call.child_by_field_name("function").map(nodes::unwrap);
+        callee.filter(|c| c.kind() == "identifier").is_some_and(|c| {
+            let name = text(c, self.cx.source);
+            name == "resolve" || is_setter_name(name)
+        })
     }
 
     fn is_registration_remove(&self, method: Option<&str>) -> bool {
@@ -387,4 +402,11 @@ impl<'t> Lowerer<'_, 't> {
         self.push(Event::Acquire { res, into: Some(var) }, range(node));
         Val::None
     }
+}
+
+/// `setPreview`, `onChange`: a name that hands a value to someone who keeps it.
+fn is_setter_name(name: &str) -> bool {
+    ["set", "on"].iter().any(|prefix| {
+        name.strip_prefix(prefix).and_then(|rest| rest.chars().next()).is_some_and(|c| c.is_ascii_uppercase())
+    })
 }
