@@ -113,6 +113,7 @@ pub static RULES: &[&Rule] = &[
     &crate::typescript::ll1001_timeout::LL1001,
     &crate::typescript::ll1002_interval::LL1002,
     &crate::typescript::ll1003_listener::LL1003,
+    &crate::typescript::ll1004_observer::LL1004,
     &crate::typescript::ll1005_blob_url::LL1005,
     // rust: (family list)
 ];

@@ -74,7 +74,7 @@ impl<'t> FileCx<'t> {
         }
         match node.kind() {
             "identifier" => {
-                let resolved = self.scopes.resolve_alias(node, true);
+                let resolved = self.scopes.resolve_alias(node);
                 if resolved != node {
                     return self.structural_into(resolved, out, depth + 1);
                 }

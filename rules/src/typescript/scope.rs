@@ -332,9 +332,10 @@ impl<'t> Scopes<'t> {
         node
     }
 
-    /// Follows `const a = b` aliases (`b` a name, a member path or, with `calls`, a call) to the
-    /// expression the alias stands for: `const h = onKey` is `onKey`, not `onKey`'s value.
-    pub fn resolve_alias(&self, mut node: Node<'t>, calls: bool) -> Node<'t> {
+    /// Follows `const a = b` aliases (`b` a name or a member path) to the expression the alias
+    /// stands for: `const h = onKey` is `onKey`, not `onKey`'s value. Calls are not followed:
+    /// two calls give two values.
+    pub fn resolve_alias(&self, mut node: Node<'t>) -> Node<'t> {
         for _ in 0..16 {
             node = nodes::unwrap(node);
             if node.kind() != "identifier" {
@@ -344,7 +345,6 @@ impl<'t> Scopes<'t> {
                 Some(init) if matches!(init.kind(), "identifier" | "member_expression" | "this") => {
                     node = init
                 }
-                Some(init) if calls && init.kind() == "call_expression" => node = init,
                 _ => break,
             }
         }
