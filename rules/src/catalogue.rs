@@ -116,6 +116,7 @@ pub static RULES: &[&Rule] = &[
     &crate::typescript::ll1004_observer::LL1004,
     &crate::typescript::ll1005_blob_url::LL1005,
     &crate::typescript::ll1006_audio_context::LL1006,
+    &crate::typescript::ll1007_connection::LL1007,
     // rust: (family list)
 ];
 

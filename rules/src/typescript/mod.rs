@@ -78,3 +78,6 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
 pub fn has_syntax_errors(model: &Model) -> bool {
     model.tree.root_node().has_error()
 }
+
+#[cfg(test)]
+mod tests;

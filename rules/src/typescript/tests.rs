@@ -1,0 +1,80 @@
+//! The front-end end to end on small sources, for what fixtures cannot express: user-defined
+//! resource kinds from settings.
+
+use crate::settings::ResourceKindSpec;
+use crate::{Family, Language, Settings};
+
+fn codes_and_lines(source: &str, settings: &Settings) -> Vec<(String, usize)> {
+    let model = super::parse(Language::Tsx, source, std::time::Duration::from_secs(5)).unwrap();
+    let lines = crate::LineIndex::new(source);
+    super::check(&model, source, settings)
+        .into_iter()
+        .filter(|d| d.suppressed.is_none())
+        .map(|d| (d.code.to_string(), lines.line_of(d.range.start) + 1))
+        .collect()
+}
+
+fn socket_io() -> Settings {
+    Settings {
+        resource_kinds: vec![ResourceKindSpec {
+            name: "socket.io connection".into(),
+            language: Family::TypeScript,
+            rule: "LL1007".into(),
+            acquire: vec!["io.connect".into(), "io".into()],
+            release: vec![".disconnect".into(), ".close".into()],
+        }],
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn user_kinds_work_like_builtins() {
+    let source = r#"
+export function usePresence(room: string) {
+  useEffect(() => {
+    const socket = io.connect(`/rooms/${room}`);
+    socket.emit("join", room);
+  }, [room]);
+  useEffect(() => {
+    const other = io("/lobby");
+    return () => other.disconnect();
+  }, []);
+}
+"#;
+    assert_eq!(codes_and_lines(source, &socket_io()), vec![("LL1007".to_string(), 4)]);
+    assert!(codes_and_lines(source, &Settings::default()).is_empty(), "no user kind, nothing to report");
+}
+
+#[test]
+fn user_kinds_in_plain_classes_and_other_languages() {
+    let source = r#"
+class Presence {
+  start() { this.socket = io.connect("/presence"); }
+  stop() { this.socket.disconnect(); }
+}
+"#;
+    assert!(codes_and_lines(source, &socket_io()).is_empty());
+    let mut csharp_only = socket_io();
+    csharp_only.resource_kinds[0].language = Family::CSharp;
+    let leaky = "useEffect(() => { const s = io.connect('/x'); }, []);";
+    assert!(codes_and_lines(leaky, &csharp_only).is_empty(), "kinds of another language do not apply");
+    assert_eq!(codes_and_lines(leaky, &socket_io()), vec![("LL1007".to_string(), 1)]);
+}
+
+#[test]
+fn eslint_directives_suppress_the_equivalent_rule_only() {
+    let source = r#"
+useEffect(() => {
+  // eslint-disable-next-line @eslint-react/web-api/no-leaked-interval -- polls for the app's lifetime
+  setInterval(poll, 1000);
+  // eslint-disable-next-line @eslint-react/web-api/no-leaked-timeout
+  setInterval(poll, 1000);
+}, []);
+"#;
+    let model = super::parse(Language::Tsx, source, std::time::Duration::from_secs(5)).unwrap();
+    let diagnostics = super::check(&model, source, &Settings::default());
+    assert_eq!(diagnostics.len(), 2);
+    let suppressed: Vec<_> = diagnostics.iter().filter_map(|d| d.suppressed.as_ref()).collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0].justification.as_deref(), Some("polls for the app's lifetime"));
+}
