@@ -117,6 +117,7 @@ pub static RULES: &[&Rule] = &[
     &crate::typescript::ll1005_blob_url::LL1005,
     &crate::typescript::ll1006_audio_context::LL1006,
     &crate::typescript::ll1007_connection::LL1007,
+    &crate::typescript::ll1008_animation_frame::LL1008,
     // rust: (family list)
 ];
 

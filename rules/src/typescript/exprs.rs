@@ -350,11 +350,17 @@ impl<'t> Lowerer<'_, 't> {
         if rule == ll1009_fetch::LL1009.code {
             return self.fetch(node, kind);
         }
-        if rule == ll1008_animation_frame::LL1008.code
-            && !ll1008_animation_frame::is_loop(self.cx, node, self.owner.stop_flags())
-        {
-            self.arguments(node, false);
-            return Val::None;
+        if rule == ll1008_animation_frame::LL1008.code {
+            use ll1008_animation_frame::Frame;
+            let frame = ll1008_animation_frame::classify(self.cx, node, self.owner.stop_flags());
+            if frame != Frame::Starts {
+                self.arguments(node, false);
+                if frame == Frame::RescheduleDiscarded {
+                    let (res, _) = self.new_site(kind, node);
+                    self.push(Event::Acquire { res, into: None }, range(node));
+                }
+                return Val::None;
+            }
         }
         self.receiver(node);
         self.arguments(node, false);
