@@ -118,6 +118,7 @@ pub static RULES: &[&Rule] = &[
     &crate::typescript::ll1006_audio_context::LL1006,
     &crate::typescript::ll1007_connection::LL1007,
     &crate::typescript::ll1008_animation_frame::LL1008,
+    &crate::typescript::ll1009_fetch::LL1009,
     // rust: (family list)
 ];
 

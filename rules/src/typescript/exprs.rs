@@ -384,10 +384,13 @@ impl<'t> Lowerer<'_, 't> {
             self.push(Event::Acquire { res, into: None }, range(node));
             return Val::None;
         };
-        let signal = self.cx.scopes.resolve_const(signal);
+        let signal = self.cx.scopes.resolve_alias(signal);
         let is_signal_member = signal.kind() == "member_expression"
             && signal.child_by_field_name("property").is_some_and(|p| text(p, self.cx.source) == "signal");
-        let controller = signal.child_by_field_name("object").filter(|_| is_signal_member);
+        let destructured = (super::scope::is_name(signal) && text(signal, self.cx.source) == "signal")
+            .then(|| self.cx.scopes.binding_of(signal).and_then(|b| self.cx.scopes.get(b).member_of))
+            .flatten();
+        let controller = signal.child_by_field_name("object").filter(|_| is_signal_member).or(destructured);
         if let Some((key, controller)) = controller.and_then(|c| self.cx.place(c).map(|k| (k, c))) {
             let var = self.registration_var(&fetch_key(&key), Some(&key));
             let (res, site) = self.new_site(kind, node);

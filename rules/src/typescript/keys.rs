@@ -127,7 +127,7 @@ impl<'t> FileCx<'t> {
             return value;
         }
         let unwrapped = nodes::unwrap(node);
-        if unwrapped.kind() == "identifier" {
+        if super::scope::is_name(unwrapped) {
             if let Some(array) = self.scopes.binding_of(unwrapped).and_then(|b| self.scopes.get(b).iterates) {
                 let array = self.scopes.resolve_const(array);
                 let values: Option<Vec<String>> = (array.kind() == "array")

@@ -111,8 +111,11 @@ fn describe(cx: &FileCx, scope: &Scope, lowered: &Lowered, site: &Site, leak: &L
     let listener_handler = (kind.rule == ll1003_listener::LL1003.code)
         .then(|| nodes::arguments(site.node).get(1).map(|h| nodes::text(*h, cx.source).to_string()))
         .flatten();
-    let subject = match (&listener_handler, kind.rule == ll1003_listener::LL1003.code) {
-        (Some(handler), true) => format!("the listener `{handler}`"),
+    let subject = match (&listener_handler, &name) {
+        (Some(handler), _) => format!("the listener `{handler}`"),
+        (None, Some(name)) if kind.rule == ll1009_fetch::LL1009.code => {
+            format!("the AbortController `{name}` of this fetch")
+        }
         _ => subject,
     };
     let release = match &listener_handler {

@@ -40,6 +40,8 @@ pub struct Binding<'t> {
     pub state_of: Option<BindingId>,
     /// `x` in `const [x, setX] = useState()`: a value that outlives the render that sets it.
     pub is_state: bool,
+    /// `x` in `const { signal } = x`: the object a shorthand destructuring takes it from.
+    pub member_of: Option<Node<'t>>,
 }
 
 pub struct Scopes<'t> {
@@ -110,6 +112,7 @@ impl<'t, 's> Collector<'t, 's> {
             iterates: None,
             state_of: None,
             is_state: false,
+            member_of: None,
         });
         self.resolved.insert(name.id(), id);
         self.declared.insert((scope.id(), name_text), id);
@@ -217,6 +220,13 @@ impl<'t, 's> Collector<'t, 's> {
                 self.bindings[id as usize].init = value;
             }
         }
+        if name.kind() == "object_pattern" {
+            for (member, id) in nodes::children(name).into_iter().zip(&ids) {
+                if member.kind() == "shorthand_property_identifier_pattern" {
+                    self.bindings[*id as usize].member_of = value;
+                }
+            }
+        }
         // const [value, setValue] = useState(...)
         let is_state = value.is_some_and(|v| {
             v.kind() == "call_expression"
@@ -244,6 +254,11 @@ impl<'t, 's> Collector<'t, 's> {
             self.bindings[ids[0] as usize].iterates = node.child_by_field_name("right");
         }
     }
+}
+
+/// An identifier, or the shorthand `{ signal }` that names one.
+pub fn is_name(node: Node) -> bool {
+    matches!(node.kind(), "identifier" | "shorthand_property_identifier")
 }
 
 impl<'t> Scopes<'t> {
@@ -321,7 +336,7 @@ impl<'t> Scopes<'t> {
     pub fn resolve_const(&self, mut node: Node<'t>) -> Node<'t> {
         for _ in 0..16 {
             node = nodes::unwrap(node);
-            if node.kind() != "identifier" {
+            if !is_name(node) {
                 break;
             }
             match self.const_init(node) {
@@ -338,7 +353,7 @@ impl<'t> Scopes<'t> {
     pub fn resolve_alias(&self, mut node: Node<'t>) -> Node<'t> {
         for _ in 0..16 {
             node = nodes::unwrap(node);
-            if node.kind() != "identifier" {
+            if !is_name(node) {
                 break;
             }
             match self.const_init(node) {
