@@ -119,6 +119,7 @@ pub static RULES: &[&Rule] = &[
     &crate::typescript::ll1007_connection::LL1007,
     &crate::typescript::ll1008_animation_frame::LL1008,
     &crate::typescript::ll1009_fetch::LL1009,
+    &crate::typescript::ll1010_media_stream::LL1010,
     // rust: (family list)
 ];
 

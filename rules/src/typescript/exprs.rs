@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use super::keys::{fetch_key, observation_key};
 use super::lower::{Lowerer, Mode, Role, Site, Val};
 use super::nodes::{self, text};
-use super::{ll1004_observer, ll1008_animation_frame, ll1009_fetch};
+use super::{ll1004_observer, ll1008_animation_frame, ll1009_fetch, ll1010_media_stream};
 use crate::engine::Event;
 use crate::syntax::treesitter::range;
 
@@ -24,15 +24,16 @@ impl<'t> Lowerer<'_, 't> {
             "call_expression" => self.call(node),
             "new_expression" => self.construct(node),
             "await_expression" => {
-                let value =
-                    nodes::children(node).into_iter().next().map_or(Val::None, |inner| self.expr(inner));
+                let inner = nodes::children(node).into_iter().next();
                 let in_async = self.frames.last().map_or(self.root_async, |f| f.is_async);
-                if in_async {
-                    let pending = match value {
-                        Val::Temp(var, _) => Some(var),
-                        _ => None,
-                    };
-                    self.may_reject(range(node), pending);
+                // An awaited acquisition that rejects acquired nothing: branch before it.
+                let acquires = inner.is_some_and(|i| self.cx.acquisition(nodes::unwrap(i)).is_some());
+                if in_async && acquires {
+                    self.may_reject(range(node));
+                }
+                let value = inner.map_or(Val::None, |inner| self.expr(inner));
+                if in_async && !acquires {
+                    self.may_reject(range(node));
                 }
                 value
             }
@@ -273,7 +274,10 @@ impl<'t> Lowerer<'_, 't> {
             }
         }
         self.receiver(node);
-        let hand_over = self.mode == Mode::Owner || self.stores_arguments(node);
+        let hand_over = match self.mode {
+            Mode::Owner => !self.borrows(node),
+            Mode::Anywhere => self.stores_arguments(node),
+        };
         self.arguments(node, hand_over);
         Val::None
     }
@@ -303,8 +307,17 @@ impl<'t> Lowerer<'_, 't> {
         if let Some(kind) = self.cx.acquisition(node).filter(|k| self.in_mode(*k)) {
             return self.acquire(node, kind);
         }
-        self.arguments(node, true);
+        let hand_over = !self.borrows(node);
+        self.arguments(node, hand_over);
         Val::None
+    }
+
+    /// Calls that read their arguments without keeping them (`console.log`, a `MediaRecorder`).
+    fn borrows(&self, call: Node<'t>) -> bool {
+        let callee = call.child_by_field_name("function").or_else(|| call.child_by_field_name("constructor"));
+        let path = callee.and_then(|c| nodes::path(c, self.cx.source)).unwrap_or_default();
+        let last = path.rsplit('.').next().unwrap_or("");
+        path.starts_with("console.") || ll1010_media_stream::BORROWERS.contains(&last)
     }
 
     fn new_site(&mut self, kind: usize, node: Node<'t>) -> (crate::engine::ResId, usize) {

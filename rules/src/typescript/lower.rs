@@ -331,9 +331,8 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     /// A rejected `await`: control leaves to the innermost handler, out of the nested function,
-    /// or out of the body (a leak path for what is still open). `pending` is the awaited
-    /// value, which does not exist on that path.
-    pub(super) fn may_reject(&mut self, at: TextRange, pending: Option<VarId>) {
+    /// or out of the body (a leak path for what is still open).
+    pub(super) fn may_reject(&mut self, at: TextRange) {
         let handler_base = self.frames.last().map_or(0, |f| f.handlers);
         let target = if self.handlers.len() > handler_base {
             self.handlers.last().copied()
@@ -343,9 +342,6 @@ impl<'a, 't> Lowerer<'a, 't> {
         let (next, leave) = (self.b.new_block(), self.b.new_block());
         self.branch(vec![next, leave]);
         self.cur = leave;
-        if let Some(var) = pending {
-            self.push(Event::Release { var }, at);
-        }
         match target {
             Some(target) => self.goto(target),
             None => self.exit(Some(at), None, &HashSet::new()),
