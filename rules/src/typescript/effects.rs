@@ -2,7 +2,8 @@
 //! return, class components (`componentDidMount` / `componentWillUnmount`), plain classes with
 //! a teardown method; and, for Blob URLs, every outermost function and the module.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use tree_sitter::Node;
 
@@ -11,6 +12,17 @@ use super::lower::{Owner, Role};
 use super::nodes::{self, text};
 use crate::syntax::treesitter::{descendants, range};
 use crate::TextRange;
+
+/// Hooks whose callback runs on unmount: it counts as an effect's cleanup.
+const UNMOUNT_HOOKS: &[&str] = &[
+    "useUnmount",
+    "useUnmountEffect",
+    "useWillUnmount",
+    "onUnmounted",
+    "onBeforeUnmount",
+    "onDestroy",
+    "onCleanup",
+];
 
 /// Method names that end an object's life.
 pub const TEARDOWN_METHODS: &[&str] = &[
@@ -41,11 +53,25 @@ pub struct Scope<'t> {
     pub body: Node<'t>,
     pub role: Role,
     /// Released at every exit: the other effects' cleanups, the teardown.
-    pub exit_releases: HashSet<String>,
-    /// The cleanups' and teardown's assignments (`A|...`) and releases.
-    pub stop_flags: HashSet<String>,
+    pub releases: Releases,
+    /// Variables the cleanups or the teardown assign (`A|...`).
+    pub stop_flags: Rc<HashSet<String>>,
     /// The teardown method (`componentWillUnmount`, `destroy`), for related locations.
     pub teardown: Option<TextRange>,
+}
+
+/// What the owner releases when a body is done, shared (never copied) between its bodies.
+#[derive(Clone)]
+pub enum Releases {
+    /// The cleanups of the file's effects other than effect `index`: key -> the first effect
+    /// whose cleanup releases it, and whether another one does too.
+    OtherEffects {
+        index: usize,
+        providers: Rc<HashMap<String, (usize, bool)>>,
+    },
+    /// The teardown's releases, shared by the class's methods.
+    Teardown(Rc<HashSet<String>>),
+    Nothing,
 }
 
 /// A scope together with the file it belongs to: what the lowering asks about releases.
@@ -56,14 +82,20 @@ pub struct ScopeOwner<'a, 't> {
 }
 
 impl Owner for ScopeOwner<'_, '_> {
-    fn exit_releases(&self) -> &HashSet<String> {
-        &self.scope.exit_releases
+    fn releases_at_exit(&self, key: &str) -> bool {
+        match &self.scope.releases {
+            Releases::OtherEffects { index, providers } => {
+                providers.get(key).is_some_and(|(first, more)| first != index || *more)
+            }
+            Releases::Teardown(facts) => facts.contains(key),
+            Releases::Nothing => false,
+        }
     }
 
-    fn cleanup_releases(&self, returned: Node) -> (HashSet<String>, Option<TextRange>) {
+    fn cleanup_releases(&self, returned: Node) -> (Rc<HashSet<String>>, Option<TextRange>) {
         match cleanup_function(self.cx, returned) {
             Some(function) => (release_facts(self.cx, function, None), Some(range(function))),
-            None => (HashSet::new(), Some(range(returned))),
+            None => (Rc::default(), Some(range(returned))),
         }
     }
 
@@ -73,6 +105,10 @@ impl Owner for ScopeOwner<'_, '_> {
 
     fn stop_flags(&self) -> &HashSet<String> {
         &self.scope.stop_flags
+    }
+
+    fn is_plain_class(&self) -> bool {
+        matches!(self.scope.kind, OwnerKind::PlainClass(_))
     }
 }
 
@@ -86,8 +122,21 @@ fn cleanup_function<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> Option<Node<'t>>
 }
 
 /// What a function releases and assigns, anywhere in it, following calls to local functions
-/// and to `this` methods of `class_body`.
+/// and to `this` methods of `class_body`. Computed once per function.
 pub fn release_facts<'t>(
+    cx: &FileCx<'t>,
+    function: Node<'t>,
+    class_body: Option<Node<'t>>,
+) -> Rc<HashSet<String>> {
+    if let Some(facts) = cx.facts_cache.borrow().get(&function.id()) {
+        return facts.clone();
+    }
+    let facts = Rc::new(collect_release_facts(cx, function, class_body));
+    cx.facts_cache.borrow_mut().insert(function.id(), facts.clone());
+    facts
+}
+
+fn collect_release_facts<'t>(
     cx: &FileCx<'t>,
     function: Node<'t>,
     class_body: Option<Node<'t>>,
@@ -158,12 +207,18 @@ fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
     out
 }
 
+/// The last segment of a call's callee path: `useEffect` in `React.useEffect(...)`.
+fn hook_name(cx: &FileCx, call: Node) -> Option<String> {
+    let path = call.child_by_field_name("function").and_then(|f| nodes::path(f, cx.source))?;
+    // Compiled CommonJS: `useUnmount_1.default(...)`, `react_1.useEffect(...)`.
+    let mut segments = path.rsplit('.').filter(|s| *s != "default");
+    let name = segments.next()?;
+    Some(name.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_').to_string())
+}
+
 fn is_effect_hook(cx: &FileCx, call: Node) -> bool {
-    let Some(path) = call.child_by_field_name("function").and_then(|f| nodes::path(f, cx.source)) else {
-        return false;
-    };
-    let name = path.rsplit('.').next().unwrap_or("");
-    name.len() > "useEffect".len() - 1 && name.starts_with("use") && name.ends_with("Effect")
+    hook_name(cx, call)
+        .is_some_and(|name| name.starts_with("use") && name.ends_with("Effect") && name != "useUnmountEffect")
 }
 
 /// The members of a class that are functions, by name (`[Symbol.dispose]` as written).
@@ -187,52 +242,59 @@ pub fn class_members<'t>(class_body: Node<'t>, source: &str) -> Vec<(String, Nod
 /// Every scope in the file that must clean up after itself.
 pub fn owner_scopes<'t>(cx: &FileCx<'t>, root: Node<'t>) -> Vec<Scope<'t>> {
     let mut effects: Vec<Node<'t>> = Vec::new();
+    let mut unmounts: Vec<Node<'t>> = Vec::new();
     let mut classes: Vec<Node<'t>> = Vec::new();
+    let first_function = |call: Node<'t>| {
+        nodes::arguments(call).first().map(|a| nodes::unwrap(*a)).and_then(|a| {
+            if nodes::is_function(a) {
+                Some(a)
+            } else {
+                (a.kind() == "identifier").then(|| cx.scopes.function_named(a)).flatten()
+            }
+        })
+    };
     for node in descendants(root) {
         match node.kind() {
-            "call_expression" if is_effect_hook(cx, node) => {
-                let setup = nodes::arguments(node).first().map(|a| nodes::unwrap(*a)).and_then(|a| {
-                    if nodes::is_function(a) {
-                        Some(a)
-                    } else {
-                        (a.kind() == "identifier").then(|| cx.scopes.function_named(a)).flatten()
-                    }
-                });
-                effects.extend(setup);
+            "call_expression" if is_effect_hook(cx, node) => effects.extend(first_function(node)),
+            "call_expression" if hook_name(cx, node).is_some_and(|n| UNMOUNT_HOOKS.contains(&n.as_str())) => {
+                unmounts.extend(first_function(node))
             }
             "class_declaration" | "class" | "abstract_class_declaration" => classes.push(node),
             _ => {}
         }
     }
-    let mut scopes = effect_scopes(cx, &effects);
+    let mut scopes = effect_scopes(cx, &effects, &unmounts);
     for class in classes {
         scopes.extend(class_scopes(cx, class));
     }
     scopes
 }
 
-fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>]) -> Vec<Scope<'t>> {
+/// Effects, and the cleanups each one's (or an unmount hook's) make.
+fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>], unmounts: &[Node<'t>]) -> Vec<Scope<'t>> {
     let cleanups: Vec<HashSet<String>> = setups
         .iter()
         .map(|setup| {
             let mut facts = HashSet::new();
             for returned in returned_values(*setup) {
                 if let Some(function) = cleanup_function(cx, returned) {
-                    facts.extend(release_facts(cx, function, None));
+                    facts.extend(release_facts(cx, function, None).iter().cloned());
                 }
             }
             facts
         })
+        .chain(unmounts.iter().map(|cleanup| release_facts(cx, *cleanup, None).as_ref().clone()))
         .collect();
     // key -> the first effect whose cleanup releases it, and whether another one does too
-    let mut providers: std::collections::HashMap<&str, (usize, bool)> = std::collections::HashMap::new();
+    let mut providers: HashMap<String, (usize, bool)> = HashMap::new();
     for (i, facts) in cleanups.iter().enumerate() {
         for key in facts {
-            providers.entry(key).and_modify(|p| p.1 |= p.0 != i).or_insert((i, false));
+            providers.entry(key.clone()).and_modify(|p| p.1 |= p.0 != i).or_insert((i, false));
         }
     }
-    let all_flags: HashSet<String> =
-        cleanups.iter().flatten().filter(|k| k.starts_with("A|")).cloned().collect();
+    let all_flags: Rc<HashSet<String>> =
+        Rc::new(cleanups.iter().flatten().filter(|k| k.starts_with("A|")).cloned().collect());
+    let providers = Rc::new(providers);
     setups
         .iter()
         .enumerate()
@@ -240,11 +302,7 @@ fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>]) -> Vec<Scope<'t>> {
             kind: OwnerKind::Effect,
             body: *setup,
             role: Role::EffectSetup,
-            exit_releases: providers
-                .iter()
-                .filter(|(_, (first, more))| *first != i || *more)
-                .map(|(k, _)| k.to_string())
-                .collect(),
+            releases: Releases::OtherEffects { index: i, providers: providers.clone() },
             stop_flags: all_flags.clone(),
             teardown: None,
         })
@@ -259,23 +317,24 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
         .into_iter()
         .any(|c| c.kind() == "class_heritage" && text(c, cx.source).contains("Component"));
     let is_component = extends_component || has("componentDidMount") || has("componentWillUnmount");
-    let facts_of = |names: &[&str]| -> (HashSet<String>, Option<TextRange>) {
+    let facts_of = |names: &[&str]| -> (Rc<HashSet<String>>, Rc<HashSet<String>>, Option<TextRange>) {
         let mut facts = HashSet::new();
         let mut at = None;
-        for (name, function) in members.iter().filter(|(n, _)| names.contains(&n.as_str())) {
-            facts.extend(release_facts(cx, *function, Some(body)));
-            let _ = name;
+        for (_, function) in members.iter().filter(|(n, _)| names.contains(&n.as_str())) {
+            facts.extend(release_facts(cx, *function, Some(body)).iter().cloned());
             at = at.or(Some(range(*function)));
         }
-        (facts, at)
+        let flags = facts.iter().filter(|k| k.starts_with("A|")).cloned().collect();
+        (Rc::new(facts), Rc::new(flags), at)
     };
-    let scope = |kind: OwnerKind, function: Node<'t>, facts: &(HashSet<String>, Option<TextRange>)| Scope {
+    type Facts = (Rc<HashSet<String>>, Rc<HashSet<String>>, Option<TextRange>);
+    let scope = |kind: OwnerKind, function: Node<'t>, facts: &Facts| Scope {
         kind,
         body: function,
         role: Role::Function,
-        exit_releases: facts.0.clone(),
-        stop_flags: facts.0.iter().filter(|k| k.starts_with("A|")).cloned().collect(),
-        teardown: facts.1,
+        releases: Releases::Teardown(facts.0.clone()),
+        stop_flags: facts.1.clone(),
+        teardown: facts.2,
     };
     if is_component {
         let facts = facts_of(&["componentWillUnmount"]);
@@ -304,8 +363,8 @@ pub fn anywhere_scopes<'t>(root: Node<'t>) -> Vec<Scope<'t>> {
         kind: OwnerKind::Anywhere,
         body: root,
         role: Role::Module,
-        exit_releases: HashSet::new(),
-        stop_flags: HashSet::new(),
+        releases: Releases::Nothing,
+        stop_flags: Rc::default(),
         teardown: None,
     }];
     let mut stack = vec![root];
@@ -316,8 +375,8 @@ pub fn anywhere_scopes<'t>(root: Node<'t>) -> Vec<Scope<'t>> {
                     kind: OwnerKind::Anywhere,
                     body: child,
                     role: Role::Function,
-                    exit_releases: HashSet::new(),
-                    stop_flags: HashSet::new(),
+                    releases: Releases::Nothing,
+                    stop_flags: Rc::default(),
                     teardown: None,
                 });
             } else {

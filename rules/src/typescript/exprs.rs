@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use super::keys::{fetch_key, observation_key};
 use super::lower::{Lowerer, Mode, Role, Site, Val};
 use super::nodes::{self, text};
-use super::{ll1004_observer, ll1008_animation_frame, ll1009_fetch, ll1010_media_stream};
+use super::{ll1001_timeout, ll1004_observer, ll1008_animation_frame, ll1009_fetch, ll1010_media_stream};
 use crate::engine::Event;
 use crate::syntax::treesitter::range;
 
@@ -224,7 +224,7 @@ impl<'t> Lowerer<'_, 't> {
             self.receiver(node);
             self.arguments(node, false);
             if releases.is_empty() {
-                if let Err(inline) = self.cx.registration_key(node) {
+                if let Err(inline) = self.cx.registration_keys(node) {
                     self.inline_removes.push(inline);
                 }
             }
@@ -346,14 +346,17 @@ impl<'t> Lowerer<'_, 't> {
             if self.cx.signal(nodes::arguments(node).get(2).copied()).is_some() {
                 return Val::None; // the signal removes it
             }
-            match self.cx.registration_key(node) {
+            match self.cx.registration_keys(node) {
                 Err(inline) => {
                     let (res, site) = self.new_site(kind, inline);
                     self.sites[site].inline_handler = true;
                     self.push(Event::Acquire { res, into: None }, range(node));
                 }
-                Ok(key) => {
-                    let var = self.registration_var(&key, None);
+                Ok(keys) => {
+                    let var = self.registration_var(&keys[0], None);
+                    for loose in &keys[1..] {
+                        self.vars.entry(loose.clone()).or_default().push(var);
+                    }
                     let (res, _) = self.new_site(kind, node);
                     self.push(Event::Acquire { res, into: Some(var) }, range(node));
                 }
@@ -374,6 +377,19 @@ impl<'t> Lowerer<'_, 't> {
                 }
                 return Val::None;
             }
+        }
+        let deferral = rule == ll1001_timeout::LL1001.code
+            && self.owner.is_plain_class()
+            && nodes::arguments(node).get(1).is_none_or(|d| text(*d, self.cx.source) == "0");
+        if self.cx.reschedules_itself(node) || deferral {
+            // The re-scheduled id replaces one that has fired; dropping it loses the loop. A
+            // zero-delay timeout in an object defers work, it schedules nothing that lasts.
+            self.arguments(node, false);
+            if !deferral && !nodes::value_is_kept(node) {
+                let (res, _) = self.new_site(kind, node);
+                self.push(Event::Acquire { res, into: None }, range(node));
+            }
+            return Val::None;
         }
         self.receiver(node);
         self.arguments(node, false);

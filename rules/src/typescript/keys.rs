@@ -2,6 +2,10 @@
 //! structural identity of listener targets and observed elements, handlers, event types and
 //! capture flags, and the release operations a call performs.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
 use tree_sitter::Node;
 
 use super::kinds::{Acquire, Kind, Release};
@@ -13,6 +17,8 @@ pub struct FileCx<'t> {
     pub source: &'t str,
     pub scopes: Scopes<'t>,
     pub kinds: Vec<Kind>,
+    /// What each function releases (see `effects::release_facts`), by node id.
+    pub facts_cache: RefCell<HashMap<usize, Rc<HashSet<String>>>>,
 }
 
 /// How a listener's handler is identified.
@@ -190,9 +196,12 @@ impl<'t> FileCx<'t> {
         self.option(self.options_object(options?)?, "signal")
     }
 
-    /// The identity of a registration (`target.addEventListener(type, handler, options)`), or
-    /// the inline handler that makes it unremovable.
-    pub fn registration_key(&self, call: Node<'t>) -> Result<String, Node<'t>> {
+    /// The identities of a registration (`target.addEventListener(type, handler, options)`), or
+    /// the inline handler that makes it unremovable. The first key has the target; a target
+    /// that is no global object (`tracks`, `this.media`) also gets a key without it, since the
+    /// same object is often reached by two paths (a constructor's parameter, a field in the
+    /// teardown) that no binding connects.
+    pub fn registration_keys(&self, call: Node<'t>) -> Result<Vec<String>, Node<'t>> {
         let target = nodes::receiver(call).map_or_else(|| "g:globalThis".to_string(), |r| self.structural(r));
         let arguments = nodes::arguments(call);
         let event = arguments.first().map_or_else(String::new, |a| self.event_type(*a));
@@ -202,7 +211,11 @@ impl<'t> FileCx<'t> {
             None => String::new(),
         };
         let capture = self.capture(arguments.get(2).copied());
-        Ok(format!("L|{target}|{event}|{handler}|{capture}"))
+        let mut keys = vec![format!("L|{target}|{event}|{handler}|{capture}")];
+        if target.starts_with('#') || target.starts_with("this") {
+            keys.push(format!("L|*|{event}|{handler}|{capture}"));
+        }
+        Ok(keys)
     }
 
     /// The kind a call or `new` expression acquires, if any.
@@ -237,7 +250,7 @@ impl<'t> FileCx<'t> {
                     }
                     Release::Method(steps) if kind.registration => {
                         if steps.len() == 1 && method == Some(steps[0].name.as_str()) {
-                            keys.extend(self.registration_key(call).ok());
+                            keys.extend(self.registration_keys(call).unwrap_or_default());
                         }
                         None
                     }
@@ -282,6 +295,23 @@ impl<'t> FileCx<'t> {
             current = nodes::unwrap(current);
         }
         Some(current)
+    }
+}
+
+impl<'t> FileCx<'t> {
+    /// The function a scheduling call (`setTimeout(fn)`, `requestAnimationFrame(fn)`) runs.
+    pub fn scheduled_callback(&self, call: Node<'t>) -> Option<Node<'t>> {
+        let argument = nodes::unwrap(*nodes::arguments(call).first()?);
+        if nodes::is_function(argument) {
+            return Some(argument);
+        }
+        (argument.kind() == "identifier").then(|| self.scopes.function_named(argument)).flatten()
+    }
+
+    /// A call inside the very function it schedules: a timer or frame that re-schedules itself
+    /// from its own callback (the previous one has fired by then).
+    pub fn reschedules_itself(&self, call: Node<'t>) -> bool {
+        self.scheduled_callback(call).is_some_and(|f| nodes::contains(f, call))
     }
 }
 

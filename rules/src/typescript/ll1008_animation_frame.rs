@@ -74,19 +74,6 @@ pub const TEXT: Text = Text {
     default_name: "frameId",
 };
 
-/// The function a `requestAnimationFrame` call schedules.
-fn callback<'t>(cx: &FileCx<'t>, call: Node<'t>) -> Option<Node<'t>> {
-    let argument = nodes::unwrap(*nodes::arguments(call).first()?);
-    if nodes::is_function(argument) {
-        return Some(argument);
-    }
-    if argument.kind() == "identifier" {
-        return cx.scopes.function_named(argument);
-    }
-    // `this.loop` in a class: the member function of that name.
-    None
-}
-
 fn schedules(cx: &FileCx, call: Node, function: Node) -> bool {
     let Some(argument) = nodes::arguments(call).first().map(|a| nodes::unwrap(*a)) else { return false };
     if argument.kind() != "identifier" {
@@ -113,7 +100,7 @@ pub enum Frame {
 /// itself) that only a cancel can stop (it reads no flag the owner's cleanup sets), and is it
 /// the start or the re-scheduling call?
 pub fn classify(cx: &FileCx, call: Node, stop_flags: &HashSet<String>) -> Frame {
-    let Some(function) = callback(cx, call) else { return Frame::NoLoop };
+    let Some(function) = cx.scheduled_callback(call) else { return Frame::NoLoop };
     let path = |n: Node| n.child_by_field_name("function").and_then(|f| nodes::path(f, cx.source));
     let is_frame_call =
         |n: Node| n.kind() == "call_expression" && path(n).as_deref() == Some("requestAnimationFrame");
@@ -128,18 +115,9 @@ pub fn classify(cx: &FileCx, call: Node, stop_flags: &HashSet<String>) -> Frame 
     if !inside {
         return Frame::Starts;
     }
-    let mut value = call;
-    while let Some(parent) = value.parent() {
-        if !matches!(
-            parent.kind(),
-            "as_expression" | "parenthesized_expression" | "non_null_expression" | "satisfies_expression"
-        ) {
-            return match parent.kind() {
-                "assignment_expression" | "variable_declarator" => Frame::RescheduleKept,
-                _ => Frame::RescheduleDiscarded,
-            };
-        }
-        value = parent;
+    if nodes::value_is_kept(call) {
+        Frame::RescheduleKept
+    } else {
+        Frame::RescheduleDiscarded
     }
-    Frame::RescheduleDiscarded
 }

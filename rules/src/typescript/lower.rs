@@ -8,6 +8,7 @@
 //! method) is released at every exit.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use tree_sitter::Node;
 
@@ -76,14 +77,16 @@ pub struct Lowered<'t> {
 
 /// How releases the owner makes are looked up.
 pub trait Owner {
-    /// Keys released at every exit of the body (other effects' cleanups, the teardown).
-    fn exit_releases(&self) -> &HashSet<String>;
+    /// Is the key released at every exit of the body (by another effect's cleanup, the teardown)?
+    fn releases_at_exit(&self, key: &str) -> bool;
     /// Keys released by a returned cleanup (effects only).
-    fn cleanup_releases(&self, returned: Node) -> (HashSet<String>, Option<TextRange>);
+    fn cleanup_releases(&self, returned: Node) -> (Rc<HashSet<String>>, Option<TextRange>);
     /// Keys released anywhere in the file (for stored Blob URLs).
     fn released_anywhere(&self, key: &str) -> bool;
     /// Variables the owner's cleanup or teardown assigns (`A|#3`): stop flags of loops.
     fn stop_flags(&self) -> &HashSet<String>;
+    /// The body is a method of a plain class with a teardown method.
+    fn is_plain_class(&self) -> bool;
 }
 
 #[derive(Clone)]
@@ -300,16 +303,19 @@ impl<'a, 't> Lowerer<'a, 't> {
     ) {
         let at_range = at
             .unwrap_or_else(|| TextRange::new(self.root.end_byte().saturating_sub(1), self.root.end_byte()));
-        let mut keys: Vec<String> = returned.iter().chain(self.owner.exit_releases()).cloned().collect();
-        if self.mode == Mode::Anywhere {
-            let stored: Vec<String> = self
-                .vars
-                .keys()
-                .filter(|k| self.is_stored(k) && self.owner.released_anywhere(k))
-                .cloned()
-                .collect();
-            keys.extend(stored);
-        }
+        // Only what this body holds can be released here: ask about its keys, never list the
+        // owner's (an effect among thousands would otherwise cost the file quadratic time).
+        let mut keys: Vec<String> = self
+            .vars
+            .keys()
+            .chain(self.dependents.keys())
+            .filter(|k| {
+                returned.contains(*k)
+                    || self.owner.releases_at_exit(k)
+                    || (self.mode == Mode::Anywhere && self.is_stored(k) && self.owner.released_anywhere(k))
+            })
+            .cloned()
+            .collect();
         keys.sort();
         keys.dedup();
         let saved = std::mem::take(&mut self.frames);

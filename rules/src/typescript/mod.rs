@@ -58,6 +58,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         source: text,
         scopes: scope::Scopes::build(root, text),
         kinds: kinds::compile(&settings.resource_kinds),
+        facts_cache: Default::default(),
     };
     let released_anywhere: HashSet<String> =
         descendants(root).filter(|n| n.kind() == "call_expression").flat_map(|c| cx.releases(c)).collect();

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::nodes::{self, text};
+use crate::syntax::treesitter::descendants;
 
 pub type BindingId = u32;
 
@@ -42,9 +43,14 @@ pub struct Binding<'t> {
     pub is_state: bool,
     /// `x` in `const { signal } = x`: the object a shorthand destructuring takes it from.
     pub member_of: Option<Node<'t>>,
+    /// The value of the only assignment to a `let`/`var` declared without a value
+    /// (`(_a = ref.current) === null || ...` in compiled code), if it is assigned exactly once.
+    pub assigned_once: Option<Node<'t>>,
+    assignments: u32,
 }
 
 pub struct Scopes<'t> {
+    source: &'t str,
     bindings: Vec<Binding<'t>>,
     /// Identifier node id -> the binding it declares or refers to.
     resolved: HashMap<usize, BindingId>,
@@ -113,6 +119,8 @@ impl<'t, 's> Collector<'t, 's> {
             state_of: None,
             is_state: false,
             member_of: None,
+            assigned_once: None,
+            assignments: 0,
         });
         self.resolved.insert(name.id(), id);
         self.declared.insert((scope.id(), name_text), id);
@@ -309,12 +317,23 @@ impl<'t> Scopes<'t> {
                 }
             }
         });
+        for assignment in descendants(root).filter(|n| n.kind() == "assignment_expression") {
+            let target = assignment.child_by_field_name("left").map(nodes::unwrap);
+            if let Some(&id) = target.and_then(|t| resolved.get(&t.id())) {
+                let binding = &mut bindings[id as usize];
+                binding.assignments += 1;
+                binding.assigned_once = assignment.child_by_field_name("right");
+            }
+        }
         for binding in &mut bindings {
             if binding.name.is_empty() {
                 binding.name = "?";
             }
+            if binding.assignments != 1 || binding.init.is_some() || binding.kind == DeclKind::Const {
+                binding.assigned_once = None;
+            }
         }
-        Scopes { bindings, resolved }
+        Scopes { source, bindings, resolved }
     }
 
     /// The binding an identifier declares or refers to; `None` for globals and unknown names.
@@ -356,7 +375,8 @@ impl<'t> Scopes<'t> {
             if !is_name(node) {
                 break;
             }
-            match self.const_init(node) {
+            let once = self.binding_of(node).and_then(|b| self.get(b).assigned_once).map(nodes::unwrap);
+            match self.const_init(node).or(once) {
                 Some(init) if matches!(init.kind(), "identifier" | "member_expression" | "this") => {
                     node = init
                 }
@@ -372,8 +392,19 @@ impl<'t> Scopes<'t> {
         if let Some(function) = binding.function {
             return Some(function);
         }
-        let init = self.resolve_const(identifier);
-        nodes::is_function(init).then_some(init)
+        let init = match binding.init {
+            // `var f = function () {...}` never reassigned is as good as a const.
+            Some(init) if binding.assignments == 0 => self.resolve_const(init),
+            _ => self.resolve_const(identifier),
+        };
+        if nodes::is_function(init) {
+            return Some(init);
+        }
+        // `const onSave = useCallback(() => ..., [deps])` and other hook wrappers.
+        let wrapper = init.child_by_field_name("function").and_then(|f| nodes::path(f, self.source));
+        let is_hook = wrapper.is_some_and(|p| p.rsplit('.').next().is_some_and(|n| n.starts_with("use")));
+        let wrapped = nodes::arguments(init).first().map(|a| nodes::unwrap(*a));
+        wrapped.filter(|w| is_hook && init.kind() == "call_expression" && nodes::is_function(*w))
     }
 }
 
