@@ -186,7 +186,7 @@ fn collect_release_facts<'t>(
 
 /// The return values of a function's own `return`s (not those of functions nested in it),
 /// or its expression body.
-fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
+pub fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
     let Some(body) = function.child_by_field_name("body") else { return Vec::new() };
     if body.kind() != "statement_block" {
         return vec![body];

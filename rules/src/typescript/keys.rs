@@ -17,6 +17,8 @@ pub struct FileCx<'t> {
     pub source: &'t str,
     pub scopes: Scopes<'t>,
     pub kinds: Vec<Kind>,
+    /// Functions that return a resource they create, by node id (see `find_factories`).
+    pub factories: HashMap<usize, usize>,
     /// What each function releases (see `effects::release_facts`), by node id.
     pub facts_cache: RefCell<HashMap<usize, Rc<HashSet<String>>>>,
 }
@@ -227,13 +229,37 @@ impl<'t> FileCx<'t> {
         };
         let path = nodes::path(callee, self.source);
         let method = (!is_new).then(|| nodes::method_name(node, self.source)).flatten();
-        self.kinds.iter().position(|kind| {
+        let direct = self.kinds.iter().position(|kind| {
             kind.acquire.iter().any(|a| match a {
                 Acquire::New(class) => is_new && path.as_deref() == Some(class),
                 Acquire::Call(function) => !is_new && path.as_deref() == Some(function),
                 Acquire::Method(name) => method == Some(name),
             })
+        });
+        let callee = nodes::unwrap(callee);
+        direct.or_else(|| {
+            let function = (!is_new && callee.kind() == "identifier").then(|| self.scopes.function_named(callee))??;
+            self.factories.get(&function.id()).copied()
         })
+    }
+
+    /// Functions of this file that return what they create (`const toUrl = (b) =>
+    /// URL.createObjectURL(b)`), for kinds that leak anywhere: calling one creates the resource,
+    /// and the caller must release it. By function node id, the kind.
+    pub fn find_factories(&mut self, root: Node<'t>) {
+        for function in crate::syntax::treesitter::descendants(root).filter(|n| nodes::is_function(*n)) {
+            let creates = super::effects::returned_values(function).into_iter().find_map(|value| {
+                let value = self.scopes.resolve_const(value);
+                let value = match value.kind() {
+                    "identifier" => self.scopes.binding_of(value).and_then(|b| self.scopes.get(b).init)?,
+                    _ => value,
+                };
+                self.acquisition(nodes::unwrap(value)).filter(|k| self.kinds[*k].anywhere())
+            });
+            if let Some(kind) = creates {
+                self.factories.insert(function.id(), kind);
+            }
+        }
     }
 
     /// The release keys a call performs: the places it releases (`clearInterval(id)` -> `#3`,

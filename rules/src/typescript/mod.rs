@@ -54,12 +54,14 @@ pub fn parse(language: Language, text: &str, timeout: Duration) -> Result<Model,
 
 pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> {
     let root = model.tree.root_node();
-    let cx = keys::FileCx {
+    let mut cx = keys::FileCx {
         source: text,
         scopes: scope::Scopes::build(root, text),
         kinds: kinds::compile(&settings.resource_kinds),
+        factories: Default::default(),
         facts_cache: Default::default(),
     };
+    cx.find_factories(root);
     let released_anywhere: HashSet<String> =
         descendants(root).filter(|n| n.kind() == "call_expression").flat_map(|c| cx.releases(c)).collect();
     let mut diagnostics = report::module_intervals(&cx, root);
