@@ -78,3 +78,26 @@ useEffect(() => {
     assert_eq!(suppressed.len(), 1);
     assert_eq!(suppressed[0].justification.as_deref(), Some("polls for the app's lifetime"));
 }
+
+/// The first fenced code block after `heading` in a rule's documentation.
+fn code_after<'d>(docs: &'d str, heading: &str) -> &'d str {
+    let section = &docs[docs.find(heading).unwrap_or_else(|| panic!("no {heading}"))..];
+    let start = section.find("```").expect("a code block") + 3;
+    let body = &section[start..];
+    let body = &body[body.find('\n').expect("a fence line") + 1..];
+    &body[..body.find("```").expect("a closing fence")]
+}
+
+#[test]
+fn every_documented_example_is_flagged_and_its_fix_is_clean() {
+    for rule in crate::RULES.iter().filter(|r| r.family == Family::TypeScript) {
+        let docs = crate::catalogue::docs_text(rule);
+        let codes = |source: &str| -> Vec<String> {
+            codes_and_lines(source, &Settings::default()).into_iter().map(|(c, _)| c).collect()
+        };
+        let example = codes(code_after(&docs, "## Example"));
+        assert!(example.iter().any(|c| c == rule.code), "{}: example not flagged: {example:?}", rule.code);
+        let fix = codes(code_after(&docs, "## Fix"));
+        assert!(fix.is_empty(), "{}: the fix is still flagged: {fix:?}", rule.code);
+    }
+}
