@@ -78,7 +78,6 @@ pub enum Releases {
 pub struct ScopeOwner<'a, 't> {
     pub cx: &'a FileCx<'t>,
     pub scope: &'a Scope<'t>,
-    pub released_anywhere: &'a HashSet<String>,
 }
 
 impl Owner for ScopeOwner<'_, '_> {
@@ -100,7 +99,7 @@ impl Owner for ScopeOwner<'_, '_> {
     }
 
     fn released_anywhere(&self, key: &str) -> bool {
-        self.released_anywhere.contains(key)
+        self.cx.released.contains(key)
     }
 
     fn stop_flags(&self) -> &HashSet<String> {

@@ -17,6 +17,8 @@ pub struct FileCx<'t> {
     pub source: &'t str,
     pub scopes: Scopes<'t>,
     pub kinds: Vec<Kind>,
+    /// Every release key of every call in the file.
+    pub released: HashSet<String>,
     /// Functions that return a resource they create, by node id (see `find_factories`).
     pub factories: HashMap<usize, usize>,
     /// What each function releases (see `effects::release_facts`), by node id.
@@ -238,7 +240,8 @@ impl<'t> FileCx<'t> {
         });
         let callee = nodes::unwrap(callee);
         direct.or_else(|| {
-            let function = (!is_new && callee.kind() == "identifier").then(|| self.scopes.function_named(callee))??;
+            let function =
+                (!is_new && callee.kind() == "identifier").then(|| self.scopes.function_named(callee))??;
             self.factories.get(&function.id()).copied()
         })
     }

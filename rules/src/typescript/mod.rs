@@ -58,18 +58,19 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         source: text,
         scopes: scope::Scopes::build(root, text),
         kinds: kinds::compile(&settings.resource_kinds),
+        released: HashSet::new(),
         factories: Default::default(),
         facts_cache: Default::default(),
     };
     cx.find_factories(root);
-    let released_anywhere: HashSet<String> =
+    cx.released =
         descendants(root).filter(|n| n.kind() == "call_expression").flat_map(|c| cx.releases(c)).collect();
     let mut diagnostics = report::module_intervals(&cx, root);
     let owners = effects::owner_scopes(&cx, root);
     let anywhere = effects::anywhere_scopes(root);
     for (scopes, mode) in [(&owners, lower::Mode::Owner), (&anywhere, lower::Mode::Anywhere)] {
         for scope in scopes {
-            let owner = effects::ScopeOwner { cx: &cx, scope, released_anywhere: &released_anywhere };
+            let owner = effects::ScopeOwner { cx: &cx, scope };
             let lowered = lower::Lowerer::lower(&cx, &owner, mode, scope.role, scope.body);
             diagnostics.extend(report::report(&cx, scope, &lowered));
         }
