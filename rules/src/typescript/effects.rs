@@ -130,9 +130,44 @@ pub fn release_facts<'t>(
     if let Some(facts) = cx.facts_cache.borrow().get(&function.id()) {
         return facts.clone();
     }
+    // A placeholder first: a recursive call sees no facts instead of recursing forever.
+    cx.facts_cache.borrow_mut().insert(function.id(), Rc::default());
     let facts = Rc::new(collect_release_facts(cx, function, class_body));
     cx.facts_cache.borrow_mut().insert(function.id(), facts.clone());
     facts
+}
+
+/// What a call to a local helper releases in terms of the caller's arguments:
+/// `clearTimeoutIfSet(timeoutRef)` where the helper clears `param.current`.
+fn released_through_parameters<'t>(cx: &FileCx<'t>, call: Node<'t>, helper: Node<'t>) -> Vec<String> {
+    let parameters: Vec<Node> = helper
+        .child_by_field_name("parameters")
+        .map(nodes::children)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| p.child_by_field_name("pattern").unwrap_or(p))
+        .chain(helper.child_by_field_name("parameter"))
+        .collect();
+    let substitutions: Vec<(String, String)> = parameters
+        .iter()
+        .zip(nodes::arguments(call))
+        .filter_map(|(parameter, argument)| Some((cx.place(*parameter)?, cx.place(argument)?)))
+        .collect();
+    if substitutions.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for key in release_facts(cx, helper, None).iter() {
+        let (prefix, place) = key.strip_prefix("A|").map_or(("", key.as_str()), |rest| ("A|", rest));
+        for (parameter, argument) in &substitutions {
+            if let Some(rest) =
+                place.strip_prefix(parameter.as_str()).filter(|r| r.is_empty() || r.starts_with('.'))
+            {
+                out.push(format!("{prefix}{argument}{rest}"));
+            }
+        }
+    }
+    out
 }
 
 fn collect_release_facts<'t>(
@@ -155,7 +190,10 @@ fn collect_release_facts<'t>(
                         continue;
                     };
                     if callee.kind() == "identifier" {
-                        stack.extend(cx.scopes.function_named(callee));
+                        if let Some(helper) = cx.scopes.function_named(callee) {
+                            facts.extend(released_through_parameters(cx, node, helper));
+                            stack.push(helper);
+                        }
                     } else if let (Some(body), Some(object)) =
                         (class_body, callee.child_by_field_name("object"))
                     {

@@ -194,7 +194,9 @@ impl<'t> Lowerer<'_, 't> {
                 continue;
             }
             let value = self.expr(argument);
-            if hand_over {
+            // A Blob URL this file revokes itself is only lent to the callee.
+            let lent = matches!(&value, Val::Place(key) if self.mode == Mode::Anywhere && self.cx.released.contains(key));
+            if hand_over && !lent {
                 self.transfer(value, range(argument));
             } else {
                 self.discard(value, range(argument));
@@ -287,12 +289,26 @@ impl<'t> Lowerer<'_, 't> {
     fn stores_arguments(&self, call: Node<'t>) -> bool {
         const STORING_METHODS: &[&str] = &["push", "unshift", "splice", "set", "add", "enqueue", "resolve"];
         if let Some(method) = nodes::method_name(call, self.cx.source) {
+            if matches!(method, "call" | "apply") {
+                // `callback.call(self, url)`: as if `callback(url)` were called.
+                let target = nodes::receiver(call).map(nodes::unwrap);
+                let is_parameter =
+                    target.filter(|t| t.kind() == "identifier").and_then(|t| self.cx.scopes.binding_of(t));
+                return is_parameter
+                    .is_some_and(|b| self.cx.scopes.get(b).kind == super::scope::DeclKind::Param);
+            }
             return STORING_METHODS.contains(&method) || is_setter_name(method);
         }
         let callee = call.child_by_field_name("function").map(nodes::unwrap);
         callee.filter(|c| c.kind() == "identifier").is_some_and(|c| {
             let name = text(c, self.cx.source);
-            name == "resolve" || is_setter_name(name)
+            // A callback the caller gave us receives the value: it is theirs now.
+            let is_parameter = self
+                .cx
+                .scopes
+                .binding_of(c)
+                .is_some_and(|b| self.cx.scopes.get(b).kind == super::scope::DeclKind::Param);
+            name == "resolve" || is_setter_name(name) || is_parameter
         })
     }
 

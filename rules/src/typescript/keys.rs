@@ -283,7 +283,10 @@ impl<'t> FileCx<'t> {
                         }
                         None
                     }
-                    Release::Method(steps) => self.chain_receiver(call, steps).and_then(|r| self.place(r)),
+                    Release::Method(steps) => self
+                        .chain_receiver(call, steps)
+                        .or_else(|| self.called_through(call, steps))
+                        .and_then(|r| self.place(r)),
                     Release::Function(_) => None,
                 };
                 keys.extend(released);
@@ -299,6 +302,19 @@ impl<'t> FileCx<'t> {
         keys.sort();
         keys.dedup();
         keys
+    }
+
+    /// `x` in `x.close.call(x)` / `x.close.apply(x, [])` for the one-step chain `close`.
+    fn called_through(&self, call: Node<'t>, steps: &[super::kinds::Step]) -> Option<Node<'t>> {
+        let [step] = steps else { return None };
+        if !matches!(nodes::method_name(call, self.source), Some("call" | "apply")) {
+            return None;
+        }
+        let method = nodes::unwrap(nodes::receiver(call)?);
+        let property = method.child_by_field_name("property")?;
+        (method.kind() == "member_expression" && text(property, self.source) == step.name)
+            .then(|| nodes::arguments(call).first().copied())
+            .flatten()
     }
 
     /// `x` in `x.getTracks().forEach(...)` for the chain `getTracks().forEach`.
