@@ -27,7 +27,9 @@ impl<'t> Lowerer<'_, 't> {
                 let inner = nodes::children(node).into_iter().next();
                 let in_async = self.frames.last().map_or(self.root_async, |f| f.is_async);
                 // An awaited acquisition that rejects acquired nothing: branch before it.
-                let acquires = inner.is_some_and(|i| self.cx.acquisition(nodes::unwrap(i)).is_some());
+                let acquires = inner
+                    .and_then(|i| self.cx.acquisition(nodes::unwrap(i)))
+                    .is_some_and(|kind| self.in_mode(kind));
                 if in_async && acquires {
                     self.may_reject(range(node));
                 }
@@ -73,7 +75,7 @@ impl<'t> Lowerer<'_, 't> {
                         }
                         _ => self.expr(element),
                     };
-                    self.transfer(value, range(element));
+                    self.hand_over(value, range(element));
                 }
                 Val::None
             }
@@ -194,13 +196,22 @@ impl<'t> Lowerer<'_, 't> {
                 continue;
             }
             let value = self.expr(argument);
-            // A Blob URL this file revokes itself is only lent to the callee.
-            let lent = matches!(&value, Val::Place(key) if self.mode == Mode::Anywhere && self.cx.released.contains(key));
-            if hand_over && !lent {
-                self.transfer(value, range(argument));
+            if hand_over {
+                self.hand_over(value, range(argument));
             } else {
                 self.discard(value, range(argument));
             }
+        }
+    }
+
+    /// The value goes somewhere that may keep it (an argument, an object or array literal):
+    /// a transfer, except for a Blob URL this file revokes itself, which is only lent.
+    fn hand_over(&mut self, value: Val, at: crate::TextRange) {
+        let lent = matches!(&value, Val::Place(key) if self.mode == Mode::Anywhere && self.cx.released.contains(key));
+        if lent {
+            self.discard(value, at);
+        } else {
+            self.transfer(value, at);
         }
     }
 

@@ -262,11 +262,11 @@ impl<'t> Lowerer<'_, 't> {
                 self.goto(join);
             }
             None => {
-                // try/finally: the finally block runs, then the exception goes on.
+                // try/finally: the finally block runs, then the rejection goes on.
                 if let Some(finalizer) = finalizer {
                     self.statement(finalizer);
                 }
-                self.throw();
+                self.propagate(range(node));
             }
         }
         self.cur = join;

@@ -354,4 +354,22 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
         self.cur = next;
     }
+
+    /// After a `finally` run on the way out: the rejection goes on to the enclosing handler,
+    /// out of the nested function, or out of the body.
+    pub(super) fn propagate(&mut self, at: TextRange) {
+        let handler_base = self.frames.last().map_or(0, |f| f.handlers);
+        let target = if self.handlers.len() > handler_base {
+            self.handlers.last().copied()
+        } else {
+            self.frames.last().map(|f| f.ret)
+        };
+        match target {
+            Some(target) => {
+                self.goto(target);
+                self.cur = self.b.new_block();
+            }
+            None => self.exit(Some(at), None, &HashSet::new()),
+        }
+    }
 }

@@ -35,8 +35,6 @@ use crate::syntax::treesitter::{self, descendants, Grammar};
 use crate::syntax::ParseError;
 use crate::{Diagnostic, Language, Settings};
 
-pub use kinds::builtin as builtin_kinds;
-
 /// A parsed TypeScript/JavaScript file.
 pub struct Model {
     tree: tree_sitter::Tree,

@@ -103,6 +103,9 @@ struct Collector<'t, 's> {
     bindings: Vec<Binding<'t>>,
     resolved: HashMap<usize, BindingId>,
     declared: HashMap<(usize, &'s str), BindingId>,
+    /// The nodes around the one being visited, innermost last (tree-sitter's `parent()` walks
+    /// down from the root, which would make the walk quadratic).
+    ancestors: Vec<Node<'t>>,
 }
 
 impl<'t, 's> Collector<'t, 's> {
@@ -168,7 +171,7 @@ impl<'t, 's> Collector<'t, 's> {
         if index != 0 || ids.len() != 1 {
             return;
         }
-        let Some(call) = function.parent().and_then(|args| args.parent()) else { return };
+        let Some(&call) = self.ancestors.iter().rev().nth(1) else { return };
         let first_argument = nodes::arguments(call).first().is_some_and(|a| *a == function);
         if call.kind() == "call_expression"
             && first_argument
@@ -214,7 +217,7 @@ impl<'t, 's> Collector<'t, 's> {
     }
 
     fn declarator(&mut self, node: Node<'t>, block: Node<'t>, function_scope: Node<'t>) {
-        let Some(declaration) = node.parent() else { return };
+        let Some(&declaration) = self.ancestors.last() else { return };
         let (kind, scope) = match declaration.kind() {
             "variable_declaration" => (DeclKind::Var, function_scope),
             _ if declaration.child(0).is_some_and(|k| k.kind() == "const") => (DeclKind::Const, block),
@@ -271,14 +274,20 @@ pub fn is_name(node: Node) -> bool {
 
 impl<'t> Scopes<'t> {
     pub fn build(root: Node<'t>, source: &'t str) -> Scopes<'t> {
-        let mut collector =
-            Collector { source, bindings: Vec::new(), resolved: HashMap::new(), declared: HashMap::new() };
+        let mut collector = Collector {
+            source,
+            bindings: Vec::new(),
+            resolved: HashMap::new(),
+            declared: HashMap::new(),
+            ancestors: Vec::new(),
+        };
         let mut scopes: Vec<Node<'t>> = Vec::new();
         let mut function_scopes: Vec<Node<'t>> = Vec::new();
         walk(root, |node, entering| {
             if entering {
                 let function_scope = function_scopes.last().copied().unwrap_or(node);
                 collector.enter(node, &scopes, function_scope);
+                collector.ancestors.push(node);
                 if is_scope(node) {
                     scopes.push(node);
                 }
@@ -286,6 +295,7 @@ impl<'t> Scopes<'t> {
                     function_scopes.push(node);
                 }
             } else {
+                collector.ancestors.pop();
                 if is_scope(node) {
                     scopes.pop();
                 }
