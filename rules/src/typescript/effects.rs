@@ -71,6 +71,15 @@ pub enum Releases {
     },
     /// The teardown's releases, shared by the class's methods.
     Teardown(Rc<HashSet<String>>),
+    /// A plain class: the teardown's releases, those of the class's other methods (key -> the
+    /// first method that releases it, and whether another one does too), and whether the
+    /// teardown calls an abstract method (a subclass may release any field there).
+    Class {
+        teardown: Rc<HashSet<String>>,
+        methods: Rc<HashMap<String, (usize, bool)>>,
+        index: usize,
+        open: bool,
+    },
     Nothing,
 }
 
@@ -87,6 +96,11 @@ impl Owner for ScopeOwner<'_, '_> {
                 providers.get(key).is_some_and(|(first, more)| first != index || *more)
             }
             Releases::Teardown(facts) => facts.contains(key),
+            Releases::Class { teardown, methods, index, open } => {
+                teardown.contains(key)
+                    || (*open && key.starts_with("this."))
+                    || methods.get(key).is_some_and(|(first, more)| first != index || *more)
+            }
             Releases::Nothing => false,
         }
     }
@@ -385,12 +399,51 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     else {
         return Vec::new();
     };
+    // A release in another method (`stop()`, a detach handler) is the class's own lifecycle:
+    // it counts like one in the teardown.
     let facts = facts_of(TEARDOWN_METHODS);
-    members
+    let others: Vec<Node<'t>> =
+        members.iter().filter(|(n, _)| !TEARDOWN_METHODS.contains(&n.as_str())).map(|(_, f)| *f).collect();
+    let mut methods: HashMap<String, (usize, bool)> = HashMap::new();
+    for (i, function) in others.iter().enumerate() {
+        for key in release_facts(cx, *function, Some(body)).iter() {
+            methods.entry(key.clone()).and_modify(|p| p.1 |= p.0 != i).or_insert((i, false));
+        }
+    }
+    let methods = Rc::new(methods);
+    let open = calls_abstract_method(cx, body, &members);
+    others
         .iter()
-        .filter(|(n, _)| !TEARDOWN_METHODS.contains(&n.as_str()))
-        .map(|(_, f)| scope(OwnerKind::PlainClass(teardown.to_string()), *f, &facts))
+        .enumerate()
+        .map(|(index, function)| Scope {
+            releases: Releases::Class { teardown: facts.0.clone(), methods: methods.clone(), index, open },
+            ..scope(OwnerKind::PlainClass(teardown.to_string()), *function, &facts)
+        })
         .collect()
+}
+
+/// Does a teardown method call `this.m()` for an abstract `m` (implemented by subclasses)?
+fn calls_abstract_method(cx: &FileCx, class_body: Node, members: &[(String, Node)]) -> bool {
+    let abstracts: Vec<&str> = nodes::children(class_body)
+        .into_iter()
+        .filter(|m| matches!(m.kind(), "abstract_method_signature" | "method_signature"))
+        .filter_map(|m| m.child_by_field_name("name").map(|n| text(n, cx.source)))
+        .collect();
+    if abstracts.is_empty() {
+        return false;
+    }
+    members.iter().filter(|(n, _)| TEARDOWN_METHODS.contains(&n.as_str())).any(|(_, teardown)| {
+        descendants(*teardown).any(|call| {
+            let callee = call.child_by_field_name("function").map(nodes::unwrap);
+            call.kind() == "call_expression"
+                && callee.is_some_and(|c| {
+                    c.kind() == "member_expression"
+                        && c.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
+                        && c.child_by_field_name("property")
+                            .is_some_and(|p| abstracts.contains(&text(p, cx.source)))
+                })
+        })
+    })
 }
 
 /// The module and every outermost function (class members included), for kinds that leak in

@@ -39,7 +39,15 @@ impl<'t> FileCx<'t> {
         let node = nodes::unwrap(node);
         match node.kind() {
             "identifier" | "shorthand_property_identifier" => Some(match self.scopes.binding_of(node) {
-                Some(id) => format!("#{id}"),
+                Some(id) => {
+                    // `const { current } = ref` names `ref.current`.
+                    let binding = self.scopes.get(id);
+                    let whole = binding.member_of.filter(|_| binding.kind == super::scope::DeclKind::Const);
+                    match whole.and_then(|w| self.place(w)) {
+                        Some(object) => format!("{object}.{}", text(node, self.source)),
+                        None => format!("#{id}"),
+                    }
+                }
                 None => format!("g:{}", text(node, self.source)),
             }),
             "this" => Some("this".to_string()),
@@ -275,7 +283,7 @@ impl<'t> FileCx<'t> {
             for release in &kind.release {
                 let released = match release {
                     Release::Function(function) if path.as_deref() == Some(function.as_str()) => {
-                        nodes::arguments(call).first().and_then(|a| self.place(*a))
+                        nodes::arguments(call).first().and_then(|a| self.released_place(*a))
                     }
                     Release::Method(steps) if kind.registration => {
                         if steps.len() == 1 && method == Some(steps[0].name.as_str()) {
@@ -286,7 +294,7 @@ impl<'t> FileCx<'t> {
                     Release::Method(steps) => self
                         .chain_receiver(call, steps)
                         .or_else(|| self.called_through(call, steps))
-                        .and_then(|r| self.place(r)),
+                        .and_then(|r| self.released_place(r)),
                     Release::Function(_) => None,
                 };
                 keys.extend(released);
@@ -302,6 +310,12 @@ impl<'t> FileCx<'t> {
         keys.sort();
         keys.dedup();
         keys
+    }
+
+    /// The place a release acts on, through `const` aliases: `const src = image.src;
+    /// URL.revokeObjectURL(src)` revokes what `image.src` holds.
+    fn released_place(&self, node: Node<'t>) -> Option<String> {
+        self.place(self.scopes.resolve_alias(node))
     }
 
     /// `x` in `x.close.call(x)` / `x.close.apply(x, [])` for the one-step chain `close`.
