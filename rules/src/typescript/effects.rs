@@ -106,10 +106,11 @@ impl Owner for ScopeOwner<'_, '_> {
     }
 
     fn cleanup_releases(&self, returned: Node) -> (Rc<HashSet<String>>, Option<TextRange>) {
-        match cleanup_function(self.cx, returned) {
-            Some(function) => (release_facts(self.cx, function, None), Some(range(function))),
-            None => (Rc::default(), Some(range(returned))),
-        }
+        let at = match cleanup_functions(self.cx, returned).as_slice() {
+            [function] => range(*function),
+            _ => range(returned),
+        };
+        (Rc::new(cleanup_facts(self.cx, returned)), Some(at))
     }
 
     fn released_anywhere(&self, key: &str) -> bool {
@@ -125,13 +126,33 @@ impl Owner for ScopeOwner<'_, '_> {
     }
 }
 
-/// The function a returned cleanup expression is: inline, or a named local function.
-fn cleanup_function<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> Option<Node<'t>> {
-    let returned = nodes::unwrap(returned);
-    if nodes::is_function(returned) {
-        return Some(returned);
+/// The functions a returned cleanup expression can be: inline, a named local function, or
+/// either side of `enabled ? cleanup : undefined` / `enabled && cleanup`.
+fn cleanup_functions<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack = vec![returned];
+    while let Some(node) = stack.pop() {
+        let node = nodes::unwrap(node);
+        match node.kind() {
+            _ if nodes::is_function(node) => out.push(node),
+            "identifier" => out.extend(cx.scopes.function_named(node)),
+            "ternary_expression" => {
+                stack.extend(node.child_by_field_name("consequence"));
+                stack.extend(node.child_by_field_name("alternative"));
+            }
+            "binary_expression" => stack.extend(node.child_by_field_name("right")),
+            _ => {}
+        }
     }
-    (returned.kind() == "identifier").then(|| cx.scopes.function_named(returned)).flatten()
+    out
+}
+
+/// What a returned cleanup releases.
+fn cleanup_facts<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> HashSet<String> {
+    cleanup_functions(cx, returned)
+        .into_iter()
+        .flat_map(|f| release_facts(cx, f, None).as_ref().clone())
+        .collect()
 }
 
 /// What a function releases and assigns, anywhere in it, following calls to local functions
@@ -328,9 +349,7 @@ fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>], unmounts: &[Node<'t>]
         .map(|setup| {
             let mut facts = HashSet::new();
             for returned in returned_values(*setup) {
-                if let Some(function) = cleanup_function(cx, returned) {
-                    facts.extend(release_facts(cx, function, None).iter().cloned());
-                }
+                facts.extend(cleanup_facts(cx, returned));
             }
             facts
         })

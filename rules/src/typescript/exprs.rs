@@ -370,8 +370,11 @@ impl<'t> Lowerer<'_, 't> {
         if self.cx.kinds[kind].registration {
             self.receiver(node);
             self.arguments(node, false);
-            if self.cx.signal(nodes::arguments(node).get(2).copied()).is_some() {
-                return Val::None; // the signal removes it
+            // A signal removes it; a kept result is a subscription object (React Native's
+            // `const sub = AppState.addEventListener(...)`, removed with `sub.remove()`).
+            if self.cx.signal(nodes::arguments(node).get(2).copied()).is_some() || nodes::value_is_kept(node)
+            {
+                return Val::None;
             }
             match self.cx.registration_keys(node) {
                 Err(inline) => {
