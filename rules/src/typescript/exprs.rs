@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use super::keys::{fetch_key, observation_key};
-use super::lower::{Lowerer, Mode, Role, Site, Val};
+use super::lower::{Lowerer, Mode, Role, Site, Val, MAX_DEPTH};
 use super::nodes::{self, text};
 use super::{ll1001_timeout, ll1004_observer, ll1008_animation_frame, ll1009_fetch, ll1010_media_stream};
 use crate::engine::Event;
@@ -11,6 +11,18 @@ use crate::syntax::treesitter::range;
 
 impl<'t> Lowerer<'_, 't> {
     pub(super) fn expr(&mut self, node: Node<'t>) -> Val {
+        // Bracket nesting is checked before parsing, but `a + a + ... + a` or `!!!...x` nest
+        // without brackets: past this depth the rest of the expression is not lowered.
+        if self.depth >= MAX_DEPTH {
+            return Val::None;
+        }
+        self.depth += 1;
+        let value = self.expr_within(node);
+        self.depth -= 1;
+        value
+    }
+
+    fn expr_within(&mut self, node: Node<'t>) -> Val {
         let node = nodes::unwrap(node);
         match node.kind() {
             "identifier"

@@ -18,6 +18,9 @@ use crate::engine::{BlockId, Body, BodyBuilder, Event, Terminator, VarId};
 use crate::syntax::treesitter::range;
 use crate::TextRange;
 
+/// How deep statements and expressions are lowered (the lowering recurses with the syntax).
+pub(super) const MAX_DEPTH: usize = 800;
+
 /// Which acquisitions a lowering records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -127,6 +130,8 @@ pub struct Lowerer<'a, 't> {
     /// Observer acquisition sites, and the places observers are kept in (with their kind).
     pub(super) observer_sites: HashSet<usize>,
     pub(super) observer_places: HashMap<String, usize>,
+    /// Current recursion depth of `statement`/`expr`.
+    pub(super) depth: usize,
 }
 
 impl<'a, 't> Lowerer<'a, 't> {
@@ -158,6 +163,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             handlers: Vec::new(),
             observer_sites: HashSet::new(),
             observer_places: HashMap::new(),
+            depth: 0,
         };
         match root.child_by_field_name("body") {
             Some(body) if body.kind() == "statement_block" => lowerer.statement(body),

@@ -101,3 +101,15 @@ fn every_documented_example_is_flagged_and_its_fix_is_clean() {
         assert!(fix.is_empty(), "{}: the fix is still flagged: {fix:?}", rule.code);
     }
 }
+
+#[test]
+fn expressions_nested_without_brackets_do_not_exhaust_the_stack() {
+    let mut source = String::from("useEffect(() => {\n  const id = setInterval(tick, 1000);\n  const x = 0");
+    for _ in 0..50_000 {
+        source.push_str("\n    + 1");
+    }
+    source.push_str(";\n});\n");
+    let worker = std::thread::Builder::new().stack_size(crate::WORKER_STACK_SIZE);
+    let codes = worker.spawn(move || codes_and_lines(&source, &Settings::default())).unwrap().join().unwrap();
+    assert_eq!(codes, vec![("LL1002".to_string(), 2)]);
+}
