@@ -149,8 +149,7 @@ impl<'t> Lowerer<'_, 't> {
         let mut condition = nodes::unwrap(condition);
         let mut negated = false;
         for _ in 0..8 {
-            if condition.kind() != "unary_expression" || !condition.child(0).is_some_and(|o| o.kind() == "!")
-            {
+            if condition.kind() != "unary_expression" || condition.child(0).is_none_or(|o| o.kind() != "!") {
                 break;
             }
             condition = nodes::unwrap(condition.child_by_field_name("argument")?);
