@@ -105,6 +105,14 @@ impl Owner for ScopeOwner<'_, '_> {
         }
     }
 
+    fn cleanup_functions(&self, setup: Node) -> HashSet<usize> {
+        returned_values(setup)
+            .into_iter()
+            .flat_map(|r| cleanup_functions(self.cx, r))
+            .map(|f| f.id())
+            .collect()
+    }
+
     fn cleanup_releases(&self, returned: Node) -> (Rc<HashSet<String>>, Option<TextRange>) {
         let at = match cleanup_functions(self.cx, returned).as_slice() {
             [function] => range(*function),

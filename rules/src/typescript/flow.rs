@@ -327,7 +327,7 @@ impl<'t> Lowerer<'_, 't> {
     /// A function nested in the body, lowered in place. `optional`: it may not run at all.
     /// `argument`: the value its first parameter receives (`promise.then((stream) => ...)`).
     pub(super) fn nested(&mut self, function: Node<'t>, optional: bool, argument: Val) {
-        if self.role == Role::Module {
+        if self.role == Role::Module || self.cleanups.contains(&function.id()) {
             return;
         }
         let (start, after) = (self.b.new_block(), self.b.new_block());

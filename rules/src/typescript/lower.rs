@@ -82,6 +82,8 @@ pub struct Lowered<'t> {
 pub trait Owner {
     /// Is the key released at every exit of the body (by another effect's cleanup, the teardown)?
     fn releases_at_exit(&self, key: &str) -> bool;
+    /// The node ids of the cleanup functions an effect's setup returns.
+    fn cleanup_functions(&self, setup: Node) -> HashSet<usize>;
     /// Keys released by a returned cleanup (effects only).
     fn cleanup_releases(&self, returned: Node) -> (Rc<HashSet<String>>, Option<TextRange>);
     /// Keys released anywhere in the file (for stored Blob URLs).
@@ -132,6 +134,9 @@ pub struct Lowerer<'a, 't> {
     pub(super) observer_places: HashMap<String, usize>,
     /// Current recursion depth of `statement`/`expr`.
     pub(super) depth: usize,
+    /// An effect's own cleanup functions: they run when the effect is done, so what they start
+    /// is not the setup's to release.
+    pub(super) cleanups: HashSet<usize>,
 }
 
 impl<'a, 't> Lowerer<'a, 't> {
@@ -164,6 +169,10 @@ impl<'a, 't> Lowerer<'a, 't> {
             observer_sites: HashSet::new(),
             observer_places: HashMap::new(),
             depth: 0,
+            cleanups: match (mode, role) {
+                (Mode::Owner, Role::EffectSetup) => owner.cleanup_functions(root),
+                _ => HashSet::new(),
+            },
         };
         match root.child_by_field_name("body") {
             Some(body) if body.kind() == "statement_block" => lowerer.statement(body),
