@@ -243,6 +243,9 @@ impl<'t> Lowerer<'_, 't> {
         if let Some(kind) = self.cx.acquisition(node).filter(|k| self.in_mode(*k)) {
             return self.acquire(node, kind);
         }
+        if let Some(value) = self.memoized(node) {
+            return self.expr(value);
+        }
         let releases = self.cx.releases(node);
         let method = nodes::method_name(node, self.cx.source);
         if !releases.is_empty() || self.is_registration_remove(method) {
@@ -333,6 +336,17 @@ impl<'t> Lowerer<'_, 't> {
                 .is_some_and(|b| self.cx.scopes.get(b).kind == super::scope::DeclKind::Param);
             name == "resolve" || is_setter_name(name) || is_parameter
         })
+    }
+
+    /// `useMemo(() => value, deps)` is `value`, computed during render.
+    fn memoized(&self, call: Node<'t>) -> Option<Node<'t>> {
+        let path = call.child_by_field_name("function").and_then(|f| nodes::path(f, self.cx.source))?;
+        if path != "useMemo" && !path.ends_with(".useMemo") {
+            return None;
+        }
+        let factory = nodes::unwrap(*nodes::arguments(call).first()?);
+        let body = factory.child_by_field_name("body")?;
+        (factory.kind() == "arrow_function" && body.kind() != "statement_block").then_some(body)
     }
 
     fn is_registration_remove(&self, method: Option<&str>) -> bool {
