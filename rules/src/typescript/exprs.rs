@@ -398,8 +398,15 @@ impl<'t> Lowerer<'_, 't> {
             self.arguments(node, false);
             // A signal removes it; a kept result is a subscription object (React Native's
             // `const sub = AppState.addEventListener(...)`, removed with `sub.remove()`).
-            if self.cx.signal(nodes::arguments(node).get(2).copied()).is_some() || nodes::value_is_kept(node)
-            {
+            // In a plain class, a named listener on an object from elsewhere (a collection, a
+            // parameter) is that object's business: the class does not track it. An inline
+            // one can never be removed by anyone.
+            let foreign_target = nodes::receiver(node)
+                .and_then(|r| self.cx.place(r))
+                .is_some_and(|p| self.owns_foreign_root(&p));
+            let named = self.cx.registration_keys(node).is_ok();
+            let signalled = self.cx.signal(nodes::arguments(node).get(2).copied()).is_some();
+            if signalled || nodes::value_is_kept(node) || (foreign_target && named) {
                 return Val::None;
             }
             match self.cx.registration_keys(node) {

@@ -40,6 +40,10 @@ impl<'t> FileCx<'t> {
         match node.kind() {
             "identifier" | "shorthand_property_identifier" => Some(match self.scopes.binding_of(node) {
                 Some(id) => {
+                    // `var _this = this` in compiled code is `this`.
+                    if self.scopes.const_init(node).is_some_and(|init| init.kind() == "this") {
+                        return Some("this".to_string());
+                    }
                     // `const { current } = ref` names `ref.current`.
                     let binding = self.scopes.get(id);
                     let whole = binding.member_of.filter(|_| binding.kind == super::scope::DeclKind::Const);

@@ -226,6 +226,12 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     pub(super) fn assign(&mut self, to: &str, from: Val, at: TextRange, written: &str) {
+        if self.is_foreign_member(to) {
+            // `track.timeoutId = setTimeout(...)` on an object from a collection: stored in
+            // an object this class does not follow.
+            self.transfer(from, at);
+            return;
+        }
         match from {
             Val::None => {
                 if let Some(var) = self.existing(to) {
@@ -293,6 +299,19 @@ impl<'a, 't> Lowerer<'a, 't> {
                 frame.hoisted.push(key.to_string());
             }
         }
+    }
+
+    /// In a plain class's method: is the place a member of an object that came from elsewhere
+    /// (a parameter, a collection lookup, a call)?
+    pub(super) fn is_foreign_member(&self, key: &str) -> bool {
+        key.contains('.') && self.owns_foreign_root(key)
+    }
+
+    /// In a plain class's method: is the place rooted in a binding holding a foreign object?
+    pub(super) fn owns_foreign_root(&self, key: &str) -> bool {
+        self.mode == Mode::Owner
+            && self.owner.is_plain_class()
+            && FileCx::place_root(key).is_some_and(|b| self.cx.scopes.holds_foreign_object(b))
     }
 
     /// Is a place one that outlives the body (state, ref, field, module variable)?

@@ -356,9 +356,27 @@ impl<'t> Scopes<'t> {
     }
 
     /// The initializer of the `const` an identifier refers to.
+    /// The initializer of the `const` an identifier refers to, or of a `let`/`var` that is never
+    /// assigned again (compiled code declares everything with `var`).
     pub fn const_init(&self, identifier: Node) -> Option<Node<'t>> {
         let binding = self.get(self.binding_of(identifier)?);
-        (binding.kind == DeclKind::Const).then_some(binding.init).flatten().map(nodes::unwrap)
+        let stable = binding.kind == DeclKind::Const
+            || (matches!(binding.kind, DeclKind::Let | DeclKind::Var) && binding.assignments == 0);
+        stable.then_some(binding.init).flatten().map(nodes::unwrap)
+    }
+
+    /// Does the binding hold an object that came from elsewhere: a parameter, or a variable
+    /// initialised by a call or a lookup (`const track = this.tracks[type]`), not a name path?
+    pub fn holds_foreign_object(&self, id: BindingId) -> bool {
+        let binding = self.get(id);
+        match binding.kind {
+            DeclKind::Param => true,
+            DeclKind::Const | DeclKind::Let | DeclKind::Var => binding
+                .init
+                .map(nodes::unwrap)
+                .is_some_and(|init| !matches!(init.kind(), "identifier" | "member_expression" | "this")),
+            DeclKind::Function | DeclKind::Import => false,
+        }
     }
 
     /// Follows `const a = b` chains from an expression to the expression they name.
