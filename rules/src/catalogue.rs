@@ -118,6 +118,13 @@ pub static RULES: &[&Rule] = &[
     &crate::typescript::ll1001_timeout::LL1001,
     &crate::typescript::ll1002_interval::LL1002,
     &crate::typescript::ll1003_listener::LL1003,
+    &crate::typescript::ll1004_observer::LL1004,
+    &crate::typescript::ll1005_blob_url::LL1005,
+    &crate::typescript::ll1006_audio_context::LL1006,
+    &crate::typescript::ll1007_connection::LL1007,
+    &crate::typescript::ll1008_animation_frame::LL1008,
+    &crate::typescript::ll1009_fetch::LL1009,
+    &crate::typescript::ll1010_media_stream::LL1010,
     // rust
     &crate::rust::ll2001_zombie_process::LL2001,
     &crate::rust::ll2002_child_owner_without_drop::LL2002,

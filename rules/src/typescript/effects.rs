@@ -2,7 +2,8 @@
 //! return, class components (`componentDidMount` / `componentWillUnmount`), plain classes with
 //! a teardown method; and, for Blob URLs, every outermost function and the module.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use tree_sitter::Node;
 
@@ -11,6 +12,17 @@ use super::lower::{Owner, Role};
 use super::nodes::{self, text};
 use crate::syntax::treesitter::{descendants, range};
 use crate::TextRange;
+
+/// Hooks whose callback runs on unmount: it counts as an effect's cleanup.
+const UNMOUNT_HOOKS: &[&str] = &[
+    "useUnmount",
+    "useUnmountEffect",
+    "useWillUnmount",
+    "onUnmounted",
+    "onBeforeUnmount",
+    "onDestroy",
+    "onCleanup",
+];
 
 /// Method names that end an object's life.
 pub const TEARDOWN_METHODS: &[&str] = &[
@@ -41,53 +53,167 @@ pub struct Scope<'t> {
     pub body: Node<'t>,
     pub role: Role,
     /// Released at every exit: the other effects' cleanups, the teardown.
-    pub exit_releases: HashSet<String>,
-    /// The cleanups' and teardown's assignments (`A|...`) and releases.
-    pub stop_flags: HashSet<String>,
+    pub releases: Releases,
+    /// Variables the cleanups or the teardown assign (`A|...`).
+    pub stop_flags: Rc<HashSet<String>>,
     /// The teardown method (`componentWillUnmount`, `destroy`), for related locations.
     pub teardown: Option<TextRange>,
+}
+
+/// What the owner releases when a body is done, shared (never copied) between its bodies.
+#[derive(Clone)]
+pub enum Releases {
+    /// The cleanups of the file's effects other than effect `index`: key -> the first effect
+    /// whose cleanup releases it, and whether another one does too.
+    OtherEffects {
+        index: usize,
+        providers: Rc<HashMap<String, (usize, bool)>>,
+    },
+    /// The teardown's releases, shared by the class's methods.
+    Teardown(Rc<HashSet<String>>),
+    /// A plain class: the teardown's releases, those of the class's other methods (key -> the
+    /// first method that releases it, and whether another one does too), and whether the
+    /// teardown calls an abstract method (a subclass may release any field there).
+    Class {
+        teardown: Rc<HashSet<String>>,
+        methods: Rc<HashMap<String, (usize, bool)>>,
+        index: usize,
+        open: bool,
+    },
+    Nothing,
 }
 
 /// A scope together with the file it belongs to: what the lowering asks about releases.
 pub struct ScopeOwner<'a, 't> {
     pub cx: &'a FileCx<'t>,
     pub scope: &'a Scope<'t>,
-    pub released_anywhere: &'a HashSet<String>,
 }
 
 impl Owner for ScopeOwner<'_, '_> {
-    fn exit_releases(&self) -> &HashSet<String> {
-        &self.scope.exit_releases
-    }
-
-    fn cleanup_releases(&self, returned: Node) -> (HashSet<String>, Option<TextRange>) {
-        match cleanup_function(self.cx, returned) {
-            Some(function) => (release_facts(self.cx, function, None), Some(range(function))),
-            None => (HashSet::new(), Some(range(returned))),
+    fn releases_at_exit(&self, key: &str) -> bool {
+        match &self.scope.releases {
+            Releases::OtherEffects { index, providers } => {
+                providers.get(key).is_some_and(|(first, more)| first != index || *more)
+            }
+            Releases::Teardown(facts) => facts.contains(key),
+            Releases::Class { teardown, methods, index, open } => {
+                teardown.contains(key)
+                    || (*open && key.starts_with("this."))
+                    || methods.get(key).is_some_and(|(first, more)| first != index || *more)
+            }
+            Releases::Nothing => false,
         }
     }
 
+    fn cleanup_functions(&self, setup: Node) -> HashSet<usize> {
+        returned_values(setup)
+            .into_iter()
+            .flat_map(|r| cleanup_functions(self.cx, r))
+            .map(|f| f.id())
+            .collect()
+    }
+
+    fn cleanup_releases(&self, returned: Node) -> (Rc<HashSet<String>>, Option<TextRange>) {
+        let at = match cleanup_functions(self.cx, returned).as_slice() {
+            [function] => range(*function),
+            _ => range(returned),
+        };
+        (Rc::new(cleanup_facts(self.cx, returned)), Some(at))
+    }
+
     fn released_anywhere(&self, key: &str) -> bool {
-        self.released_anywhere.contains(key)
+        self.cx.released.contains(key)
     }
 
     fn stop_flags(&self) -> &HashSet<String> {
         &self.scope.stop_flags
     }
+
+    fn is_plain_class(&self) -> bool {
+        matches!(self.scope.kind, OwnerKind::PlainClass(_))
+    }
 }
 
-/// The function a returned cleanup expression is: inline, or a named local function.
-fn cleanup_function<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> Option<Node<'t>> {
-    let returned = nodes::unwrap(returned);
-    if nodes::is_function(returned) {
-        return Some(returned);
+/// The functions a returned cleanup expression can be: inline, a named local function, or
+/// either side of `enabled ? cleanup : undefined` / `enabled && cleanup`.
+fn cleanup_functions<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack = vec![returned];
+    while let Some(node) = stack.pop() {
+        let node = nodes::unwrap(node);
+        match node.kind() {
+            _ if nodes::is_function(node) => out.push(node),
+            "identifier" => out.extend(cx.scopes.function_named(node)),
+            "ternary_expression" => {
+                stack.extend(node.child_by_field_name("consequence"));
+                stack.extend(node.child_by_field_name("alternative"));
+            }
+            "binary_expression" => stack.extend(node.child_by_field_name("right")),
+            _ => {}
+        }
     }
-    (returned.kind() == "identifier").then(|| cx.scopes.function_named(returned)).flatten()
+    out
+}
+
+/// What a returned cleanup releases.
+fn cleanup_facts<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> HashSet<String> {
+    cleanup_functions(cx, returned)
+        .into_iter()
+        .flat_map(|f| release_facts(cx, f, None).as_ref().clone())
+        .collect()
 }
 
 /// What a function releases and assigns, anywhere in it, following calls to local functions
-/// and to `this` methods of `class_body`.
+/// and to `this` methods of `class_body`. Computed once per function.
 pub fn release_facts<'t>(
+    cx: &FileCx<'t>,
+    function: Node<'t>,
+    class_body: Option<Node<'t>>,
+) -> Rc<HashSet<String>> {
+    if let Some(facts) = cx.facts_cache.borrow().get(&function.id()) {
+        return facts.clone();
+    }
+    // A placeholder first: a recursive call sees no facts instead of recursing forever.
+    cx.facts_cache.borrow_mut().insert(function.id(), Rc::default());
+    let facts = Rc::new(collect_release_facts(cx, function, class_body));
+    cx.facts_cache.borrow_mut().insert(function.id(), facts.clone());
+    facts
+}
+
+/// What a call to a local helper releases in terms of the caller's arguments:
+/// `clearTimeoutIfSet(timeoutRef)` where the helper clears `param.current`.
+fn released_through_parameters<'t>(cx: &FileCx<'t>, call: Node<'t>, helper: Node<'t>) -> Vec<String> {
+    let parameters: Vec<Node> = helper
+        .child_by_field_name("parameters")
+        .map(nodes::children)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| p.child_by_field_name("pattern").unwrap_or(p))
+        .chain(helper.child_by_field_name("parameter"))
+        .collect();
+    let substitutions: Vec<(String, String)> = parameters
+        .iter()
+        .zip(nodes::arguments(call))
+        .filter_map(|(parameter, argument)| Some((cx.place(*parameter)?, cx.place(argument)?)))
+        .collect();
+    if substitutions.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for key in release_facts(cx, helper, None).iter() {
+        let (prefix, place) = key.strip_prefix("A|").map_or(("", key.as_str()), |rest| ("A|", rest));
+        for (parameter, argument) in &substitutions {
+            if let Some(rest) =
+                place.strip_prefix(parameter.as_str()).filter(|r| r.is_empty() || r.starts_with('.'))
+            {
+                out.push(format!("{prefix}{argument}{rest}"));
+            }
+        }
+    }
+    out
+}
+
+fn collect_release_facts<'t>(
     cx: &FileCx<'t>,
     function: Node<'t>,
     class_body: Option<Node<'t>>,
@@ -107,7 +233,10 @@ pub fn release_facts<'t>(
                         continue;
                     };
                     if callee.kind() == "identifier" {
-                        stack.extend(cx.scopes.function_named(callee));
+                        if let Some(helper) = cx.scopes.function_named(callee) {
+                            facts.extend(released_through_parameters(cx, node, helper));
+                            stack.push(helper);
+                        }
                     } else if let (Some(body), Some(object)) =
                         (class_body, callee.child_by_field_name("object"))
                     {
@@ -137,7 +266,7 @@ pub fn release_facts<'t>(
 
 /// The return values of a function's own `return`s (not those of functions nested in it),
 /// or its expression body.
-fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
+pub fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
     let Some(body) = function.child_by_field_name("body") else { return Vec::new() };
     if body.kind() != "statement_block" {
         return vec![body];
@@ -158,12 +287,18 @@ fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
     out
 }
 
+/// The last segment of a call's callee path: `useEffect` in `React.useEffect(...)`.
+fn hook_name(cx: &FileCx, call: Node) -> Option<String> {
+    let path = call.child_by_field_name("function").and_then(|f| nodes::path(f, cx.source))?;
+    // Compiled CommonJS: `useUnmount_1.default(...)`, `react_1.useEffect(...)`.
+    let mut segments = path.rsplit('.').filter(|s| *s != "default");
+    let name = segments.next()?;
+    Some(name.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_').to_string())
+}
+
 fn is_effect_hook(cx: &FileCx, call: Node) -> bool {
-    let Some(path) = call.child_by_field_name("function").and_then(|f| nodes::path(f, cx.source)) else {
-        return false;
-    };
-    let name = path.rsplit('.').next().unwrap_or("");
-    name.len() > "useEffect".len() - 1 && name.starts_with("use") && name.ends_with("Effect")
+    hook_name(cx, call)
+        .is_some_and(|name| name.starts_with("use") && name.ends_with("Effect") && name != "useUnmountEffect")
 }
 
 /// The members of a class that are functions, by name (`[Symbol.dispose]` as written).
@@ -187,52 +322,57 @@ pub fn class_members<'t>(class_body: Node<'t>, source: &str) -> Vec<(String, Nod
 /// Every scope in the file that must clean up after itself.
 pub fn owner_scopes<'t>(cx: &FileCx<'t>, root: Node<'t>) -> Vec<Scope<'t>> {
     let mut effects: Vec<Node<'t>> = Vec::new();
+    let mut unmounts: Vec<Node<'t>> = Vec::new();
     let mut classes: Vec<Node<'t>> = Vec::new();
+    let first_function = |call: Node<'t>| {
+        nodes::arguments(call).first().map(|a| nodes::unwrap(*a)).and_then(|a| {
+            if nodes::is_function(a) {
+                Some(a)
+            } else {
+                (a.kind() == "identifier").then(|| cx.scopes.function_named(a)).flatten()
+            }
+        })
+    };
     for node in descendants(root) {
         match node.kind() {
-            "call_expression" if is_effect_hook(cx, node) => {
-                let setup = nodes::arguments(node).first().map(|a| nodes::unwrap(*a)).and_then(|a| {
-                    if nodes::is_function(a) {
-                        Some(a)
-                    } else {
-                        (a.kind() == "identifier").then(|| cx.scopes.function_named(a)).flatten()
-                    }
-                });
-                effects.extend(setup);
+            "call_expression" if is_effect_hook(cx, node) => effects.extend(first_function(node)),
+            "call_expression" if hook_name(cx, node).is_some_and(|n| UNMOUNT_HOOKS.contains(&n.as_str())) => {
+                unmounts.extend(first_function(node))
             }
             "class_declaration" | "class" | "abstract_class_declaration" => classes.push(node),
             _ => {}
         }
     }
-    let mut scopes = effect_scopes(cx, &effects);
+    let mut scopes = effect_scopes(cx, &effects, &unmounts);
     for class in classes {
         scopes.extend(class_scopes(cx, class));
     }
     scopes
 }
 
-fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>]) -> Vec<Scope<'t>> {
+/// Effects, and the cleanups each one's (or an unmount hook's) make.
+fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>], unmounts: &[Node<'t>]) -> Vec<Scope<'t>> {
     let cleanups: Vec<HashSet<String>> = setups
         .iter()
         .map(|setup| {
             let mut facts = HashSet::new();
             for returned in returned_values(*setup) {
-                if let Some(function) = cleanup_function(cx, returned) {
-                    facts.extend(release_facts(cx, function, None));
-                }
+                facts.extend(cleanup_facts(cx, returned));
             }
             facts
         })
+        .chain(unmounts.iter().map(|cleanup| release_facts(cx, *cleanup, None).as_ref().clone()))
         .collect();
     // key -> the first effect whose cleanup releases it, and whether another one does too
-    let mut providers: std::collections::HashMap<&str, (usize, bool)> = std::collections::HashMap::new();
+    let mut providers: HashMap<String, (usize, bool)> = HashMap::new();
     for (i, facts) in cleanups.iter().enumerate() {
         for key in facts {
-            providers.entry(key).and_modify(|p| p.1 |= p.0 != i).or_insert((i, false));
+            providers.entry(key.clone()).and_modify(|p| p.1 |= p.0 != i).or_insert((i, false));
         }
     }
-    let all_flags: HashSet<String> =
-        cleanups.iter().flatten().filter(|k| k.starts_with("A|")).cloned().collect();
+    let all_flags: Rc<HashSet<String>> =
+        Rc::new(cleanups.iter().flatten().filter(|k| k.starts_with("A|")).cloned().collect());
+    let providers = Rc::new(providers);
     setups
         .iter()
         .enumerate()
@@ -240,11 +380,7 @@ fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>]) -> Vec<Scope<'t>> {
             kind: OwnerKind::Effect,
             body: *setup,
             role: Role::EffectSetup,
-            exit_releases: providers
-                .iter()
-                .filter(|(_, (first, more))| *first != i || *more)
-                .map(|(k, _)| k.to_string())
-                .collect(),
+            releases: Releases::OtherEffects { index: i, providers: providers.clone() },
             stop_flags: all_flags.clone(),
             teardown: None,
         })
@@ -259,23 +395,24 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
         .into_iter()
         .any(|c| c.kind() == "class_heritage" && text(c, cx.source).contains("Component"));
     let is_component = extends_component || has("componentDidMount") || has("componentWillUnmount");
-    let facts_of = |names: &[&str]| -> (HashSet<String>, Option<TextRange>) {
+    let facts_of = |names: &[&str]| -> (Rc<HashSet<String>>, Rc<HashSet<String>>, Option<TextRange>) {
         let mut facts = HashSet::new();
         let mut at = None;
-        for (name, function) in members.iter().filter(|(n, _)| names.contains(&n.as_str())) {
-            facts.extend(release_facts(cx, *function, Some(body)));
-            let _ = name;
+        for (_, function) in members.iter().filter(|(n, _)| names.contains(&n.as_str())) {
+            facts.extend(release_facts(cx, *function, Some(body)).iter().cloned());
             at = at.or(Some(range(*function)));
         }
-        (facts, at)
+        let flags = facts.iter().filter(|k| k.starts_with("A|")).cloned().collect();
+        (Rc::new(facts), Rc::new(flags), at)
     };
-    let scope = |kind: OwnerKind, function: Node<'t>, facts: &(HashSet<String>, Option<TextRange>)| Scope {
+    type Facts = (Rc<HashSet<String>>, Rc<HashSet<String>>, Option<TextRange>);
+    let scope = |kind: OwnerKind, function: Node<'t>, facts: &Facts| Scope {
         kind,
         body: function,
         role: Role::Function,
-        exit_releases: facts.0.clone(),
-        stop_flags: facts.0.iter().filter(|k| k.starts_with("A|")).cloned().collect(),
-        teardown: facts.1,
+        releases: Releases::Teardown(facts.0.clone()),
+        stop_flags: facts.1.clone(),
+        teardown: facts.2,
     };
     if is_component {
         let facts = facts_of(&["componentWillUnmount"]);
@@ -289,12 +426,51 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     else {
         return Vec::new();
     };
+    // A release in another method (`stop()`, a detach handler) is the class's own lifecycle:
+    // it counts like one in the teardown.
     let facts = facts_of(TEARDOWN_METHODS);
-    members
+    let others: Vec<Node<'t>> =
+        members.iter().filter(|(n, _)| !TEARDOWN_METHODS.contains(&n.as_str())).map(|(_, f)| *f).collect();
+    let mut methods: HashMap<String, (usize, bool)> = HashMap::new();
+    for (i, function) in others.iter().enumerate() {
+        for key in release_facts(cx, *function, Some(body)).iter() {
+            methods.entry(key.clone()).and_modify(|p| p.1 |= p.0 != i).or_insert((i, false));
+        }
+    }
+    let methods = Rc::new(methods);
+    let open = calls_abstract_method(cx, body, &members);
+    others
         .iter()
-        .filter(|(n, _)| !TEARDOWN_METHODS.contains(&n.as_str()))
-        .map(|(_, f)| scope(OwnerKind::PlainClass(teardown.to_string()), *f, &facts))
+        .enumerate()
+        .map(|(index, function)| Scope {
+            releases: Releases::Class { teardown: facts.0.clone(), methods: methods.clone(), index, open },
+            ..scope(OwnerKind::PlainClass(teardown.to_string()), *function, &facts)
+        })
         .collect()
+}
+
+/// Does a teardown method call `this.m()` for an abstract `m` (implemented by subclasses)?
+fn calls_abstract_method(cx: &FileCx, class_body: Node, members: &[(String, Node)]) -> bool {
+    let abstracts: Vec<&str> = nodes::children(class_body)
+        .into_iter()
+        .filter(|m| matches!(m.kind(), "abstract_method_signature" | "method_signature"))
+        .filter_map(|m| m.child_by_field_name("name").map(|n| text(n, cx.source)))
+        .collect();
+    if abstracts.is_empty() {
+        return false;
+    }
+    members.iter().filter(|(n, _)| TEARDOWN_METHODS.contains(&n.as_str())).any(|(_, teardown)| {
+        descendants(*teardown).any(|call| {
+            let callee = call.child_by_field_name("function").map(nodes::unwrap);
+            call.kind() == "call_expression"
+                && callee.is_some_and(|c| {
+                    c.kind() == "member_expression"
+                        && c.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
+                        && c.child_by_field_name("property")
+                            .is_some_and(|p| abstracts.contains(&text(p, cx.source)))
+                })
+        })
+    })
 }
 
 /// The module and every outermost function (class members included), for kinds that leak in
@@ -304,8 +480,8 @@ pub fn anywhere_scopes<'t>(root: Node<'t>) -> Vec<Scope<'t>> {
         kind: OwnerKind::Anywhere,
         body: root,
         role: Role::Module,
-        exit_releases: HashSet::new(),
-        stop_flags: HashSet::new(),
+        releases: Releases::Nothing,
+        stop_flags: Rc::default(),
         teardown: None,
     }];
     let mut stack = vec![root];
@@ -316,8 +492,8 @@ pub fn anywhere_scopes<'t>(root: Node<'t>) -> Vec<Scope<'t>> {
                     kind: OwnerKind::Anywhere,
                     body: child,
                     role: Role::Function,
-                    exit_releases: HashSet::new(),
-                    stop_flags: HashSet::new(),
+                    releases: Releases::Nothing,
+                    stop_flags: Rc::default(),
                     teardown: None,
                 });
             } else {

@@ -3,14 +3,26 @@
 use tree_sitter::Node;
 
 use super::keys::{fetch_key, observation_key};
-use super::lower::{Lowerer, Mode, Role, Site, Val};
+use super::lower::{Lowerer, Mode, Role, Site, Val, MAX_DEPTH};
 use super::nodes::{self, text};
-use super::{ll1004_observer, ll1008_animation_frame, ll1009_fetch};
+use super::{ll1001_timeout, ll1004_observer, ll1008_animation_frame, ll1009_fetch, ll1010_media_stream};
 use crate::engine::Event;
 use crate::syntax::treesitter::range;
 
 impl<'t> Lowerer<'_, 't> {
     pub(super) fn expr(&mut self, node: Node<'t>) -> Val {
+        // Bracket nesting is checked before parsing, but `a + a + ... + a` or `!!!...x` nest
+        // without brackets: past this depth the rest of the expression is not lowered.
+        if self.depth >= MAX_DEPTH {
+            return Val::None;
+        }
+        self.depth += 1;
+        let value = self.expr_within(node);
+        self.depth -= 1;
+        value
+    }
+
+    fn expr_within(&mut self, node: Node<'t>) -> Val {
         let node = nodes::unwrap(node);
         match node.kind() {
             "identifier"
@@ -24,15 +36,18 @@ impl<'t> Lowerer<'_, 't> {
             "call_expression" => self.call(node),
             "new_expression" => self.construct(node),
             "await_expression" => {
-                let value =
-                    nodes::children(node).into_iter().next().map_or(Val::None, |inner| self.expr(inner));
+                let inner = nodes::children(node).into_iter().next();
                 let in_async = self.frames.last().map_or(self.root_async, |f| f.is_async);
-                if in_async {
-                    let pending = match value {
-                        Val::Temp(var, _) => Some(var),
-                        _ => None,
-                    };
-                    self.may_reject(range(node), pending);
+                // An awaited acquisition that rejects acquired nothing: branch before it.
+                let acquires = inner
+                    .and_then(|i| self.cx.acquisition(nodes::unwrap(i)))
+                    .is_some_and(|kind| self.in_mode(kind));
+                if in_async && acquires {
+                    self.may_reject(range(node));
+                }
+                let value = inner.map_or(Val::None, |inner| self.expr(inner));
+                if in_async && !acquires {
+                    self.may_reject(range(node));
                 }
                 value
             }
@@ -72,7 +87,7 @@ impl<'t> Lowerer<'_, 't> {
                         }
                         _ => self.expr(element),
                     };
-                    self.transfer(value, range(element));
+                    self.hand_over(value, range(element));
                 }
                 Val::None
             }
@@ -194,10 +209,21 @@ impl<'t> Lowerer<'_, 't> {
             }
             let value = self.expr(argument);
             if hand_over {
-                self.transfer(value, range(argument));
+                self.hand_over(value, range(argument));
             } else {
                 self.discard(value, range(argument));
             }
+        }
+    }
+
+    /// The value goes somewhere that may keep it (an argument, an object or array literal):
+    /// a transfer, except for a Blob URL this file revokes itself, which is only lent.
+    fn hand_over(&mut self, value: Val, at: crate::TextRange) {
+        let lent = matches!(&value, Val::Place(key) if self.mode == Mode::Anywhere && self.cx.released.contains(key));
+        if lent {
+            self.discard(value, at);
+        } else {
+            self.transfer(value, at);
         }
     }
 
@@ -217,13 +243,16 @@ impl<'t> Lowerer<'_, 't> {
         if let Some(kind) = self.cx.acquisition(node).filter(|k| self.in_mode(*k)) {
             return self.acquire(node, kind);
         }
+        if let Some(value) = self.memoized(node) {
+            return self.expr(value);
+        }
         let releases = self.cx.releases(node);
         let method = nodes::method_name(node, self.cx.source);
         if !releases.is_empty() || self.is_registration_remove(method) {
             self.receiver(node);
             self.arguments(node, false);
             if releases.is_empty() {
-                if let Err(inline) = self.cx.registration_key(node) {
+                if let Err(inline) = self.cx.registration_keys(node) {
                     self.inline_removes.push(inline);
                 }
             }
@@ -273,8 +302,51 @@ impl<'t> Lowerer<'_, 't> {
             }
         }
         self.receiver(node);
-        self.arguments(node, true);
+        let hand_over = match self.mode {
+            Mode::Owner => !self.borrows(node),
+            Mode::Anywhere => self.stores_arguments(node),
+        };
+        self.arguments(node, hand_over);
         Val::None
+    }
+
+    /// For kinds that leak anywhere (a Blob URL is a string): does the call keep its arguments
+    /// (a collection, a setter, a callback prop, a promise) rather than just read them?
+    fn stores_arguments(&self, call: Node<'t>) -> bool {
+        const STORING_METHODS: &[&str] = &["push", "unshift", "splice", "set", "add", "enqueue", "resolve"];
+        if let Some(method) = nodes::method_name(call, self.cx.source) {
+            if matches!(method, "call" | "apply") {
+                // `callback.call(self, url)`: as if `callback(url)` were called.
+                let target = nodes::receiver(call).map(nodes::unwrap);
+                let is_parameter =
+                    target.filter(|t| t.kind() == "identifier").and_then(|t| self.cx.scopes.binding_of(t));
+                return is_parameter
+                    .is_some_and(|b| self.cx.scopes.get(b).kind == super::scope::DeclKind::Param);
+            }
+            return STORING_METHODS.contains(&method) || is_setter_name(method);
+        }
+        let callee = call.child_by_field_name("function").map(nodes::unwrap);
+        callee.filter(|c| c.kind() == "identifier").is_some_and(|c| {
+            let name = text(c, self.cx.source);
+            // A callback the caller gave us receives the value: it is theirs now.
+            let is_parameter = self
+                .cx
+                .scopes
+                .binding_of(c)
+                .is_some_and(|b| self.cx.scopes.get(b).kind == super::scope::DeclKind::Param);
+            name == "resolve" || is_setter_name(name) || is_parameter
+        })
+    }
+
+    /// `useMemo(() => value, deps)` is `value`, computed during render.
+    fn memoized(&self, call: Node<'t>) -> Option<Node<'t>> {
+        let path = call.child_by_field_name("function").and_then(|f| nodes::path(f, self.cx.source))?;
+        if path != "useMemo" && !path.ends_with(".useMemo") {
+            return None;
+        }
+        let factory = nodes::unwrap(*nodes::arguments(call).first()?);
+        let body = factory.child_by_field_name("body")?;
+        (factory.kind() == "arrow_function" && body.kind() != "statement_block").then_some(body)
     }
 
     fn is_registration_remove(&self, method: Option<&str>) -> bool {
@@ -288,8 +360,17 @@ impl<'t> Lowerer<'_, 't> {
         if let Some(kind) = self.cx.acquisition(node).filter(|k| self.in_mode(*k)) {
             return self.acquire(node, kind);
         }
-        self.arguments(node, true);
+        let hand_over = !self.borrows(node);
+        self.arguments(node, hand_over);
         Val::None
+    }
+
+    /// Calls that read their arguments without keeping them (`console.log`, a `MediaRecorder`).
+    fn borrows(&self, call: Node<'t>) -> bool {
+        let callee = call.child_by_field_name("function").or_else(|| call.child_by_field_name("constructor"));
+        let path = callee.and_then(|c| nodes::path(c, self.cx.source)).unwrap_or_default();
+        let last = path.rsplit('.').next().unwrap_or("");
+        path.starts_with("console.") || ll1010_media_stream::BORROWERS.contains(&last)
     }
 
     fn new_site(&mut self, kind: usize, node: Node<'t>) -> (crate::engine::ResId, usize) {
@@ -315,17 +396,30 @@ impl<'t> Lowerer<'_, 't> {
         if self.cx.kinds[kind].registration {
             self.receiver(node);
             self.arguments(node, false);
-            if self.cx.signal(nodes::arguments(node).get(2).copied()).is_some() {
-                return Val::None; // the signal removes it
+            // A signal removes it; a kept result is a subscription object (React Native's
+            // `const sub = AppState.addEventListener(...)`, removed with `sub.remove()`).
+            // In a plain class, a named listener on an object from elsewhere (a collection, a
+            // parameter) is that object's business: the class does not track it. An inline
+            // one can never be removed by anyone.
+            let foreign_target = nodes::receiver(node)
+                .and_then(|r| self.cx.place(r))
+                .is_some_and(|p| self.owns_foreign_root(&p));
+            let named = self.cx.registration_keys(node).is_ok();
+            let signalled = self.cx.signal(nodes::arguments(node).get(2).copied()).is_some();
+            if signalled || nodes::value_is_kept(node) || (foreign_target && named) {
+                return Val::None;
             }
-            match self.cx.registration_key(node) {
+            match self.cx.registration_keys(node) {
                 Err(inline) => {
                     let (res, site) = self.new_site(kind, inline);
                     self.sites[site].inline_handler = true;
                     self.push(Event::Acquire { res, into: None }, range(node));
                 }
-                Ok(key) => {
-                    let var = self.registration_var(&key, None);
+                Ok(keys) => {
+                    let var = self.registration_var(&keys[0], None);
+                    for loose in &keys[1..] {
+                        self.vars.entry(loose.clone()).or_default().push(var);
+                    }
                     let (res, _) = self.new_site(kind, node);
                     self.push(Event::Acquire { res, into: Some(var) }, range(node));
                 }
@@ -335,10 +429,29 @@ impl<'t> Lowerer<'_, 't> {
         if rule == ll1009_fetch::LL1009.code {
             return self.fetch(node, kind);
         }
-        if rule == ll1008_animation_frame::LL1008.code
-            && !ll1008_animation_frame::is_loop(self.cx, node, self.owner.stop_flags())
-        {
+        if rule == ll1008_animation_frame::LL1008.code {
+            use ll1008_animation_frame::Frame;
+            let frame = ll1008_animation_frame::classify(self.cx, node, self.owner.stop_flags());
+            if frame != Frame::Starts {
+                self.arguments(node, false);
+                if frame == Frame::RescheduleDiscarded {
+                    let (res, _) = self.new_site(kind, node);
+                    self.push(Event::Acquire { res, into: None }, range(node));
+                }
+                return Val::None;
+            }
+        }
+        let deferral = rule == ll1001_timeout::LL1001.code
+            && self.owner.is_plain_class()
+            && nodes::arguments(node).get(1).is_none_or(|d| text(*d, self.cx.source) == "0");
+        if self.cx.reschedules_itself(node) || deferral {
+            // The re-scheduled id replaces one that has fired; dropping it loses the loop. A
+            // zero-delay timeout in an object defers work, it schedules nothing that lasts.
             self.arguments(node, false);
+            if !deferral && !nodes::value_is_kept(node) {
+                let (res, _) = self.new_site(kind, node);
+                self.push(Event::Acquire { res, into: None }, range(node));
+            }
             return Val::None;
         }
         self.receiver(node);
@@ -363,10 +476,13 @@ impl<'t> Lowerer<'_, 't> {
             self.push(Event::Acquire { res, into: None }, range(node));
             return Val::None;
         };
-        let signal = self.cx.scopes.resolve_const(signal);
+        let signal = self.cx.scopes.resolve_alias(signal);
         let is_signal_member = signal.kind() == "member_expression"
             && signal.child_by_field_name("property").is_some_and(|p| text(p, self.cx.source) == "signal");
-        let controller = signal.child_by_field_name("object").filter(|_| is_signal_member);
+        let destructured = (super::scope::is_name(signal) && text(signal, self.cx.source) == "signal")
+            .then(|| self.cx.scopes.binding_of(signal).and_then(|b| self.cx.scopes.get(b).member_of))
+            .flatten();
+        let controller = signal.child_by_field_name("object").filter(|_| is_signal_member).or(destructured);
         if let Some((key, controller)) = controller.and_then(|c| self.cx.place(c).map(|k| (k, c))) {
             let var = self.registration_var(&fetch_key(&key), Some(&key));
             let (res, site) = self.new_site(kind, node);
@@ -387,4 +503,11 @@ impl<'t> Lowerer<'_, 't> {
         self.push(Event::Acquire { res, into: Some(var) }, range(node));
         Val::None
     }
+}
+
+/// `setPreview`, `onChange`: a name that hands a value to someone who keeps it.
+fn is_setter_name(name: &str) -> bool {
+    ["set", "on"].iter().any(|prefix| {
+        name.strip_prefix(prefix).and_then(|rest| rest.chars().next()).is_some_and(|c| c.is_ascii_uppercase())
+    })
 }

@@ -4,13 +4,22 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use super::lower::{Frame, Lowerer, Role, Val};
+use super::lower::{Frame, Lowerer, Role, Val, MAX_DEPTH};
 use super::nodes;
 use crate::engine::{Event, Terminator};
 use crate::syntax::treesitter::range;
 
 impl<'t> Lowerer<'_, 't> {
     pub(super) fn statement(&mut self, node: Node<'t>) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.statement_within(node);
+        self.depth -= 1;
+    }
+
+    fn statement_within(&mut self, node: Node<'t>) {
         match node.kind() {
             "program" | "statement_block" | "else_clause" => {
                 for child in nodes::children(node) {
@@ -137,12 +146,21 @@ impl<'t> Lowerer<'_, 't> {
     /// A guard that tells a place holds nothing on one side: `if (id)`, `if (!ws)`,
     /// `if (timer != null)`. Returns the place and whether the *then* side is the empty one.
     pub(super) fn guard(&self, condition: Node<'t>) -> Option<(String, bool)> {
-        let condition = nodes::unwrap(condition);
-        match condition.kind() {
-            "unary_expression" if condition.child(0).is_some_and(|o| o.kind() == "!") => {
-                let (place, then_empty) = self.guard(condition.child_by_field_name("argument")?)?;
-                Some((place, !then_empty))
+        let mut condition = nodes::unwrap(condition);
+        let mut negated = false;
+        for _ in 0..8 {
+            if condition.kind() != "unary_expression" || condition.child(0).is_none_or(|o| o.kind() != "!") {
+                break;
             }
+            condition = nodes::unwrap(condition.child_by_field_name("argument")?);
+            negated = !negated;
+        }
+        let (place, then_empty) = self.plain_guard(condition)?;
+        Some((place, then_empty != negated))
+    }
+
+    fn plain_guard(&self, condition: Node<'t>) -> Option<(String, bool)> {
+        match condition.kind() {
             "binary_expression" => {
                 let operator = condition.child_by_field_name("operator")?.kind();
                 let (left, right) =
@@ -262,11 +280,11 @@ impl<'t> Lowerer<'_, 't> {
                 self.goto(join);
             }
             None => {
-                // try/finally: the finally block runs, then the exception goes on.
+                // try/finally: the finally block runs, then the rejection goes on.
                 if let Some(finalizer) = finalizer {
                     self.statement(finalizer);
                 }
-                self.throw();
+                self.propagate(range(node));
             }
         }
         self.cur = join;
@@ -309,7 +327,7 @@ impl<'t> Lowerer<'_, 't> {
     /// A function nested in the body, lowered in place. `optional`: it may not run at all.
     /// `argument`: the value its first parameter receives (`promise.then((stream) => ...)`).
     pub(super) fn nested(&mut self, function: Node<'t>, optional: bool, argument: Val) {
-        if self.role == Role::Module {
+        if self.role == Role::Module || self.cleanups.contains(&function.id()) {
             return;
         }
         let (start, after) = (self.b.new_block(), self.b.new_block());

@@ -2,6 +2,10 @@
 //! structural identity of listener targets and observed elements, handlers, event types and
 //! capture flags, and the release operations a call performs.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
 use tree_sitter::Node;
 
 use super::kinds::{Acquire, Kind, Release};
@@ -13,6 +17,12 @@ pub struct FileCx<'t> {
     pub source: &'t str,
     pub scopes: Scopes<'t>,
     pub kinds: Vec<Kind>,
+    /// Every release key of every call in the file.
+    pub released: HashSet<String>,
+    /// Functions that return a resource they create, by node id (see `find_factories`).
+    pub factories: HashMap<usize, usize>,
+    /// What each function releases (see `effects::release_facts`), by node id.
+    pub facts_cache: RefCell<HashMap<usize, Rc<HashSet<String>>>>,
 }
 
 /// How a listener's handler is identified.
@@ -29,7 +39,19 @@ impl<'t> FileCx<'t> {
         let node = nodes::unwrap(node);
         match node.kind() {
             "identifier" | "shorthand_property_identifier" => Some(match self.scopes.binding_of(node) {
-                Some(id) => format!("#{id}"),
+                Some(id) => {
+                    // `var _this = this` in compiled code is `this`.
+                    if self.scopes.const_init(node).is_some_and(|init| init.kind() == "this") {
+                        return Some("this".to_string());
+                    }
+                    // `const { current } = ref` names `ref.current`.
+                    let binding = self.scopes.get(id);
+                    let whole = binding.member_of.filter(|_| binding.kind == super::scope::DeclKind::Const);
+                    match whole.and_then(|w| self.place(w)) {
+                        Some(object) => format!("{object}.{}", text(node, self.source)),
+                        None => format!("#{id}"),
+                    }
+                }
                 None => format!("g:{}", text(node, self.source)),
             }),
             "this" => Some("this".to_string()),
@@ -74,7 +96,7 @@ impl<'t> FileCx<'t> {
         }
         match node.kind() {
             "identifier" => {
-                let resolved = self.scopes.resolve_alias(node, true);
+                let resolved = self.scopes.resolve_alias(node);
                 if resolved != node {
                     return self.structural_into(resolved, out, depth + 1);
                 }
@@ -127,7 +149,7 @@ impl<'t> FileCx<'t> {
             return value;
         }
         let unwrapped = nodes::unwrap(node);
-        if unwrapped.kind() == "identifier" {
+        if super::scope::is_name(unwrapped) {
             if let Some(array) = self.scopes.binding_of(unwrapped).and_then(|b| self.scopes.get(b).iterates) {
                 let array = self.scopes.resolve_const(array);
                 let values: Option<Vec<String>> = (array.kind() == "array")
@@ -190,9 +212,12 @@ impl<'t> FileCx<'t> {
         self.option(self.options_object(options?)?, "signal")
     }
 
-    /// The identity of a registration (`target.addEventListener(type, handler, options)`), or
-    /// the inline handler that makes it unremovable.
-    pub fn registration_key(&self, call: Node<'t>) -> Result<String, Node<'t>> {
+    /// The identities of a registration (`target.addEventListener(type, handler, options)`), or
+    /// the inline handler that makes it unremovable. The first key has the target; a target
+    /// that is no global object (`tracks`, `this.media`) also gets a key without it, since the
+    /// same object is often reached by two paths (a constructor's parameter, a field in the
+    /// teardown) that no binding connects.
+    pub fn registration_keys(&self, call: Node<'t>) -> Result<Vec<String>, Node<'t>> {
         let target = nodes::receiver(call).map_or_else(|| "g:globalThis".to_string(), |r| self.structural(r));
         let arguments = nodes::arguments(call);
         let event = arguments.first().map_or_else(String::new, |a| self.event_type(*a));
@@ -202,7 +227,11 @@ impl<'t> FileCx<'t> {
             None => String::new(),
         };
         let capture = self.capture(arguments.get(2).copied());
-        Ok(format!("L|{target}|{event}|{handler}|{capture}"))
+        let mut keys = vec![format!("L|{target}|{event}|{handler}|{capture}")];
+        if target.starts_with('#') || target.starts_with("this") {
+            keys.push(format!("L|*|{event}|{handler}|{capture}"));
+        }
+        Ok(keys)
     }
 
     /// The kind a call or `new` expression acquires, if any.
@@ -214,13 +243,38 @@ impl<'t> FileCx<'t> {
         };
         let path = nodes::path(callee, self.source);
         let method = (!is_new).then(|| nodes::method_name(node, self.source)).flatten();
-        self.kinds.iter().position(|kind| {
+        let direct = self.kinds.iter().position(|kind| {
             kind.acquire.iter().any(|a| match a {
                 Acquire::New(class) => is_new && path.as_deref() == Some(class),
                 Acquire::Call(function) => !is_new && path.as_deref() == Some(function),
                 Acquire::Method(name) => method == Some(name),
             })
+        });
+        let callee = nodes::unwrap(callee);
+        direct.or_else(|| {
+            let function =
+                (!is_new && callee.kind() == "identifier").then(|| self.scopes.function_named(callee))??;
+            self.factories.get(&function.id()).copied()
         })
+    }
+
+    /// Functions of this file that return what they create (`const toUrl = (b) =>
+    /// URL.createObjectURL(b)`), for kinds that leak anywhere: calling one creates the resource,
+    /// and the caller must release it. By function node id, the kind.
+    pub fn find_factories(&mut self, root: Node<'t>) {
+        for function in crate::syntax::treesitter::descendants(root).filter(|n| nodes::is_function(*n)) {
+            let creates = super::effects::returned_values(function).into_iter().find_map(|value| {
+                let value = self.scopes.resolve_const(value);
+                let value = match value.kind() {
+                    "identifier" => self.scopes.binding_of(value).and_then(|b| self.scopes.get(b).init)?,
+                    _ => value,
+                };
+                self.acquisition(nodes::unwrap(value)).filter(|k| self.kinds[*k].anywhere())
+            });
+            if let Some(kind) = creates {
+                self.factories.insert(function.id(), kind);
+            }
+        }
     }
 
     /// The release keys a call performs: the places it releases (`clearInterval(id)` -> `#3`,
@@ -233,15 +287,18 @@ impl<'t> FileCx<'t> {
             for release in &kind.release {
                 let released = match release {
                     Release::Function(function) if path.as_deref() == Some(function.as_str()) => {
-                        nodes::arguments(call).first().and_then(|a| self.place(*a))
+                        nodes::arguments(call).first().and_then(|a| self.released_place(*a))
                     }
                     Release::Method(steps) if kind.registration => {
                         if steps.len() == 1 && method == Some(steps[0].name.as_str()) {
-                            keys.extend(self.registration_key(call).ok());
+                            keys.extend(self.registration_keys(call).unwrap_or_default());
                         }
                         None
                     }
-                    Release::Method(steps) => self.chain_receiver(call, steps).and_then(|r| self.place(r)),
+                    Release::Method(steps) => self
+                        .chain_receiver(call, steps)
+                        .or_else(|| self.called_through(call, steps))
+                        .and_then(|r| self.released_place(r)),
                     Release::Function(_) => None,
                 };
                 keys.extend(released);
@@ -257,6 +314,25 @@ impl<'t> FileCx<'t> {
         keys.sort();
         keys.dedup();
         keys
+    }
+
+    /// The place a release acts on, through `const` aliases: `const src = image.src;
+    /// URL.revokeObjectURL(src)` revokes what `image.src` holds.
+    fn released_place(&self, node: Node<'t>) -> Option<String> {
+        self.place(self.scopes.resolve_alias(node))
+    }
+
+    /// `x` in `x.close.call(x)` / `x.close.apply(x, [])` for the one-step chain `close`.
+    fn called_through(&self, call: Node<'t>, steps: &[super::kinds::Step]) -> Option<Node<'t>> {
+        let [step] = steps else { return None };
+        if !matches!(nodes::method_name(call, self.source), Some("call" | "apply")) {
+            return None;
+        }
+        let method = nodes::unwrap(nodes::receiver(call)?);
+        let property = method.child_by_field_name("property")?;
+        (method.kind() == "member_expression" && text(property, self.source) == step.name)
+            .then(|| nodes::arguments(call).first().copied())
+            .flatten()
     }
 
     /// `x` in `x.getTracks().forEach(...)` for the chain `getTracks().forEach`.
@@ -282,6 +358,23 @@ impl<'t> FileCx<'t> {
             current = nodes::unwrap(current);
         }
         Some(current)
+    }
+}
+
+impl<'t> FileCx<'t> {
+    /// The function a scheduling call (`setTimeout(fn)`, `requestAnimationFrame(fn)`) runs.
+    pub fn scheduled_callback(&self, call: Node<'t>) -> Option<Node<'t>> {
+        let argument = nodes::unwrap(*nodes::arguments(call).first()?);
+        if nodes::is_function(argument) {
+            return Some(argument);
+        }
+        (argument.kind() == "identifier").then(|| self.scopes.function_named(argument)).flatten()
+    }
+
+    /// A call inside the very function it schedules: a timer or frame that re-schedules itself
+    /// from its own callback (the previous one has fired by then).
+    pub fn reschedules_itself(&self, call: Node<'t>) -> bool {
+        self.scheduled_callback(call).is_some_and(|f| nodes::contains(f, call))
     }
 }
 

@@ -2,6 +2,8 @@
 
 use tree_sitter::Node;
 
+use super::keys::FileCx;
+
 use crate::catalogue::{Precision, Severity};
 use crate::declare_rule;
 use crate::syntax::treesitter::range;
@@ -93,4 +95,36 @@ pub fn inline_remove(function: Node) -> Diagnostic {
         "removeEventListener is given a new inline function, which was never added: it removes nothing",
     )
     .with_help(INLINE_HELP)
+}
+
+/// Why a remove in the file does not match this add: the removes with the same handler
+/// that differ in target, type or capture flag.
+pub fn mismatch(key: &str, cx: &FileCx) -> Option<String> {
+    let [_, target, event, handler, capture] = key.splitn(5, '|').collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let removes = cx.released.iter().filter(|k| k.starts_with("L|")).filter_map(|k| {
+        let parts: Vec<&str> = k.splitn(5, '|').collect();
+        (parts.len() == 5 && parts[1] != "*" && parts[3] == handler).then_some(parts)
+    });
+    let mut differences: Vec<&str> = Vec::new();
+    for parts in removes {
+        if parts[1] != target {
+            differences.push("target");
+        }
+        if parts[2] != event {
+            differences.push("event type");
+        }
+        if parts[4] != capture {
+            differences.push("capture flag");
+        }
+    }
+    differences.sort_unstable();
+    differences.dedup();
+    (!differences.is_empty()).then(|| {
+        format!(
+            "a removeEventListener with this handler exists, but its {} differs",
+            differences.join(" and ")
+        )
+    })
 }

@@ -20,23 +20,23 @@ declare_rule! {
     ///
     /// ## Example
     /// ```tsx
-    /// function Waveform({ src }: { src: string }) {
+    /// function Waveform({ data }: { data: ArrayBuffer }) {
     ///   useEffect(() => {
     ///     const ctx = new AudioContext();
-    ///     fetch(src).then((r) => r.arrayBuffer()).then((b) => ctx.decodeAudioData(b)).then(draw);
-    ///   }, [src]);
+    ///     ctx.decodeAudioData(data.slice(0)).then(drawPeaks);
+    ///   }, [data]);
     ///   return <canvas />;
     /// }
     /// ```
     ///
     /// ## Fix
     /// ```tsx
-    /// function Waveform({ src }: { src: string }) {
+    /// function Waveform({ data }: { data: ArrayBuffer }) {
     ///   useEffect(() => {
     ///     const ctx = new AudioContext();
-    ///     fetch(src).then((r) => r.arrayBuffer()).then((b) => ctx.decodeAudioData(b)).then(draw);
+    ///     ctx.decodeAudioData(data.slice(0)).then(drawPeaks);
     ///     return () => void ctx.close();
-    ///   }, [src]);
+    ///   }, [data]);
     ///   return <canvas />;
     /// }
     /// ```

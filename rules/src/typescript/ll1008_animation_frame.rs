@@ -74,19 +74,6 @@ pub const TEXT: Text = Text {
     default_name: "frameId",
 };
 
-/// The function a `requestAnimationFrame` call schedules.
-fn callback<'t>(cx: &FileCx<'t>, call: Node<'t>) -> Option<Node<'t>> {
-    let argument = nodes::unwrap(*nodes::arguments(call).first()?);
-    if nodes::is_function(argument) {
-        return Some(argument);
-    }
-    if argument.kind() == "identifier" {
-        return cx.scopes.function_named(argument);
-    }
-    // `this.loop` in a class: the member function of that name.
-    None
-}
-
 fn schedules(cx: &FileCx, call: Node, function: Node) -> bool {
     let Some(argument) = nodes::arguments(call).first().map(|a| nodes::unwrap(*a)) else { return false };
     if argument.kind() != "identifier" {
@@ -96,21 +83,41 @@ fn schedules(cx: &FileCx, call: Node, function: Node) -> bool {
     cx.scopes.function_named(argument) == Some(function) || own_name == Some(nodes::text(argument, cx.source))
 }
 
-/// Is this `requestAnimationFrame` call part of a loop that only a cancel can stop: its
-/// callback re-schedules itself, or it is the re-scheduling call, and the loop does not read a
-/// flag the owner's cleanup sets?
-pub fn is_loop(cx: &FileCx, call: Node, stop_flags: &HashSet<String>) -> bool {
-    let Some(function) = callback(cx, call) else { return false };
+/// What a `requestAnimationFrame` call is to the analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    /// Not a loop (a single frame), or a loop that stops on a flag: nothing to cancel.
+    NoLoop,
+    /// Starts a loop: the id it returns must be cancelled.
+    Starts,
+    /// The loop re-scheduling itself and keeping the new id (where the start keeps it).
+    RescheduleKept,
+    /// The loop re-scheduling itself and dropping the id: it can never be cancelled.
+    RescheduleDiscarded,
+}
+
+/// Classifies a `requestAnimationFrame` call: is it part of a loop (its callback re-schedules
+/// itself) that only a cancel can stop (it reads no flag the owner's cleanup sets), and is it
+/// the start or the re-scheduling call?
+pub fn classify(cx: &FileCx, call: Node, stop_flags: &HashSet<String>) -> Frame {
+    let Some(function) = cx.scheduled_callback(call) else { return Frame::NoLoop };
     let path = |n: Node| n.child_by_field_name("function").and_then(|f| nodes::path(f, cx.source));
     let is_frame_call =
         |n: Node| n.kind() == "call_expression" && path(n).as_deref() == Some("requestAnimationFrame");
-    let reschedules = nodes::contains(function, call)
-        || descendants(function).any(|n| is_frame_call(n) && schedules(cx, n, function));
-    if !reschedules {
-        return false;
-    }
+    let inside = nodes::contains(function, call);
+    let reschedules = inside || descendants(function).any(|n| is_frame_call(n) && schedules(cx, n, function));
     let stopped_by_flag = descendants(function).any(|n| {
         n.kind() == "identifier" && cx.place(n).is_some_and(|p| stop_flags.contains(&format!("A|{p}")))
     });
-    !stopped_by_flag
+    if !reschedules || stopped_by_flag {
+        return Frame::NoLoop;
+    }
+    if !inside {
+        return Frame::Starts;
+    }
+    if nodes::value_is_kept(call) {
+        Frame::RescheduleKept
+    } else {
+        Frame::RescheduleDiscarded
+    }
 }

@@ -62,3 +62,7 @@ pub const TEXT: Text = Text {
     consequence: "the camera or microphone stays on after the owner is gone",
     default_name: "stream",
 };
+
+/// Constructors and methods that use a stream without taking it over: stopping what they
+/// return does not stop the stream's tracks, so passing a stream to them is no hand-over.
+pub const BORROWERS: &[&str] = &["MediaRecorder", "ImageCapture", "createMediaStreamSource", "captureStream"];

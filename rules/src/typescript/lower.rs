@@ -8,6 +8,7 @@
 //! method) is released at every exit.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use tree_sitter::Node;
 
@@ -16,6 +17,9 @@ use super::nodes;
 use crate::engine::{BlockId, Body, BodyBuilder, Event, Terminator, VarId};
 use crate::syntax::treesitter::range;
 use crate::TextRange;
+
+/// How deep statements and expressions are lowered (the lowering recurses with the syntax).
+pub(super) const MAX_DEPTH: usize = 800;
 
 /// Which acquisitions a lowering records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,14 +80,18 @@ pub struct Lowered<'t> {
 
 /// How releases the owner makes are looked up.
 pub trait Owner {
-    /// Keys released at every exit of the body (other effects' cleanups, the teardown).
-    fn exit_releases(&self) -> &HashSet<String>;
+    /// Is the key released at every exit of the body (by another effect's cleanup, the teardown)?
+    fn releases_at_exit(&self, key: &str) -> bool;
+    /// The node ids of the cleanup functions an effect's setup returns.
+    fn cleanup_functions(&self, setup: Node) -> HashSet<usize>;
     /// Keys released by a returned cleanup (effects only).
-    fn cleanup_releases(&self, returned: Node) -> (HashSet<String>, Option<TextRange>);
+    fn cleanup_releases(&self, returned: Node) -> (Rc<HashSet<String>>, Option<TextRange>);
     /// Keys released anywhere in the file (for stored Blob URLs).
     fn released_anywhere(&self, key: &str) -> bool;
     /// Variables the owner's cleanup or teardown assigns (`A|#3`): stop flags of loops.
     fn stop_flags(&self) -> &HashSet<String>;
+    /// The body is a method of a plain class with a teardown method.
+    fn is_plain_class(&self) -> bool;
 }
 
 #[derive(Clone)]
@@ -124,6 +132,11 @@ pub struct Lowerer<'a, 't> {
     /// Observer acquisition sites, and the places observers are kept in (with their kind).
     pub(super) observer_sites: HashSet<usize>,
     pub(super) observer_places: HashMap<String, usize>,
+    /// Current recursion depth of `statement`/`expr`.
+    pub(super) depth: usize,
+    /// An effect's own cleanup functions: they run when the effect is done, so what they start
+    /// is not the setup's to release.
+    pub(super) cleanups: HashSet<usize>,
 }
 
 impl<'a, 't> Lowerer<'a, 't> {
@@ -155,6 +168,11 @@ impl<'a, 't> Lowerer<'a, 't> {
             handlers: Vec::new(),
             observer_sites: HashSet::new(),
             observer_places: HashMap::new(),
+            depth: 0,
+            cleanups: match (mode, role) {
+                (Mode::Owner, Role::EffectSetup) => owner.cleanup_functions(root),
+                _ => HashSet::new(),
+            },
         };
         match root.child_by_field_name("body") {
             Some(body) if body.kind() == "statement_block" => lowerer.statement(body),
@@ -208,6 +226,12 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     pub(super) fn assign(&mut self, to: &str, from: Val, at: TextRange, written: &str) {
+        if self.is_foreign_member(to) {
+            // `track.timeoutId = setTimeout(...)` on an object from a collection: stored in
+            // an object this class does not follow.
+            self.transfer(from, at);
+            return;
+        }
         match from {
             Val::None => {
                 if let Some(var) = self.existing(to) {
@@ -277,6 +301,19 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
     }
 
+    /// In a plain class's method: is the place a member of an object that came from elsewhere
+    /// (a parameter, a collection lookup, a call)?
+    pub(super) fn is_foreign_member(&self, key: &str) -> bool {
+        key.contains('.') && self.owns_foreign_root(key)
+    }
+
+    /// In a plain class's method: is the place rooted in a binding holding a foreign object?
+    pub(super) fn owns_foreign_root(&self, key: &str) -> bool {
+        self.mode == Mode::Owner
+            && self.owner.is_plain_class()
+            && FileCx::place_root(key).is_some_and(|b| self.cx.scopes.holds_foreign_object(b))
+    }
+
     /// Is a place one that outlives the body (state, ref, field, module variable)?
     pub(super) fn is_stored(&self, key: &str) -> bool {
         if key.contains('.') || !key.starts_with('#') {
@@ -300,16 +337,19 @@ impl<'a, 't> Lowerer<'a, 't> {
     ) {
         let at_range = at
             .unwrap_or_else(|| TextRange::new(self.root.end_byte().saturating_sub(1), self.root.end_byte()));
-        let mut keys: Vec<String> = returned.iter().chain(self.owner.exit_releases()).cloned().collect();
-        if self.mode == Mode::Anywhere {
-            let stored: Vec<String> = self
-                .vars
-                .keys()
-                .filter(|k| self.is_stored(k) && self.owner.released_anywhere(k))
-                .cloned()
-                .collect();
-            keys.extend(stored);
-        }
+        // Only what this body holds can be released here: ask about its keys, never list the
+        // owner's (an effect among thousands would otherwise cost the file quadratic time).
+        let mut keys: Vec<String> = self
+            .vars
+            .keys()
+            .chain(self.dependents.keys())
+            .filter(|k| {
+                returned.contains(*k)
+                    || self.owner.releases_at_exit(k)
+                    || (self.mode == Mode::Anywhere && self.is_stored(k) && self.owner.released_anywhere(k))
+            })
+            .cloned()
+            .collect();
         keys.sort();
         keys.dedup();
         let saved = std::mem::take(&mut self.frames);
@@ -331,9 +371,8 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     /// A rejected `await`: control leaves to the innermost handler, out of the nested function,
-    /// or out of the body (a leak path for what is still open). `pending` is the awaited
-    /// value, which does not exist on that path.
-    pub(super) fn may_reject(&mut self, at: TextRange, pending: Option<VarId>) {
+    /// or out of the body (a leak path for what is still open).
+    pub(super) fn may_reject(&mut self, at: TextRange) {
         let handler_base = self.frames.last().map_or(0, |f| f.handlers);
         let target = if self.handlers.len() > handler_base {
             self.handlers.last().copied()
@@ -343,13 +382,28 @@ impl<'a, 't> Lowerer<'a, 't> {
         let (next, leave) = (self.b.new_block(), self.b.new_block());
         self.branch(vec![next, leave]);
         self.cur = leave;
-        if let Some(var) = pending {
-            self.push(Event::Release { var }, at);
-        }
         match target {
             Some(target) => self.goto(target),
             None => self.exit(Some(at), None, &HashSet::new()),
         }
         self.cur = next;
+    }
+
+    /// After a `finally` run on the way out: the rejection goes on to the enclosing handler,
+    /// out of the nested function, or out of the body.
+    pub(super) fn propagate(&mut self, at: TextRange) {
+        let handler_base = self.frames.last().map_or(0, |f| f.handlers);
+        let target = if self.handlers.len() > handler_base {
+            self.handlers.last().copied()
+        } else {
+            self.frames.last().map(|f| f.ret)
+        };
+        match target {
+            Some(target) => {
+                self.goto(target);
+                self.cur = self.b.new_block();
+            }
+            None => self.exit(Some(at), None, &HashSet::new()),
+        }
     }
 }

@@ -35,8 +35,6 @@ use crate::syntax::treesitter::{self, descendants, Grammar};
 use crate::syntax::ParseError;
 use crate::{Diagnostic, Language, Settings};
 
-pub use kinds::builtin as builtin_kinds;
-
 /// A parsed TypeScript/JavaScript file.
 pub struct Model {
     tree: tree_sitter::Tree,
@@ -54,19 +52,23 @@ pub fn parse(language: Language, text: &str, timeout: Duration) -> Result<Model,
 
 pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> {
     let root = model.tree.root_node();
-    let cx = keys::FileCx {
+    let mut cx = keys::FileCx {
         source: text,
         scopes: scope::Scopes::build(root, text),
         kinds: kinds::compile(&settings.resource_kinds),
+        released: HashSet::new(),
+        factories: Default::default(),
+        facts_cache: Default::default(),
     };
-    let released_anywhere: HashSet<String> =
+    cx.find_factories(root);
+    cx.released =
         descendants(root).filter(|n| n.kind() == "call_expression").flat_map(|c| cx.releases(c)).collect();
     let mut diagnostics = report::module_intervals(&cx, root);
     let owners = effects::owner_scopes(&cx, root);
     let anywhere = effects::anywhere_scopes(root);
     for (scopes, mode) in [(&owners, lower::Mode::Owner), (&anywhere, lower::Mode::Anywhere)] {
         for scope in scopes {
-            let owner = effects::ScopeOwner { cx: &cx, scope, released_anywhere: &released_anywhere };
+            let owner = effects::ScopeOwner { cx: &cx, scope };
             let lowered = lower::Lowerer::lower(&cx, &owner, mode, scope.role, scope.body);
             diagnostics.extend(report::report(&cx, scope, &lowered));
         }
@@ -78,3 +80,6 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
 pub fn has_syntax_errors(model: &Model) -> bool {
     model.tree.root_node().has_error()
 }
+
+#[cfg(test)]
+mod tests;

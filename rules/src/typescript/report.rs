@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::effects::{OwnerKind, Scope};
 use super::keys::FileCx;
+use super::kinds::Kind;
 use super::lower::{Lowered, Site};
 use super::nodes;
 use super::{
@@ -74,6 +75,41 @@ fn acquisition_text(cx: &FileCx, site: &Site) -> String {
     format!("{new}{callee}(…)")
 }
 
+/// How the finding names the resource: `interval \`id\``, `the listener \`onResize\``.
+fn subject(cx: &FileCx, site: &Site, kind: &Kind) -> String {
+    if kind.registration {
+        let handler = nodes::arguments(site.node).get(1).map_or("", |h| nodes::text(*h, cx.source));
+        return format!("the listener `{handler}`");
+    }
+    match &site.held_in {
+        Some(name) if kind.rule == ll1009_fetch::LL1009.code => {
+            format!("the AbortController `{name}` of this fetch")
+        }
+        Some(name) => format!("{} `{name}`", kind.name),
+        None => format!("the {} from `{}`", kind.name, acquisition_text(cx, site)),
+    }
+}
+
+/// Is the place a resource is kept in a variable of a callback nested in the body, out of the
+/// cleanup's reach?
+fn held_in_nested_callback(cx: &FileCx, scope: &Scope, site: &Site) -> bool {
+    let Some(binding) = site.place.as_deref().and_then(FileCx::place_root) else { return false };
+    let mut node = cx.scopes.get(binding).scope;
+    if !nodes::contains(scope.body, node) {
+        return false;
+    }
+    while node != scope.body {
+        if nodes::is_function(node) {
+            return true;
+        }
+        match node.parent() {
+            Some(parent) => node = parent,
+            None => return false,
+        }
+    }
+    false
+}
+
 fn describe(cx: &FileCx, scope: &Scope, lowered: &Lowered, site: &Site, leak: &Leak) -> Diagnostic {
     let kind = &cx.kinds[site.kind];
     let text = text_for(kind.rule);
@@ -84,97 +120,94 @@ fn describe(cx: &FileCx, scope: &Scope, lowered: &Lowered, site: &Site, leak: &L
         return ll1009_fetch::unsignalled(site.node);
     }
     let at = range(site.node);
-    if let Some(observer) = site.observation_of.as_ref().and(site.held_in.as_ref()) {
+    if let Some(element) = site.observation_of.as_ref().and(site.held_in.as_ref()) {
         return Diagnostic::new(
             kind.rule,
             at,
             format!(
-                "`{observer}` is observed here but never unobserved, and the observer is never disconnected"
+                "`{element}` is observed here but never unobserved, and the observer is never disconnected"
             ),
         )
-        .with_help(format!("call `unobserve({observer})` in the cleanup, or `disconnect()` the observer"));
+        .with_help(format!("call `unobserve({element})` in the cleanup, or `disconnect()` the observer"));
     }
-    let name = site.held_in.clone();
-    let shown = name.clone().unwrap_or_else(|| text.default_name.to_string());
-    let release = kind.release_text(&shown);
-    let place = match &scope.kind {
-        OwnerKind::Effect => "in the effect's cleanup".to_string(),
-        OwnerKind::ClassComponent => "in componentWillUnmount()".to_string(),
-        OwnerKind::PlainClass(teardown) => format!("in {teardown}()"),
-        OwnerKind::Anywhere => String::new(),
-    };
-    let subject = match &name {
-        Some(name) if kind.rule == ll1003_listener::LL1003.code => format!("the `{name}` listener"),
-        Some(name) => format!("{} `{name}`", kind.name),
-        None => format!("the {} from `{}`", kind.name, acquisition_text(cx, site)),
-    };
-    let listener_handler = (kind.rule == ll1003_listener::LL1003.code)
-        .then(|| nodes::arguments(site.node).get(1).map(|h| nodes::text(*h, cx.source).to_string()))
-        .flatten();
-    let subject = match (&listener_handler, kind.rule == ll1003_listener::LL1003.code) {
-        (Some(handler), true) => format!("the listener `{handler}`"),
-        _ => subject,
-    };
-    let release = match &listener_handler {
-        Some(_) => format!(
-            "{}.removeEventListener(…same arguments…)",
+    let kept = site.held_in.is_some() || kind.registration;
+    let shown = site.held_in.clone().unwrap_or_else(|| text.default_name.to_string());
+    let release = match kind.registration {
+        true => format!(
+            "{}.removeEventListener(…same type, handler and capture…)",
             nodes::receiver(site.node).map_or("target", |r| nodes::text(r, cx.source))
         ),
-        None => release,
+        false => kind.release_text(&shown),
     };
-    let mut message = if name.is_none() && listener_handler.is_none() {
-        format!("{subject} is not kept, so it can never be {}: {}", text.done, text.consequence)
-    } else if let (Some(key), OwnerKind::Anywhere) = (&site.stored_key, &scope.kind) {
-        let _ = key;
-        format!("{subject} is stored but never {} anywhere in this file: {}", text.done, text.consequence)
+    let place = match &scope.kind {
+        OwnerKind::Effect => " in the effect's cleanup".to_string(),
+        OwnerKind::ClassComponent => " in componentWillUnmount()".to_string(),
+        OwnerKind::PlainClass(teardown) => format!(" in {teardown}()"),
+        OwnerKind::Anywhere => String::new(),
+    };
+    let subject = subject(cx, site, kind);
+    let (done, consequence) = (text.done, text.consequence);
+    let mut message = if !kept {
+        format!("{subject} is not kept, so it can never be {done}: {consequence}")
+    } else if site.stored_key.is_some() && scope.kind == OwnerKind::Anywhere {
+        format!("{subject} is stored but never {done} anywhere in this file: {consequence}")
     } else if leak.exits.is_empty() {
-        format!("{subject} is replaced or goes out of reach while still active, so it is never {}", text.done)
+        format!("{subject} is replaced or goes out of reach while still active, so it is never {done}")
     } else if !leak.on_every_path {
-        format!("{subject} is not {} on every path: {}", text.done, text.consequence)
+        format!("{subject} is not {done} on every path: {consequence}")
     } else {
-        format!("{subject} is never {} {place}: {}", text.done, text.consequence)
+        format!("{subject} is never {done}{place}: {consequence}")
     };
-    message = message.replace("  ", " ").replace(" :", ":");
-    let cleanup =
-        leak.exits.iter().find_map(|e| lowered.exits.iter().find(|x| x.at == e.at).and_then(|x| x.cleanup));
-    let help = match (&scope.kind, cleanup, name.is_some() || listener_handler.is_some()) {
-        (_, _, false) => format!(
-            "keep it (`const {} = {}`) and call `{release}` {place}",
-            text.default_name,
-            acquisition_text(cx, site)
-        ),
-        (OwnerKind::Effect, Some(_), true) => format!("call `{release}` in the cleanup this effect returns"),
-        (OwnerKind::Effect, None, true) => format!("return a cleanup from the effect: `return () => {release};`"),
-        (OwnerKind::Anywhere, _, true) => format!(
-            "call `{release}` once it is no longer needed: in the same function (in a `finally` for async code), \
-             in the effect's cleanup, or before replacing it"
-        ),
-        (_, _, true) => format!("call `{release}` {place}"),
-    };
-    let mut diagnostic = Diagnostic::new(kind.rule, at, message.trim_end().to_string()).with_help(help);
-    match (&scope.kind, cleanup) {
-        (OwnerKind::Effect, Some(cleanup)) => {
-            diagnostic =
-                diagnostic.with_related(cleanup, format!("this cleanup does not {} `{shown}`", text.verb));
-        }
-        (OwnerKind::Effect, None) => {
-            diagnostic = diagnostic.with_related(range(scope.body), "this effect returns no cleanup");
-        }
-        (OwnerKind::ClassComponent | OwnerKind::PlainClass(_), _) => {
-            let (at, note) = match scope.teardown {
-                Some(teardown) => (teardown, format!("the teardown does not {} `{shown}`", text.verb)),
-                None => (range(scope.body), "the class has no componentWillUnmount()".to_string()),
-            };
-            diagnostic = diagnostic.with_related(at, note);
-        }
-        (OwnerKind::Anywhere, _) => {
-            if let Some(exit) = leak.exits.iter().find_map(|e| e.at) {
-                diagnostic = diagnostic
-                    .with_related(exit, format!("`{shown}` is still live when the function leaves here"));
-            }
+    if kind.registration {
+        if let Some(mismatch) =
+            cx.registration_keys(site.node).ok().and_then(|k| ll1003_listener::mismatch(&k[0], cx))
+        {
+            message.push_str(&format!(" ({mismatch})"));
         }
     }
-    diagnostic
+    let cleanup =
+        leak.exits.iter().find_map(|e| lowered.exits.iter().find(|x| x.at == e.at).and_then(|x| x.cleanup));
+    let help = if !kept {
+        format!(
+            "keep it (`const {} = {}`) and call `{release}`{place}",
+            text.default_name,
+            acquisition_text(cx, site)
+        )
+    } else if scope.kind == OwnerKind::Effect && held_in_nested_callback(cx, scope, site) {
+        format!(
+            "keep it in a variable of the effect (`let {shown};` in the setup) and `return () => {release};`"
+        )
+    } else {
+        match (&scope.kind, cleanup) {
+            (OwnerKind::Effect, Some(_)) => format!("call `{release}` in the cleanup this effect returns"),
+            (OwnerKind::Effect, None) => format!("return a cleanup from the effect: `return () => {release};`"),
+            (OwnerKind::Anywhere, _) => format!(
+                "call `{release}` once it is no longer needed: in the same function (in a `finally` for async \
+                 code), in the effect's cleanup, or before replacing it"
+            ),
+            _ => format!("call `{release}`{place}"),
+        }
+    };
+    let diagnostic = Diagnostic::new(kind.rule, at, message).with_help(help);
+    match (&scope.kind, cleanup) {
+        (OwnerKind::Effect, Some(cleanup)) => {
+            diagnostic.with_related(cleanup, format!("this cleanup does not {} `{shown}`", text.verb))
+        }
+        (OwnerKind::Effect, None) => {
+            diagnostic.with_related(range(scope.body), "this effect returns no cleanup")
+        }
+        (OwnerKind::ClassComponent | OwnerKind::PlainClass(_), _) => match scope.teardown {
+            Some(teardown) => {
+                diagnostic.with_related(teardown, format!("the teardown does not {} `{shown}`", text.verb))
+            }
+            None => diagnostic.with_related(range(scope.body), "the class has no componentWillUnmount()"),
+        },
+        (OwnerKind::Anywhere, _) => match leak.exits.iter().find_map(|e| e.at) {
+            Some(exit) => diagnostic
+                .with_related(exit, format!("`{shown}` is still live when the function leaves here")),
+            None => diagnostic,
+        },
+    }
 }
 
 /// The module-level `setInterval(...)` whose id is discarded: it can never be cleared.

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::nodes::{self, text};
+use crate::syntax::treesitter::descendants;
 
 pub type BindingId = u32;
 
@@ -40,9 +41,16 @@ pub struct Binding<'t> {
     pub state_of: Option<BindingId>,
     /// `x` in `const [x, setX] = useState()`: a value that outlives the render that sets it.
     pub is_state: bool,
+    /// `x` in `const { signal } = x`: the object a shorthand destructuring takes it from.
+    pub member_of: Option<Node<'t>>,
+    /// The value of the only assignment to a `let`/`var` declared without a value
+    /// (`(_a = ref.current) === null || ...` in compiled code), if it is assigned exactly once.
+    pub assigned_once: Option<Node<'t>>,
+    assignments: u32,
 }
 
 pub struct Scopes<'t> {
+    source: &'t str,
     bindings: Vec<Binding<'t>>,
     /// Identifier node id -> the binding it declares or refers to.
     resolved: HashMap<usize, BindingId>,
@@ -95,6 +103,9 @@ struct Collector<'t, 's> {
     bindings: Vec<Binding<'t>>,
     resolved: HashMap<usize, BindingId>,
     declared: HashMap<(usize, &'s str), BindingId>,
+    /// The nodes around the one being visited, innermost last (tree-sitter's `parent()` walks
+    /// down from the root, which would make the walk quadratic).
+    ancestors: Vec<Node<'t>>,
 }
 
 impl<'t, 's> Collector<'t, 's> {
@@ -110,6 +121,9 @@ impl<'t, 's> Collector<'t, 's> {
             iterates: None,
             state_of: None,
             is_state: false,
+            member_of: None,
+            assigned_once: None,
+            assignments: 0,
         });
         self.resolved.insert(name.id(), id);
         self.declared.insert((scope.id(), name_text), id);
@@ -157,7 +171,7 @@ impl<'t, 's> Collector<'t, 's> {
         if index != 0 || ids.len() != 1 {
             return;
         }
-        let Some(call) = function.parent().and_then(|args| args.parent()) else { return };
+        let Some(&call) = self.ancestors.iter().rev().nth(1) else { return };
         let first_argument = nodes::arguments(call).first().is_some_and(|a| *a == function);
         if call.kind() == "call_expression"
             && first_argument
@@ -203,7 +217,7 @@ impl<'t, 's> Collector<'t, 's> {
     }
 
     fn declarator(&mut self, node: Node<'t>, block: Node<'t>, function_scope: Node<'t>) {
-        let Some(declaration) = node.parent() else { return };
+        let Some(&declaration) = self.ancestors.last() else { return };
         let (kind, scope) = match declaration.kind() {
             "variable_declaration" => (DeclKind::Var, function_scope),
             _ if declaration.child(0).is_some_and(|k| k.kind() == "const") => (DeclKind::Const, block),
@@ -215,6 +229,13 @@ impl<'t, 's> Collector<'t, 's> {
         if name.kind() == "identifier" {
             if let Some(&id) = ids.first() {
                 self.bindings[id as usize].init = value;
+            }
+        }
+        if name.kind() == "object_pattern" {
+            for (member, id) in nodes::children(name).into_iter().zip(&ids) {
+                if member.kind() == "shorthand_property_identifier_pattern" {
+                    self.bindings[*id as usize].member_of = value;
+                }
             }
         }
         // const [value, setValue] = useState(...)
@@ -246,16 +267,27 @@ impl<'t, 's> Collector<'t, 's> {
     }
 }
 
+/// An identifier, or the shorthand `{ signal }` that names one.
+pub fn is_name(node: Node) -> bool {
+    matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+}
+
 impl<'t> Scopes<'t> {
     pub fn build(root: Node<'t>, source: &'t str) -> Scopes<'t> {
-        let mut collector =
-            Collector { source, bindings: Vec::new(), resolved: HashMap::new(), declared: HashMap::new() };
+        let mut collector = Collector {
+            source,
+            bindings: Vec::new(),
+            resolved: HashMap::new(),
+            declared: HashMap::new(),
+            ancestors: Vec::new(),
+        };
         let mut scopes: Vec<Node<'t>> = Vec::new();
         let mut function_scopes: Vec<Node<'t>> = Vec::new();
         walk(root, |node, entering| {
             if entering {
                 let function_scope = function_scopes.last().copied().unwrap_or(node);
                 collector.enter(node, &scopes, function_scope);
+                collector.ancestors.push(node);
                 if is_scope(node) {
                     scopes.push(node);
                 }
@@ -263,6 +295,7 @@ impl<'t> Scopes<'t> {
                     function_scopes.push(node);
                 }
             } else {
+                collector.ancestors.pop();
                 if is_scope(node) {
                     scopes.pop();
                 }
@@ -294,12 +327,23 @@ impl<'t> Scopes<'t> {
                 }
             }
         });
+        for assignment in descendants(root).filter(|n| n.kind() == "assignment_expression") {
+            let target = assignment.child_by_field_name("left").map(nodes::unwrap);
+            if let Some(&id) = target.and_then(|t| resolved.get(&t.id())) {
+                let binding = &mut bindings[id as usize];
+                binding.assignments += 1;
+                binding.assigned_once = assignment.child_by_field_name("right");
+            }
+        }
         for binding in &mut bindings {
             if binding.name.is_empty() {
                 binding.name = "?";
             }
+            if binding.assignments != 1 || binding.init.is_some() || binding.kind == DeclKind::Const {
+                binding.assigned_once = None;
+            }
         }
-        Scopes { bindings, resolved }
+        Scopes { source, bindings, resolved }
     }
 
     /// The binding an identifier declares or refers to; `None` for globals and unknown names.
@@ -312,16 +356,34 @@ impl<'t> Scopes<'t> {
     }
 
     /// The initializer of the `const` an identifier refers to.
+    /// The initializer of the `const` an identifier refers to, or of a `let`/`var` that is never
+    /// assigned again (compiled code declares everything with `var`).
     pub fn const_init(&self, identifier: Node) -> Option<Node<'t>> {
         let binding = self.get(self.binding_of(identifier)?);
-        (binding.kind == DeclKind::Const).then_some(binding.init).flatten().map(nodes::unwrap)
+        let stable = binding.kind == DeclKind::Const
+            || (matches!(binding.kind, DeclKind::Let | DeclKind::Var) && binding.assignments == 0);
+        stable.then_some(binding.init).flatten().map(nodes::unwrap)
+    }
+
+    /// Does the binding hold an object that came from elsewhere: a parameter, or a variable
+    /// initialised by a call or a lookup (`const track = this.tracks[type]`), not a name path?
+    pub fn holds_foreign_object(&self, id: BindingId) -> bool {
+        let binding = self.get(id);
+        match binding.kind {
+            DeclKind::Param => true,
+            DeclKind::Const | DeclKind::Let | DeclKind::Var => binding
+                .init
+                .map(nodes::unwrap)
+                .is_some_and(|init| !matches!(init.kind(), "identifier" | "member_expression" | "this")),
+            DeclKind::Function | DeclKind::Import => false,
+        }
     }
 
     /// Follows `const a = b` chains from an expression to the expression they name.
     pub fn resolve_const(&self, mut node: Node<'t>) -> Node<'t> {
         for _ in 0..16 {
             node = nodes::unwrap(node);
-            if node.kind() != "identifier" {
+            if !is_name(node) {
                 break;
             }
             match self.const_init(node) {
@@ -332,19 +394,20 @@ impl<'t> Scopes<'t> {
         node
     }
 
-    /// Follows `const a = b` aliases (`b` a name, a member path or, with `calls`, a call) to the
-    /// expression the alias stands for: `const h = onKey` is `onKey`, not `onKey`'s value.
-    pub fn resolve_alias(&self, mut node: Node<'t>, calls: bool) -> Node<'t> {
+    /// Follows `const a = b` aliases (`b` a name or a member path) to the expression the alias
+    /// stands for: `const h = onKey` is `onKey`, not `onKey`'s value. Calls are not followed:
+    /// two calls give two values.
+    pub fn resolve_alias(&self, mut node: Node<'t>) -> Node<'t> {
         for _ in 0..16 {
             node = nodes::unwrap(node);
-            if node.kind() != "identifier" {
+            if !is_name(node) {
                 break;
             }
-            match self.const_init(node) {
+            let once = self.binding_of(node).and_then(|b| self.get(b).assigned_once).map(nodes::unwrap);
+            match self.const_init(node).or(once) {
                 Some(init) if matches!(init.kind(), "identifier" | "member_expression" | "this") => {
                     node = init
                 }
-                Some(init) if calls && init.kind() == "call_expression" => node = init,
                 _ => break,
             }
         }
@@ -357,8 +420,19 @@ impl<'t> Scopes<'t> {
         if let Some(function) = binding.function {
             return Some(function);
         }
-        let init = self.resolve_const(identifier);
-        nodes::is_function(init).then_some(init)
+        let init = match binding.init {
+            // `var f = function () {...}` never reassigned is as good as a const.
+            Some(init) if binding.assignments == 0 => self.resolve_const(init),
+            _ => self.resolve_const(identifier),
+        };
+        if nodes::is_function(init) {
+            return Some(init);
+        }
+        // `const onSave = useCallback(() => ..., [deps])` and other hook wrappers.
+        let wrapper = init.child_by_field_name("function").and_then(|f| nodes::path(f, self.source));
+        let is_hook = wrapper.is_some_and(|p| p.rsplit('.').next().is_some_and(|n| n.starts_with("use")));
+        let wrapped = nodes::arguments(init).first().map(|a| nodes::unwrap(*a));
+        wrapped.filter(|w| is_hook && init.kind() == "call_expression" && nodes::is_function(*w))
     }
 }
 

@@ -1,0 +1,115 @@
+//! The front-end end to end on small sources, for what fixtures cannot express: user-defined
+//! resource kinds from settings.
+
+use crate::settings::ResourceKindSpec;
+use crate::{Family, Language, Settings};
+
+fn codes_and_lines(source: &str, settings: &Settings) -> Vec<(String, usize)> {
+    let model = super::parse(Language::Tsx, source, std::time::Duration::from_secs(5)).unwrap();
+    let lines = crate::LineIndex::new(source);
+    super::check(&model, source, settings)
+        .into_iter()
+        .filter(|d| d.suppressed.is_none())
+        .map(|d| (d.code.to_string(), lines.line_of(d.range.start) + 1))
+        .collect()
+}
+
+fn socket_io() -> Settings {
+    Settings {
+        resource_kinds: vec![ResourceKindSpec {
+            name: "socket.io connection".into(),
+            language: Family::TypeScript,
+            rule: "LL1007".into(),
+            acquire: vec!["io.connect".into(), "io".into()],
+            release: vec![".disconnect".into(), ".close".into()],
+        }],
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn user_kinds_work_like_builtins() {
+    let source = r#"
+export function usePresence(room: string) {
+  useEffect(() => {
+    const socket = io.connect(`/rooms/${room}`);
+    socket.emit("join", room);
+  }, [room]);
+  useEffect(() => {
+    const other = io("/lobby");
+    return () => other.disconnect();
+  }, []);
+}
+"#;
+    assert_eq!(codes_and_lines(source, &socket_io()), vec![("LL1007".to_string(), 4)]);
+    assert!(codes_and_lines(source, &Settings::default()).is_empty(), "no user kind, nothing to report");
+}
+
+#[test]
+fn user_kinds_in_plain_classes_and_other_languages() {
+    let source = r#"
+class Presence {
+  start() { this.socket = io.connect("/presence"); }
+  stop() { this.socket.disconnect(); }
+}
+"#;
+    assert!(codes_and_lines(source, &socket_io()).is_empty());
+    let mut csharp_only = socket_io();
+    csharp_only.resource_kinds[0].language = Family::CSharp;
+    let leaky = "useEffect(() => { const s = io.connect('/x'); }, []);";
+    assert!(codes_and_lines(leaky, &csharp_only).is_empty(), "kinds of another language do not apply");
+    assert_eq!(codes_and_lines(leaky, &socket_io()), vec![("LL1007".to_string(), 1)]);
+}
+
+#[test]
+fn eslint_directives_suppress_the_equivalent_rule_only() {
+    let source = r#"
+useEffect(() => {
+  // eslint-disable-next-line @eslint-react/web-api/no-leaked-interval -- polls for the app's lifetime
+  setInterval(poll, 1000);
+  // eslint-disable-next-line @eslint-react/web-api/no-leaked-timeout
+  setInterval(poll, 1000);
+}, []);
+"#;
+    let model = super::parse(Language::Tsx, source, std::time::Duration::from_secs(5)).unwrap();
+    let diagnostics = super::check(&model, source, &Settings::default());
+    assert_eq!(diagnostics.len(), 2);
+    let suppressed: Vec<_> = diagnostics.iter().filter_map(|d| d.suppressed.as_ref()).collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0].justification.as_deref(), Some("polls for the app's lifetime"));
+}
+
+/// The first fenced code block after `heading` in a rule's documentation.
+fn code_after<'d>(docs: &'d str, heading: &str) -> &'d str {
+    let section = &docs[docs.find(heading).unwrap_or_else(|| panic!("no {heading}"))..];
+    let start = section.find("```").expect("a code block") + 3;
+    let body = &section[start..];
+    let body = &body[body.find('\n').expect("a fence line") + 1..];
+    &body[..body.find("```").expect("a closing fence")]
+}
+
+#[test]
+fn every_documented_example_is_flagged_and_its_fix_is_clean() {
+    for rule in crate::RULES.iter().filter(|r| r.family == Family::TypeScript) {
+        let docs = crate::catalogue::docs_text(rule);
+        let codes = |source: &str| -> Vec<String> {
+            codes_and_lines(source, &Settings::default()).into_iter().map(|(c, _)| c).collect()
+        };
+        let example = codes(code_after(&docs, "## Example"));
+        assert!(example.iter().any(|c| c == rule.code), "{}: example not flagged: {example:?}", rule.code);
+        let fix = codes(code_after(&docs, "## Fix"));
+        assert!(fix.is_empty(), "{}: the fix is still flagged: {fix:?}", rule.code);
+    }
+}
+
+#[test]
+fn expressions_nested_without_brackets_do_not_exhaust_the_stack() {
+    let mut source = String::from("useEffect(() => {\n  const id = setInterval(tick, 1000);\n  const x = 0");
+    for _ in 0..50_000 {
+        source.push_str("\n    + 1");
+    }
+    source.push_str(";\n});\n");
+    let worker = std::thread::Builder::new().stack_size(crate::WORKER_STACK_SIZE);
+    let codes = worker.spawn(move || codes_and_lines(&source, &Settings::default())).unwrap().join().unwrap();
+    assert_eq!(codes, vec![("LL1002".to_string(), 2)]);
+}
