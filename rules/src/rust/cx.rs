@@ -16,6 +16,8 @@ pub struct FileCx<'t> {
     pub diverging: &'t HashSet<String>,
     /// The `Self` type of the enclosing `impl`, as a canonical path.
     pub self_ty: Option<String>,
+    /// Inside an `impl Drop`.
+    pub in_drop: bool,
 }
 
 /// What lowering knows about a variable's type.
@@ -28,6 +30,16 @@ pub enum Ty {
     },
     /// A named type, as a canonical path (`std::fs::File`, `crate::jobs::Runner`, `Runner`).
     Path(String),
+}
+
+impl Ty {
+    /// `Unknown` when this is the named type `except`.
+    pub fn filter_not(self, except: Option<&str>) -> Ty {
+        match (&self, except) {
+            (Ty::Path(p), Some(e)) if p == e => Ty::Unknown,
+            _ => self,
+        }
+    }
 }
 
 impl FileCx<'_> {

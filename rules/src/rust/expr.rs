@@ -41,7 +41,15 @@ impl Lowering<'_, '_> {
                 self.error_exit();
                 v
             }
-            syn::Expr::Await(a) => self.expr(&a.base),
+            syn::Expr::Await(a) => match &*a.base {
+                // tokio's `kill()` is async: it kills and then waits.
+                syn::Expr::MethodCall(m) if m.method == "kill" && m.args.is_empty() => {
+                    let child = self.expr(&m.receiver);
+                    self.release(child, at);
+                    Val::None
+                }
+                base => self.expr(base),
+            },
             syn::Expr::Call(call) => self.call(call, at),
             syn::Expr::MethodCall(m) => self.method_call(m, at),
             syn::Expr::Macro(m) => self.mac(&m.mac),
@@ -109,12 +117,22 @@ impl Lowering<'_, '_> {
             }
             syn::Expr::Field(f) => {
                 let v = self.expr(&f.base);
-                self.discard(v, at);
+                match v {
+                    Val::Var(var) | Val::Borrow(var) => {
+                        self.handed_out[var.0 as usize] = true;
+                        // Reading a field of a `ManuallyDrop` (or of a raw pointer's target)
+                        // moves its contents to a new owner; a `Child`'s pipes are not the child.
+                        if self.policy == Policy::Forgotten {
+                            self.transfer(v, at);
+                        }
+                    }
+                    other => self.discard(other, at),
+                }
                 Val::None
             }
             syn::Expr::Binary(b) => self.use_all(vec![&*b.left, &*b.right], at),
             syn::Expr::Unary(u) => self.use_all(vec![&*u.expr], at),
-            syn::Expr::Cast(c) => self.use_all(vec![&*c.expr], at),
+            syn::Expr::Cast(c) => self.expr(&c.expr),
             syn::Expr::Index(i) => self.use_all(vec![&*i.expr, &*i.index], at),
             syn::Expr::Range(r) => {
                 self.use_all(r.start.iter().chain(r.end.iter()).map(|e| &**e).collect(), at)
@@ -223,9 +241,16 @@ impl Lowering<'_, '_> {
             (Some("Box"), "into_raw") => ("Box::into_raw", boxed(self)?),
             _ => return None,
         };
-        let is_self = matches!(arg, syn::Expr::Path(p) if p.path.is_ident("self"));
+        let idiom = matches!(arg, syn::Expr::Path(p)
+            if p.path.get_ident().and_then(|id| self.lookup(&id.to_string())).is_some_and(|v| self.handed_out[v.0 as usize]));
         let v = self.expr(arg);
-        let Ty::Path(ty) = ty else {
+        if idiom {
+            self.transfer(v, at);
+            return Some(Val::None);
+        }
+        // Forgetting (or wrapping in `ManuallyDrop`) a value of the impl's own type is the
+        // into-raw idiom of the type's author: its fields were handed to a new owner first.
+        let Ty::Path(ty) = ty.clone().filter_not(self.cx.self_ty.as_deref()) else {
             self.transfer(v, at);
             return Some(Val::None);
         };
@@ -240,10 +265,7 @@ impl Lowering<'_, '_> {
                 Some(self.acquire(kind, at))
             }
             _ => {
-                // `mem::forget(self)` is the into-raw idiom: the fields were handed out first.
-                if !is_self {
-                    self.forgets.push(ForgetCall { callee, ty, range: at, allows: self.allows.clone() });
-                }
+                self.forgets.push(ForgetCall { callee, ty, range: at, allows: self.allows.clone() });
                 Some(Val::None)
             }
         }
@@ -282,10 +304,10 @@ impl Lowering<'_, '_> {
             self.discard(receiver, at);
             return self.acquire(SiteKind::Spawn, at);
         }
-        if self.policy == Policy::Forgotten
-            && INTO_RAW_METHODS.contains(&method.as_str())
-            && m.args.is_empty()
-        {
+        // In a `Drop` impl, discarding a raw handle is how a type declines to close a descriptor
+        // it only borrowed (stdio): deliberate, not a leak.
+        let into_raw = INTO_RAW_METHODS.contains(&method.as_str()) && m.args.is_empty() && !self.cx.in_drop;
+        if self.policy == Policy::Forgotten && into_raw {
             self.moved(receiver, at);
             return self.acquire(SiteKind::IntoRaw(method), at);
         }
@@ -302,7 +324,10 @@ impl Lowering<'_, '_> {
                 // reap, so the child counts as handed over.
                 self.transfer(receiver, at)
             }
-            _ => self.discard(receiver, at),
+            Policy::Zombie => self.discard(receiver, at),
+            // A raw pointer's `cast()`, a `ManuallyDrop`'s deref: the result may still be (or
+            // reach) the tracked value, so it is followed rather than dropped.
+            Policy::Forgotten => return receiver,
         }
         Val::None
     }

@@ -101,6 +101,10 @@ pub struct Lowering<'c, 'd> {
     pub(super) cur: BlockId,
     scopes: Vec<Vec<(String, VarId)>>,
     pub(super) var_types: Vec<Ty>,
+    /// Per variable: forgetting it is an ownership idiom rather than a leak — it was built here
+    /// from a struct literal (a drop guard being defused) or from a raw handle (a borrowed
+    /// descriptor), or its fields were read (they were handed to a new owner first).
+    pub(super) handed_out: Vec<bool>,
     loops: Vec<Loop>,
     pub(super) sites: Vec<Site>,
     /// Which acquisition a temporary was created for, to name it when it is bound.
@@ -127,6 +131,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
             cur,
             scopes: vec![Vec::new()],
             var_types: Vec::new(),
+            handed_out: Vec::new(),
             loops: Vec::new(),
             sites: Vec::new(),
             temp_site: Vec::new(),
@@ -193,6 +198,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
     pub(super) fn declare(&mut self, name: String, ty: Ty) -> VarId {
         let var = self.b.new_var();
         self.var_types.push(ty);
+        self.handed_out.push(false);
         if let Some(scope) = self.scopes.last_mut() {
             scope.push((name, var));
         }
@@ -202,6 +208,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
     pub(super) fn temp(&mut self) -> VarId {
         let var = self.b.new_var();
         self.var_types.push(Ty::Unknown);
+        self.handed_out.push(false);
         var
     }
 
@@ -359,6 +366,14 @@ impl<'c, 'd> Lowering<'c, 'd> {
             self.cur = next;
         }
         self.bind_pat(&local.pat, value, ty);
+        if built_to_be_forgotten(&init.expr) {
+            let mut names = Vec::new();
+            collect_bindings(&local.pat, &mut names);
+            let vars: Vec<VarId> = names.iter().filter_map(|n| self.lookup(n)).collect();
+            for var in vars {
+                self.handed_out[var.0 as usize] = true;
+            }
+        }
     }
 
     /// Binds the variables of `pat` to `value`. A single binding (through `Ok(..)`, `Some(..)`,
@@ -427,22 +442,21 @@ impl<'c, 'd> Lowering<'c, 'd> {
     pub(super) fn if_expr(&mut self, e: &syn::ExprIf) -> Val {
         let at = self.cx.spans.of(e);
         self.scopes.push(Vec::new());
-        let mut matched = Vec::new();
-        self.condition(&e.cond, &mut matched);
+        let mut lets = Vec::new();
+        self.condition(&e.cond, &mut lets);
         let then_block = self.b.new_block();
         let else_block = self.b.new_block();
         let join = self.b.new_block();
         let result = self.temp();
         self.b.terminate(self.cur, Terminator::Branch(vec![then_block, else_block]));
         self.cur = then_block;
+        self.bind_lets(&lets);
         let v = self.block(&e.then_branch);
         self.assign(result, v, at);
         self.goto(join);
         self.scopes.pop();
         self.cur = else_block;
-        for value in matched {
-            self.release(value, at);
-        }
+        self.release_lets(&lets, at);
         if let Some((_, otherwise)) = &e.else_branch {
             let v = self.expr(otherwise);
             self.assign(result, v, at);
@@ -452,28 +466,38 @@ impl<'c, 'd> Lowering<'c, 'd> {
         Val::Temp(result)
     }
 
-    /// Lowers a condition; `let` scrutinees go to `matched` (they hold nothing on the path
-    /// where the pattern did not match).
-    fn condition(&mut self, cond: &syn::Expr, matched: &mut Vec<Val>) {
+    /// Lowers a condition. The `let`s' scrutinees are evaluated here; their patterns are bound
+    /// where the condition holds ([`Self::bind_lets`]), and on the other path they hold nothing
+    /// ([`Self::release_lets`]: the pattern did not match, the `Err`/`None` case).
+    fn condition<'e>(&mut self, cond: &'e syn::Expr, lets: &mut Vec<(&'e syn::Pat, Val, Ty)>) {
         match cond {
             syn::Expr::Let(l) => {
                 let ty = self.ty_of(&l.expr);
                 let value = self.expr(&l.expr);
-                if value.var().is_some() {
-                    matched.push(value);
-                }
-                self.bind_pat(&l.pat, value, ty);
+                lets.push((&l.pat, value, ty));
             }
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-                self.condition(&b.left, matched);
-                self.condition(&b.right, matched);
+                self.condition(&b.left, lets);
+                self.condition(&b.right, lets);
             }
-            syn::Expr::Paren(p) => self.condition(&p.expr, matched),
+            syn::Expr::Paren(p) => self.condition(&p.expr, lets),
             other => {
                 let v = self.expr(other);
                 let at = self.cx.spans.of(other);
                 self.discard(v, at);
             }
+        }
+    }
+
+    fn bind_lets(&mut self, lets: &[(&syn::Pat, Val, Ty)]) {
+        for (pat, value, ty) in lets {
+            self.bind_pat(pat, *value, ty.clone());
+        }
+    }
+
+    fn release_lets(&mut self, lets: &[(&syn::Pat, Val, Ty)], at: TextRange) {
+        for (_, value, _) in lets {
+            self.release(*value, at);
         }
     }
 
@@ -535,20 +559,19 @@ impl<'c, 'd> Lowering<'c, 'd> {
         self.cur = head;
         let (exit, result) = self.push_loop(e.label.as_ref(), Some(head));
         self.scopes.push(Vec::new());
-        let mut matched = Vec::new();
-        self.condition(&e.cond, &mut matched);
+        let mut lets = Vec::new();
+        self.condition(&e.cond, &mut lets);
         let body = self.b.new_block();
         let done = self.b.new_block();
         self.b.terminate(self.cur, Terminator::Branch(vec![body, done]));
         self.cur = body;
+        self.bind_lets(&lets);
         let v = self.block(&e.body);
         self.discard(v, at);
         self.goto(head);
         self.scopes.pop();
         self.cur = done;
-        for value in matched {
-            self.release(value, at);
-        }
+        self.release_lets(&lets, at);
         self.goto(exit);
         self.loops.pop();
         self.cur = exit;
@@ -625,6 +648,31 @@ impl<'c, 'd> Lowering<'c, 'd> {
         self.transfer(value, at);
         self.end_path(Terminator::Return(Some(at)));
         Val::None
+    }
+}
+
+/// A struct literal (a drop guard) or a value made from a raw handle (`from_raw_fd(fd)`), as
+/// written in a `let`: forgetting it later is deliberate.
+fn built_to_be_forgotten(init: &syn::Expr) -> bool {
+    let mut expr = init;
+    loop {
+        expr = match expr {
+            syn::Expr::Struct(_) => return true,
+            syn::Expr::Call(c) => {
+                return matches!(&*c.func, syn::Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident.to_string().starts_with("from_raw")))
+            }
+            syn::Expr::Try(t) => &t.expr,
+            syn::Expr::Paren(p) => &p.expr,
+            syn::Expr::Unsafe(u) => match u.block.stmts.as_slice() {
+                [syn::Stmt::Expr(e, None)] => e,
+                _ => return false,
+            },
+            syn::Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect") => {
+                &m.receiver
+            }
+            _ => return false,
+        };
     }
 }
 
