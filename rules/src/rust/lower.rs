@@ -105,6 +105,10 @@ pub struct Lowering<'c, 'd> {
     /// from a struct literal (a drop guard being defused) or from a raw handle (a borrowed
     /// descriptor), or its fields were read (they were handed to a new owner first).
     pub(super) handed_out: Vec<bool>,
+    /// The method call lowered last and its type (identity only, never dereferenced).
+    pub(super) chain_ty: Option<(*const syn::ExprMethodCall, Ty)>,
+    /// Names used here that no binding of this body declares: a closure's captures.
+    free: Vec<String>,
     loops: Vec<Loop>,
     pub(super) sites: Vec<Site>,
     /// Which acquisition a temporary was created for, to name it when it is bound.
@@ -132,6 +136,8 @@ impl<'c, 'd> Lowering<'c, 'd> {
             scopes: vec![Vec::new()],
             var_types: Vec::new(),
             handed_out: Vec::new(),
+            chain_ty: None,
+            free: Vec::new(),
             loops: Vec::new(),
             sites: Vec::new(),
             temp_site: Vec::new(),
@@ -162,30 +168,32 @@ impl<'c, 'd> Lowering<'c, 'd> {
         }
         let value = self.block(block);
         let end = self.cx.spans.span(block.brace_token.span.close());
-        self.finish(value, end)
+        self.finish(value, end);
     }
 
-    pub fn closure(mut self, closure: &syn::ExprClosure) {
+    /// Lowers a closure; returns the names it uses that it does not bind (its captures).
+    pub fn closure(mut self, closure: &syn::ExprClosure) -> Vec<String> {
         for input in &closure.inputs {
             self.bind_pat(input, Val::None, Ty::Unknown);
         }
         let value = self.expr(&closure.body);
-        let end = self.cx.spans.of(&closure.body);
-        let end = TextRange::new(end.end.saturating_sub(1), end.end);
+        let end = self.cx.spans.anchor(&closure.body);
         self.finish(value, end)
     }
 
-    pub fn async_block(mut self, block: &syn::Block) {
+    /// Lowers an async block; returns its captures.
+    pub fn async_block(mut self, block: &syn::Block) -> Vec<String> {
         let value = self.block(block);
         let end = self.cx.spans.span(block.brace_token.span.close());
         self.finish(value, end)
     }
 
-    fn finish(mut self, value: Val, end: TextRange) {
+    fn finish(mut self, value: Val, end: TextRange) -> Vec<String> {
         self.transfer(value, end);
         if !self.sites.is_empty() || !self.forgets.is_empty() {
             self.done.push(Lowered { body: self.b.finish(end), sites: self.sites, forgets: self.forgets });
         }
+        self.free
     }
 
     /// A lowering for a body nested in this one, with the `allow`s in force here.
@@ -214,6 +222,16 @@ impl<'c, 'd> Lowering<'c, 'd> {
 
     pub(super) fn lookup(&self, name: &str) -> Option<VarId> {
         self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, _)| n == name).map(|&(_, v)| v)
+    }
+
+    /// A name used as a value: its variable, or (noted as free, for the enclosing body's
+    /// captures) none.
+    pub(super) fn use_name(&mut self, name: &str) -> Option<VarId> {
+        let var = self.lookup(name);
+        if var.is_none() && !self.free.iter().any(|f| f == name) {
+            self.free.push(name.to_string());
+        }
+        var
     }
 
     pub(super) fn push(&mut self, event: Event, at: TextRange) {
@@ -321,7 +339,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
                     if semi.is_none() && last {
                         value
                     } else {
-                        let at = this.cx.spans.of(expr);
+                        let at = this.cx.spans.anchor(expr);
                         this.discard(value, at);
                         Val::None
                     }
@@ -332,7 +350,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
                 if mac.semi_token.is_none() && last {
                     value
                 } else {
-                    let at = this.cx.spans.of(&mac.mac);
+                    let at = this.cx.spans.span(mac.mac.bang_token.span);
                     this.discard(value, at);
                     Val::None
                 }
@@ -358,7 +376,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
             let next = self.b.new_block();
             self.b.terminate(self.cur, Terminator::Branch(vec![else_block, next]));
             self.cur = else_block;
-            let at = self.cx.spans.of(&**otherwise);
+            let at = self.cx.spans.anchor(otherwise);
             self.release(value, at);
             let v = self.expr(otherwise);
             self.discard(v, at);
@@ -440,7 +458,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
 
     /// `if` / `if let` / let-chains.
     pub(super) fn if_expr(&mut self, e: &syn::ExprIf) -> Val {
-        let at = self.cx.spans.of(e);
+        let at = self.cx.spans.span(e.if_token.span);
         self.scopes.push(Vec::new());
         let mut lets = Vec::new();
         self.condition(&e.cond, &mut lets);
@@ -483,7 +501,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
             syn::Expr::Paren(p) => self.condition(&p.expr, lets),
             other => {
                 let v = self.expr(other);
-                let at = self.cx.spans.of(other);
+                let at = self.cx.spans.anchor(other);
                 self.discard(v, at);
             }
         }
@@ -502,7 +520,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
     }
 
     pub(super) fn match_expr(&mut self, e: &syn::ExprMatch) -> Val {
-        let at = self.cx.spans.of(e);
+        let at = self.cx.spans.span(e.match_token.span);
         let ty = self.ty_of(&e.expr);
         let scrutinee = self.expr(&e.expr);
         let join = self.b.new_block();
@@ -553,7 +571,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
     }
 
     pub(super) fn while_expr(&mut self, e: &syn::ExprWhile) -> Val {
-        let at = self.cx.spans.of(e);
+        let at = self.cx.spans.span(e.while_token.span);
         let head = self.b.new_block();
         self.goto(head);
         self.cur = head;
@@ -579,7 +597,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
     }
 
     pub(super) fn for_expr(&mut self, e: &syn::ExprForLoop) -> Val {
-        let at = self.cx.spans.of(e);
+        let at = self.cx.spans.span(e.for_token.span);
         let iter = self.expr(&e.expr);
         self.transfer(iter, at);
         let head = self.b.new_block();
@@ -602,7 +620,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
 
     pub(super) fn labelled_block(&mut self, e: &syn::ExprBlock) -> Val {
         let Some(label) = &e.label else { return self.block(&e.block) };
-        let at = self.cx.spans.of(e);
+        let at = self.cx.spans.span(e.block.brace_token.span.join());
         let (exit, result) = self.push_loop(Some(label), None);
         let v = self.block(&e.block);
         self.assign(result, v, at);
@@ -621,7 +639,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
     }
 
     pub(super) fn break_expr(&mut self, e: &syn::ExprBreak) -> Val {
-        let at = self.cx.spans.of(e);
+        let at = self.cx.spans.span(e.break_token.span);
         let value = e.expr.as_ref().map_or(Val::None, |x| self.expr(x));
         match self.find_loop(e.label.as_ref(), e.label.is_none()).map(|l| (l.exit, l.result)) {
             Some((exit, result)) => {
@@ -643,7 +661,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
     }
 
     pub(super) fn return_expr(&mut self, e: &syn::ExprReturn) -> Val {
-        let at = self.cx.spans.of(e);
+        let at = self.cx.spans.span(e.return_token.span);
         let value = e.expr.as_ref().map_or(Val::None, |x| self.expr(x));
         self.transfer(value, at);
         self.end_path(Terminator::Return(Some(at)));

@@ -144,3 +144,23 @@ fn parsing_many_files_on_one_thread_keeps_working() {
         assert_eq!(codes(LEAKY), vec![(2, "LL2001")]);
     }
 }
+
+#[test]
+fn operator_chains_too_deep_for_syn_are_reported_not_parsed() {
+    let text = format!("fn f() {{ let x = 1{}; }}", " +\n1".repeat(50_000));
+    match parse(&text, Duration::from_secs(5)) {
+        Err(ParseError::Failed(why)) => assert!(why.contains("levels deep"), "{why}"),
+        other => panic!("expected a depth error, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn nested_closures_capture_through_every_level() {
+    let text = "fn f() -> std::io::Result<()> {
+    let mut child = std::process::Command::new(\"x\").spawn()?;
+    let reap = move || { let inner = || { let _ = child.wait(); }; inner() };
+    reap();
+    Ok(())
+}";
+    assert_eq!(codes(text), vec![]);
+}
