@@ -11,6 +11,7 @@
 mod cx;
 mod depth;
 mod expr;
+mod flow;
 mod imports;
 mod index;
 mod items;
