@@ -116,26 +116,34 @@ impl Lowering<'_, '_> {
         (exit, result)
     }
 
-    pub(super) fn loop_expr(&mut self, e: &syn::ExprLoop) -> Val {
+    /// Starts a loop: its head block (the `continue` target) is current.
+    fn enter_loop(&mut self, label: Option<&syn::Label>) -> (BlockId, BlockId, VarId) {
         let head = self.b.new_block();
         self.goto(head);
         self.cur = head;
-        let (exit, result) = self.push_loop(e.label.as_ref(), Some(head));
-        let v = self.block(&e.body);
-        let at = self.cx.spans.span(e.body.brace_token.span.join());
-        self.discard(v, at);
-        self.goto(head);
+        let (exit, result) = self.push_loop(label, Some(head));
+        (head, exit, result)
+    }
+
+    /// Continues after a loop (or labelled block), whose value is what `break` gave it.
+    fn leave_loop(&mut self, exit: BlockId, result: VarId) -> Val {
         self.loops.pop();
         self.cur = exit;
         Val::Temp(result)
     }
 
+    pub(super) fn loop_expr(&mut self, e: &syn::ExprLoop) -> Val {
+        let (head, exit, result) = self.enter_loop(e.label.as_ref());
+        let v = self.block(&e.body);
+        let at = self.cx.spans.span(e.body.brace_token.span.join());
+        self.discard(v, at);
+        self.goto(head);
+        self.leave_loop(exit, result)
+    }
+
     pub(super) fn while_expr(&mut self, e: &syn::ExprWhile) -> Val {
         let at = self.cx.spans.span(e.while_token.span);
-        let head = self.b.new_block();
-        self.goto(head);
-        self.cur = head;
-        let (exit, result) = self.push_loop(e.label.as_ref(), Some(head));
+        let (head, exit, result) = self.enter_loop(e.label.as_ref());
         self.scopes.push(Vec::new());
         let mut lets = Vec::new();
         self.condition(&e.cond, &mut lets);
@@ -151,19 +159,14 @@ impl Lowering<'_, '_> {
         self.cur = done;
         self.release_lets(&lets, at);
         self.goto(exit);
-        self.loops.pop();
-        self.cur = exit;
-        Val::Temp(result)
+        self.leave_loop(exit, result)
     }
 
     pub(super) fn for_expr(&mut self, e: &syn::ExprForLoop) -> Val {
         let at = self.cx.spans.span(e.for_token.span);
         let iter = self.expr(&e.expr);
         self.transfer(iter, at);
-        let head = self.b.new_block();
-        self.goto(head);
-        self.cur = head;
-        let (exit, result) = self.push_loop(e.label.as_ref(), Some(head));
+        let (head, exit, result) = self.enter_loop(e.label.as_ref());
         let body = self.b.new_block();
         self.b.terminate(self.cur, Terminator::Branch(vec![body, exit]));
         self.cur = body;
@@ -173,9 +176,7 @@ impl Lowering<'_, '_> {
         self.discard(v, at);
         self.scopes.pop();
         self.goto(head);
-        self.loops.pop();
-        self.cur = exit;
-        Val::Temp(result)
+        self.leave_loop(exit, result)
     }
 
     pub(super) fn labelled_block(&mut self, e: &syn::ExprBlock) -> Val {
@@ -185,9 +186,7 @@ impl Lowering<'_, '_> {
         let v = self.block(&e.block);
         self.assign(result, v, at);
         self.goto(exit);
-        self.loops.pop();
-        self.cur = exit;
-        Val::Temp(result)
+        self.leave_loop(exit, result)
     }
 
     fn find_loop(&self, label: Option<&syn::Lifetime>, needs_head: bool) -> Option<&Loop> {
