@@ -16,6 +16,8 @@ pub struct FileCx<'t> {
     pub diverging: &'t HashSet<String>,
     /// The `Self` type of the enclosing `impl`, as a canonical path.
     pub self_ty: Option<String>,
+    /// Inside an `impl Drop`.
+    pub in_drop: bool,
 }
 
 /// What lowering knows about a variable's type.
@@ -28,6 +30,16 @@ pub enum Ty {
     },
     /// A named type, as a canonical path (`std::fs::File`, `crate::jobs::Runner`, `Runner`).
     Path(String),
+}
+
+impl Ty {
+    /// `Unknown` when this is the named type `except`.
+    pub fn filter_not(self, except: Option<&str>) -> Ty {
+        match (&self, except) {
+            (Ty::Path(p), Some(e)) if p == e => Ty::Unknown,
+            _ => self,
+        }
+    }
 }
 
 impl FileCx<'_> {
@@ -76,6 +88,28 @@ impl FileCx<'_> {
 }
 
 impl Lowering<'_, '_> {
+    /// The type `receiver.method(..)` returns, for the methods that matter.
+    pub(super) fn method_ty(&self, receiver: &Ty, m: &syn::ExprMethodCall) -> Ty {
+        let method = m.method.to_string();
+        match (receiver, method.as_str()) {
+            (Ty::Command { kill_on_drop }, "spawn") if m.args.is_empty() => {
+                if *kill_on_drop {
+                    Ty::Unknown
+                } else {
+                    Ty::Path(CHILD[0].to_string())
+                }
+            }
+            (Ty::Command { kill_on_drop }, "kill_on_drop") => {
+                Ty::Command { kill_on_drop: *kill_on_drop || is_true(m.args.first()) }
+            }
+            (Ty::Command { .. }, _) if COMMAND_BUILDER_METHODS.contains(&method.as_str()) => receiver.clone(),
+            (_, "lock") if m.args.is_empty() => Ty::Path(LOCK_GUARD.to_string()),
+            (_, "try_clone") => receiver.clone(),
+            (_, m) if PASS_THROUGH_METHODS.contains(&m) => receiver.clone(),
+            _ => Ty::Unknown,
+        }
+    }
+
     /// The type of an expression, from what is written: constructors (`File::open(p)?`),
     /// `spawn()` on a builder, `lock()`, variables with a known type. No events are emitted.
     pub(super) fn ty_of(&self, expr: &syn::Expr) -> Ty {
@@ -94,27 +128,12 @@ impl Lowering<'_, '_> {
                     _ => Ty::Unknown,
                 }
             }
-            syn::Expr::MethodCall(m) => {
-                let method = m.method.to_string();
-                let receiver = self.ty_of(&m.receiver);
-                match (&receiver, method.as_str()) {
-                    (Ty::Command { kill_on_drop }, "spawn") if m.args.is_empty() => {
-                        if *kill_on_drop {
-                            Ty::Unknown
-                        } else {
-                            Ty::Path(CHILD[0].to_string())
-                        }
-                    }
-                    (Ty::Command { kill_on_drop }, "kill_on_drop") => {
-                        Ty::Command { kill_on_drop: *kill_on_drop || is_true(m.args.first()) }
-                    }
-                    (Ty::Command { .. }, _) if COMMAND_BUILDER_METHODS.contains(&method.as_str()) => receiver,
-                    (_, "lock") if m.args.is_empty() => Ty::Path(LOCK_GUARD.to_string()),
-                    (_, "try_clone") => receiver,
-                    (_, m) if PASS_THROUGH_METHODS.contains(&m) => receiver,
-                    _ => Ty::Unknown,
-                }
-            }
+            syn::Expr::MethodCall(m) => match &self.chain_ty {
+                // The call was just lowered: its type is known without walking the chain again
+                // (a builder chain of n calls would otherwise cost n² steps).
+                Some((at, ty)) if std::ptr::eq(*at, m) => ty.clone(),
+                _ => self.method_ty(&self.ty_of(&m.receiver), m),
+            },
             syn::Expr::Struct(s) if s.qself.is_none() => self.cx.ty_of_path(&s.path),
             syn::Expr::Try(t) => self.ty_of(&t.expr),
             syn::Expr::Await(a) => self.ty_of(&a.base),

@@ -16,10 +16,10 @@ use super::resources::{
 
 impl Lowering<'_, '_> {
     pub(super) fn expr(&mut self, expr: &syn::Expr) -> Val {
-        let at = self.cx.spans.of(expr);
+        let at = self.cx.spans.anchor(expr);
         match expr {
             syn::Expr::Path(p) => match p.path.get_ident() {
-                Some(id) => self.lookup(&id.to_string()).map_or(Val::None, Val::Var),
+                Some(id) => self.use_name(&id.to_string()).map_or(Val::None, Val::Var),
                 None => Val::None,
             },
             syn::Expr::Reference(r) => {
@@ -41,20 +41,26 @@ impl Lowering<'_, '_> {
                 self.error_exit();
                 v
             }
-            syn::Expr::Await(a) => self.expr(&a.base),
+            syn::Expr::Await(a) => match &*a.base {
+                // tokio's `kill()` is async: it kills and then waits.
+                syn::Expr::MethodCall(m) if m.method == "kill" && m.args.is_empty() => {
+                    let child = self.expr(&m.receiver);
+                    self.release(child, at);
+                    Val::None
+                }
+                base => self.expr(base),
+            },
             syn::Expr::Call(call) => self.call(call, at),
             syn::Expr::MethodCall(m) => self.method_call(m, at),
             syn::Expr::Macro(m) => self.mac(&m.mac),
             syn::Expr::Closure(c) => {
-                self.captures(&c.body, at);
-                self.nested().closure(c);
+                let captured = self.nested().closure(c);
+                self.capture_names(captured, at);
                 Val::None
             }
             syn::Expr::Async(a) => {
-                for stmt in &a.block.stmts {
-                    self.captures_in_stmt(stmt, at);
-                }
-                self.nested().async_block(&a.block);
+                let captured = self.nested().async_block(&a.block);
+                self.capture_names(captured, at);
                 Val::None
             }
             syn::Expr::Block(b) => self.labelled_block(b),
@@ -109,12 +115,22 @@ impl Lowering<'_, '_> {
             }
             syn::Expr::Field(f) => {
                 let v = self.expr(&f.base);
-                self.discard(v, at);
+                match v {
+                    Val::Var(var) | Val::Borrow(var) => {
+                        self.handed_out[var.0 as usize] = true;
+                        // Reading a field of a `ManuallyDrop` (or of a raw pointer's target)
+                        // moves its contents to a new owner; a `Child`'s pipes are not the child.
+                        if self.policy == Policy::Forgotten {
+                            self.transfer(v, at);
+                        }
+                    }
+                    other => self.discard(other, at),
+                }
                 Val::None
             }
             syn::Expr::Binary(b) => self.use_all(vec![&*b.left, &*b.right], at),
             syn::Expr::Unary(u) => self.use_all(vec![&*u.expr], at),
-            syn::Expr::Cast(c) => self.use_all(vec![&*c.expr], at),
+            syn::Expr::Cast(c) => self.expr(&c.expr),
             syn::Expr::Index(i) => self.use_all(vec![&*i.expr, &*i.index], at),
             syn::Expr::Range(r) => {
                 self.use_all(r.start.iter().chain(r.end.iter()).map(|e| &**e).collect(), at)
@@ -223,9 +239,16 @@ impl Lowering<'_, '_> {
             (Some("Box"), "into_raw") => ("Box::into_raw", boxed(self)?),
             _ => return None,
         };
-        let is_self = matches!(arg, syn::Expr::Path(p) if p.path.is_ident("self"));
+        let idiom = matches!(arg, syn::Expr::Path(p)
+            if p.path.get_ident().and_then(|id| self.lookup(&id.to_string())).is_some_and(|v| self.handed_out[v.0 as usize]));
         let v = self.expr(arg);
-        let Ty::Path(ty) = ty else {
+        if idiom {
+            self.transfer(v, at);
+            return Some(Val::None);
+        }
+        // Forgetting (or wrapping in `ManuallyDrop`) a value of the impl's own type is the
+        // into-raw idiom of the type's author: its fields were handed to a new owner first.
+        let Ty::Path(ty) = ty.clone().filter_not(self.cx.self_ty.as_deref()) else {
             self.transfer(v, at);
             return Some(Val::None);
         };
@@ -237,13 +260,11 @@ impl Lowering<'_, '_> {
                 } else {
                     SiteKind::ManuallyDrop(ty)
                 };
-                Some(self.acquire(kind, at))
+                Some(self.acquire(kind, self.cx.spans.of(call)))
             }
             _ => {
-                // `mem::forget(self)` is the into-raw idiom: the fields were handed out first.
-                if !is_self {
-                    self.forgets.push(ForgetCall { callee, ty, range: at, allows: self.allows.clone() });
-                }
+                let range = self.cx.spans.of(call);
+                self.forgets.push(ForgetCall { callee, ty, range, allows: self.allows.clone() });
                 Some(Val::None)
             }
         }
@@ -260,8 +281,8 @@ impl Lowering<'_, '_> {
 
     fn method_call(&mut self, m: &syn::ExprMethodCall, at: TextRange) -> Val {
         let method = m.method.to_string();
-        let receiver_ty = self.ty_of(&m.receiver);
         let receiver = self.expr(&m.receiver);
+        let receiver_ty = self.ty_of(&m.receiver);
         if let (Some(var), Ty::Command { .. }, "kill_on_drop") =
             (self.root_var(&m.receiver), &receiver_ty, method.as_str())
         {
@@ -274,20 +295,21 @@ impl Lowering<'_, '_> {
             let v = self.expr(arg);
             self.transfer(v, at);
         }
+        self.chain_ty = Some((m as *const _, self.method_ty(&receiver_ty, m)));
         let spawns = self.policy == Policy::Zombie
             && method == "spawn"
             && m.args.is_empty()
             && matches!(receiver_ty, Ty::Command { kill_on_drop: false });
         if spawns {
             self.discard(receiver, at);
-            return self.acquire(SiteKind::Spawn, at);
+            return self.acquire(SiteKind::Spawn, self.cx.spans.of(m));
         }
-        if self.policy == Policy::Forgotten
-            && INTO_RAW_METHODS.contains(&method.as_str())
-            && m.args.is_empty()
-        {
+        // In a `Drop` impl, discarding a raw handle is how a type declines to close a descriptor
+        // it only borrowed (stdio): deliberate, not a leak.
+        let into_raw = INTO_RAW_METHODS.contains(&method.as_str()) && m.args.is_empty() && !self.cx.in_drop;
+        if self.policy == Policy::Forgotten && into_raw {
             self.moved(receiver, at);
-            return self.acquire(SiteKind::IntoRaw(method), at);
+            return self.acquire(SiteKind::IntoRaw(method), self.cx.spans.of(m));
         }
         if receiver.var().is_none() {
             return Val::None;
@@ -302,7 +324,10 @@ impl Lowering<'_, '_> {
                 // reap, so the child counts as handed over.
                 self.transfer(receiver, at)
             }
-            _ => self.discard(receiver, at),
+            Policy::Zombie => self.discard(receiver, at),
+            // A raw pointer's `cast()`, a `ManuallyDrop`'s deref: the result may still be (or
+            // reach) the tracked value, so it is followed rather than dropped.
+            Policy::Forgotten => return receiver,
         }
         Val::None
     }
@@ -321,29 +346,17 @@ impl Lowering<'_, '_> {
         }
     }
 
-    /// Variables a closure or async block mentions are captured: handed over.
-    fn captures(&mut self, body: &syn::Expr, at: TextRange) {
-        let mut names = Vec::new();
-        idents_in_tokens(quote::ToTokens::to_token_stream(body), &mut names);
-        self.capture_names(names, at);
-    }
-
-    fn captures_in_stmt(&mut self, stmt: &syn::Stmt, at: TextRange) {
-        let mut names = Vec::new();
-        idents_in_tokens(quote::ToTokens::to_token_stream(stmt), &mut names);
-        self.capture_names(names, at);
-    }
-
+    /// Names a closure, async block or unparsed macro uses are captured: handed over.
     fn capture_names(&mut self, names: Vec<String>, at: TextRange) {
         for name in names {
-            if let Some(var) = self.lookup(&name) {
+            if let Some(var) = self.use_name(&name) {
                 self.push(Event::Transfer { var }, at);
             }
         }
     }
 
     pub(super) fn mac(&mut self, mac: &syn::Macro) -> Val {
-        let at = self.cx.spans.of(mac);
+        let at = self.cx.spans.span(mac.bang_token.span);
         let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         let args = mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated).ok();
         let Some(args) = args else {

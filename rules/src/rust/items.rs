@@ -43,7 +43,7 @@ impl<'f> Walker<'f> {
     where
         'f: 'c,
     {
-        FileCx { imports, spans, diverging: self.diverging, self_ty }
+        FileCx { imports, spans, diverging: self.diverging, self_ty, in_drop: false }
     }
 
     /// Walks the items of one module, whose imports are `imports`.
@@ -79,7 +79,7 @@ impl<'f> Walker<'f> {
                     if let syn::ImplItem::Fn(f) = impl_item {
                         let mut fn_allows = allows.clone();
                         fn_allows.extend(allows_in(&f.attrs));
-                        let cx = self.cx(imports, spans, self_path.clone());
+                        let cx = FileCx { in_drop: is_drop, ..self.cx(imports, spans, self_path.clone()) };
                         lower_fn(&cx, &fn_allows, &f.sig.inputs, &f.block, &mut self.found);
                     }
                 }
@@ -141,11 +141,7 @@ impl<'f> Walker<'f> {
             self.found.resource_owners.push(name.clone());
         }
         if let Some((field, f)) = fields.iter().find(|(_, f)| mentions(imports, &f.ty, CHILD)) {
-            let field_ty = quote::ToTokens::to_token_stream(&f.ty)
-                .to_string()
-                .replace(" < ", "<")
-                .replace(" >", ">")
-                .replace(" ,", ",");
+            let field_ty = type_text(&f.ty);
             self.found.child_owners.push(ChildOwner {
                 type_name: name,
                 range: spans.of(ident),
@@ -167,7 +163,10 @@ fn mentions(imports: &Imports, ty: &syn::Type, types: &[&str]) -> bool {
                 if imports.names_one_of(&p.path, types) {
                     return true;
                 }
-                for segment in &p.path.segments {
+                let last = p.path.segments.last();
+                if let Some(segment) =
+                    last.filter(|s| PLAIN_CONTAINERS.contains(&s.ident.to_string().as_str()))
+                {
                     if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
                         stack.extend(args.args.iter().filter_map(|a| match a {
                             syn::GenericArgument::Type(t) => Some(t),
@@ -186,6 +185,48 @@ fn mentions(imports: &Imports, ty: &syn::Type, types: &[&str]) -> bool {
     }
     false
 }
+
+/// A type as written, without the token printer's spaces (`Option<std::process::Child>`).
+fn type_text(ty: &syn::Type) -> String {
+    let printed = quote::ToTokens::to_token_stream(ty).to_string();
+    let mut out = String::with_capacity(printed.len());
+    for part in printed.split(' ') {
+        let glue = matches!(part, "::" | "<" | ">" | "," | ">>")
+            || out.ends_with("::")
+            || out.ends_with('<')
+            || out.ends_with('&');
+        if !out.is_empty() && !glue {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out.replace(',', ", ")
+}
+
+/// Prelude types: a bare `Vec` is never the project's own type.
+const PRELUDE_TYPES: &[&str] = &["Vec", "String", "Box", "Option", "Result"];
+
+/// Generic types that own their arguments plainly, without managing them: a `Child` in one of
+/// these is still dropped unreaped. (An unknown wrapper may manage its contents, as tokio's
+/// `Reaper<Child>` does.)
+const PLAIN_CONTAINERS: &[&str] = &[
+    "Option",
+    "Vec",
+    "VecDeque",
+    "HashMap",
+    "BTreeMap",
+    "IndexMap",
+    "Box",
+    "Arc",
+    "Rc",
+    "Mutex",
+    "RwLock",
+    "RefCell",
+    "Cell",
+    "SmallVec",
+    "LinkedList",
+    "BinaryHeap",
+];
 
 fn lower_fn(
     cx: &FileCx,
@@ -247,6 +288,9 @@ pub enum Owner {
 pub fn owner_of(ty: &str) -> Option<Owner> {
     if OWNS_RESOURCE.contains(&ty) {
         return Some(Owner::Resource);
+    }
+    if PRELUDE_TYPES.contains(&ty) {
+        return None;
     }
     let project = ["crate::", "self::", "super::"].iter().any(|p| ty.starts_with(p)) || !ty.contains("::");
     project.then(|| Owner::Project(ty.rsplit("::").next().unwrap_or(ty).to_string()))

@@ -37,7 +37,7 @@ declare_rule! {
     /// ## Fix
     /// Wait for it on every path, or hand it to `leaklint_runtime::ProcessManager`, which reaps
     /// it, kills it past its deadline and kills everything it still tracks when dropped:
-    /// ```rust
+    /// ```rust,ignore
     /// use std::process::Command;
     /// use leaklint_runtime::{ProcessHandle, ProcessManager};
     ///

@@ -33,7 +33,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Hold the process through the runtime crate, which kills everything it tracks on drop:
-    /// ```rust
+    /// ```rust,ignore
     /// use leaklint_runtime::{ProcessHandle, ProcessManager};
     ///
     /// pub struct Worker {

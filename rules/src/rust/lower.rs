@@ -86,22 +86,22 @@ impl Val {
     }
 }
 
-struct Loop {
-    label: Option<String>,
-    /// `continue` target; `None` for a labelled block.
-    head: Option<BlockId>,
-    exit: BlockId,
-    result: VarId,
-}
-
 pub struct Lowering<'c, 'd> {
     pub(super) cx: &'c FileCx<'c>,
     pub(super) policy: Policy,
     pub(super) b: BodyBuilder,
     pub(super) cur: BlockId,
-    scopes: Vec<Vec<(String, VarId)>>,
+    pub(super) scopes: Vec<Vec<(String, VarId)>>,
     pub(super) var_types: Vec<Ty>,
-    loops: Vec<Loop>,
+    /// Per variable: forgetting it is an ownership idiom rather than a leak — it was built here
+    /// from a struct literal (a drop guard being defused) or from a raw handle (a borrowed
+    /// descriptor), or its fields were read (they were handed to a new owner first).
+    pub(super) handed_out: Vec<bool>,
+    /// The method call lowered last and its type (identity only, never dereferenced).
+    pub(super) chain_ty: Option<(*const syn::ExprMethodCall, Ty)>,
+    /// Names used here that no binding of this body declares: a closure's captures.
+    free: Vec<String>,
+    pub(super) loops: Vec<super::flow::Loop>,
     pub(super) sites: Vec<Site>,
     /// Which acquisition a temporary was created for, to name it when it is bound.
     pub(super) temp_site: Vec<(VarId, ResId)>,
@@ -127,6 +127,9 @@ impl<'c, 'd> Lowering<'c, 'd> {
             cur,
             scopes: vec![Vec::new()],
             var_types: Vec::new(),
+            handed_out: Vec::new(),
+            chain_ty: None,
+            free: Vec::new(),
             loops: Vec::new(),
             sites: Vec::new(),
             temp_site: Vec::new(),
@@ -157,30 +160,32 @@ impl<'c, 'd> Lowering<'c, 'd> {
         }
         let value = self.block(block);
         let end = self.cx.spans.span(block.brace_token.span.close());
-        self.finish(value, end)
+        self.finish(value, end);
     }
 
-    pub fn closure(mut self, closure: &syn::ExprClosure) {
+    /// Lowers a closure; returns the names it uses that it does not bind (its captures).
+    pub fn closure(mut self, closure: &syn::ExprClosure) -> Vec<String> {
         for input in &closure.inputs {
             self.bind_pat(input, Val::None, Ty::Unknown);
         }
         let value = self.expr(&closure.body);
-        let end = self.cx.spans.of(&closure.body);
-        let end = TextRange::new(end.end.saturating_sub(1), end.end);
+        let end = self.cx.spans.anchor(&closure.body);
         self.finish(value, end)
     }
 
-    pub fn async_block(mut self, block: &syn::Block) {
+    /// Lowers an async block; returns its captures.
+    pub fn async_block(mut self, block: &syn::Block) -> Vec<String> {
         let value = self.block(block);
         let end = self.cx.spans.span(block.brace_token.span.close());
         self.finish(value, end)
     }
 
-    fn finish(mut self, value: Val, end: TextRange) {
+    fn finish(mut self, value: Val, end: TextRange) -> Vec<String> {
         self.transfer(value, end);
         if !self.sites.is_empty() || !self.forgets.is_empty() {
             self.done.push(Lowered { body: self.b.finish(end), sites: self.sites, forgets: self.forgets });
         }
+        self.free
     }
 
     /// A lowering for a body nested in this one, with the `allow`s in force here.
@@ -193,6 +198,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
     pub(super) fn declare(&mut self, name: String, ty: Ty) -> VarId {
         let var = self.b.new_var();
         self.var_types.push(ty);
+        self.handed_out.push(false);
         if let Some(scope) = self.scopes.last_mut() {
             scope.push((name, var));
         }
@@ -202,11 +208,22 @@ impl<'c, 'd> Lowering<'c, 'd> {
     pub(super) fn temp(&mut self) -> VarId {
         let var = self.b.new_var();
         self.var_types.push(Ty::Unknown);
+        self.handed_out.push(false);
         var
     }
 
     pub(super) fn lookup(&self, name: &str) -> Option<VarId> {
         self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, _)| n == name).map(|&(_, v)| v)
+    }
+
+    /// A name used as a value: its variable, or (noted as free, for the enclosing body's
+    /// captures) none.
+    pub(super) fn use_name(&mut self, name: &str) -> Option<VarId> {
+        let var = self.lookup(name);
+        if var.is_none() && !self.free.iter().any(|f| f == name) {
+            self.free.push(name.to_string());
+        }
+        var
     }
 
     pub(super) fn push(&mut self, event: Event, at: TextRange) {
@@ -314,7 +331,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
                     if semi.is_none() && last {
                         value
                     } else {
-                        let at = this.cx.spans.of(expr);
+                        let at = this.cx.spans.anchor(expr);
                         this.discard(value, at);
                         Val::None
                     }
@@ -325,7 +342,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
                 if mac.semi_token.is_none() && last {
                     value
                 } else {
-                    let at = this.cx.spans.of(&mac.mac);
+                    let at = this.cx.spans.span(mac.mac.bang_token.span);
                     this.discard(value, at);
                     Val::None
                 }
@@ -351,7 +368,7 @@ impl<'c, 'd> Lowering<'c, 'd> {
             let next = self.b.new_block();
             self.b.terminate(self.cur, Terminator::Branch(vec![else_block, next]));
             self.cur = else_block;
-            let at = self.cx.spans.of(&**otherwise);
+            let at = self.cx.spans.anchor(otherwise);
             self.release(value, at);
             let v = self.expr(otherwise);
             self.discard(v, at);
@@ -359,6 +376,14 @@ impl<'c, 'd> Lowering<'c, 'd> {
             self.cur = next;
         }
         self.bind_pat(&local.pat, value, ty);
+        if built_to_be_forgotten(&init.expr) {
+            let mut names = Vec::new();
+            collect_bindings(&local.pat, &mut names);
+            let vars: Vec<VarId> = names.iter().filter_map(|n| self.lookup(n)).collect();
+            for var in vars {
+                self.handed_out[var.0 as usize] = true;
+            }
+        }
     }
 
     /// Binds the variables of `pat` to `value`. A single binding (through `Ok(..)`, `Some(..)`,
@@ -420,227 +445,34 @@ impl<'c, 'd> Lowering<'c, 'd> {
             self.declare(name, Ty::Unknown);
         }
     }
+}
 
-    // ---- control flow ------------------------------------------------------------------------
-
-    /// `if` / `if let` / let-chains.
-    pub(super) fn if_expr(&mut self, e: &syn::ExprIf) -> Val {
-        let at = self.cx.spans.of(e);
-        self.scopes.push(Vec::new());
-        let mut matched = Vec::new();
-        self.condition(&e.cond, &mut matched);
-        let then_block = self.b.new_block();
-        let else_block = self.b.new_block();
-        let join = self.b.new_block();
-        let result = self.temp();
-        self.b.terminate(self.cur, Terminator::Branch(vec![then_block, else_block]));
-        self.cur = then_block;
-        let v = self.block(&e.then_branch);
-        self.assign(result, v, at);
-        self.goto(join);
-        self.scopes.pop();
-        self.cur = else_block;
-        for value in matched {
-            self.release(value, at);
-        }
-        if let Some((_, otherwise)) = &e.else_branch {
-            let v = self.expr(otherwise);
-            self.assign(result, v, at);
-        }
-        self.goto(join);
-        self.cur = join;
-        Val::Temp(result)
-    }
-
-    /// Lowers a condition; `let` scrutinees go to `matched` (they hold nothing on the path
-    /// where the pattern did not match).
-    fn condition(&mut self, cond: &syn::Expr, matched: &mut Vec<Val>) {
-        match cond {
-            syn::Expr::Let(l) => {
-                let ty = self.ty_of(&l.expr);
-                let value = self.expr(&l.expr);
-                if value.var().is_some() {
-                    matched.push(value);
-                }
-                self.bind_pat(&l.pat, value, ty);
+/// A struct literal (a drop guard) or a value made from a raw handle (`from_raw_fd(fd)`), as
+/// written in a `let`: forgetting it later is deliberate.
+fn built_to_be_forgotten(init: &syn::Expr) -> bool {
+    let mut expr = init;
+    loop {
+        expr = match expr {
+            syn::Expr::Struct(_) => return true,
+            syn::Expr::Call(c) => {
+                return matches!(&*c.func, syn::Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident.to_string().starts_with("from_raw")))
             }
-            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-                self.condition(&b.left, matched);
-                self.condition(&b.right, matched);
+            syn::Expr::Try(t) => &t.expr,
+            syn::Expr::Paren(p) => &p.expr,
+            syn::Expr::Unsafe(u) => match u.block.stmts.as_slice() {
+                [syn::Stmt::Expr(e, None)] => e,
+                _ => return false,
+            },
+            syn::Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect") => {
+                &m.receiver
             }
-            syn::Expr::Paren(p) => self.condition(&p.expr, matched),
-            other => {
-                let v = self.expr(other);
-                let at = self.cx.spans.of(other);
-                self.discard(v, at);
-            }
-        }
-    }
-
-    pub(super) fn match_expr(&mut self, e: &syn::ExprMatch) -> Val {
-        let at = self.cx.spans.of(e);
-        let ty = self.ty_of(&e.expr);
-        let scrutinee = self.expr(&e.expr);
-        let join = self.b.new_block();
-        let result = self.temp();
-        let arms: Vec<BlockId> = e.arms.iter().map(|_| self.b.new_block()).collect();
-        if arms.is_empty() {
-            self.end_path(Terminator::Diverge);
-            return Val::None;
-        }
-        self.b.terminate(self.cur, Terminator::Branch(arms.clone()));
-        for (arm, block) in e.arms.iter().zip(arms) {
-            self.cur = block;
-            self.scopes.push(Vec::new());
-            if holds_nothing(&arm.pat) {
-                self.release(scrutinee, at);
-            } else {
-                self.bind_pat(&arm.pat, scrutinee, ty.clone());
-            }
-            let v = self.expr(&arm.body);
-            self.assign(result, v, at);
-            self.goto(join);
-            self.scopes.pop();
-        }
-        self.cur = join;
-        Val::Temp(result)
-    }
-
-    fn push_loop(&mut self, label: Option<&syn::Label>, head: Option<BlockId>) -> (BlockId, VarId) {
-        let exit = self.b.new_block();
-        let result = self.temp();
-        let label = label.map(|l| l.name.ident.to_string());
-        self.loops.push(Loop { label, head, exit, result });
-        (exit, result)
-    }
-
-    pub(super) fn loop_expr(&mut self, e: &syn::ExprLoop) -> Val {
-        let head = self.b.new_block();
-        self.goto(head);
-        self.cur = head;
-        let (exit, result) = self.push_loop(e.label.as_ref(), Some(head));
-        let v = self.block(&e.body);
-        let at = self.cx.spans.span(e.body.brace_token.span.join());
-        self.discard(v, at);
-        self.goto(head);
-        self.loops.pop();
-        self.cur = exit;
-        Val::Temp(result)
-    }
-
-    pub(super) fn while_expr(&mut self, e: &syn::ExprWhile) -> Val {
-        let at = self.cx.spans.of(e);
-        let head = self.b.new_block();
-        self.goto(head);
-        self.cur = head;
-        let (exit, result) = self.push_loop(e.label.as_ref(), Some(head));
-        self.scopes.push(Vec::new());
-        let mut matched = Vec::new();
-        self.condition(&e.cond, &mut matched);
-        let body = self.b.new_block();
-        let done = self.b.new_block();
-        self.b.terminate(self.cur, Terminator::Branch(vec![body, done]));
-        self.cur = body;
-        let v = self.block(&e.body);
-        self.discard(v, at);
-        self.goto(head);
-        self.scopes.pop();
-        self.cur = done;
-        for value in matched {
-            self.release(value, at);
-        }
-        self.goto(exit);
-        self.loops.pop();
-        self.cur = exit;
-        Val::Temp(result)
-    }
-
-    pub(super) fn for_expr(&mut self, e: &syn::ExprForLoop) -> Val {
-        let at = self.cx.spans.of(e);
-        let iter = self.expr(&e.expr);
-        self.transfer(iter, at);
-        let head = self.b.new_block();
-        self.goto(head);
-        self.cur = head;
-        let (exit, result) = self.push_loop(e.label.as_ref(), Some(head));
-        let body = self.b.new_block();
-        self.b.terminate(self.cur, Terminator::Branch(vec![body, exit]));
-        self.cur = body;
-        self.scopes.push(Vec::new());
-        self.bind_pat(&e.pat, Val::None, Ty::Unknown);
-        let v = self.block(&e.body);
-        self.discard(v, at);
-        self.scopes.pop();
-        self.goto(head);
-        self.loops.pop();
-        self.cur = exit;
-        Val::Temp(result)
-    }
-
-    pub(super) fn labelled_block(&mut self, e: &syn::ExprBlock) -> Val {
-        let Some(label) = &e.label else { return self.block(&e.block) };
-        let at = self.cx.spans.of(e);
-        let (exit, result) = self.push_loop(Some(label), None);
-        let v = self.block(&e.block);
-        self.assign(result, v, at);
-        self.goto(exit);
-        self.loops.pop();
-        self.cur = exit;
-        Val::Temp(result)
-    }
-
-    fn find_loop(&self, label: Option<&syn::Lifetime>, needs_head: bool) -> Option<&Loop> {
-        let name = label.map(|l| l.ident.to_string());
-        self.loops.iter().rev().find(|l| match &name {
-            Some(n) => l.label.as_ref() == Some(n),
-            None => !needs_head || l.head.is_some(),
-        })
-    }
-
-    pub(super) fn break_expr(&mut self, e: &syn::ExprBreak) -> Val {
-        let at = self.cx.spans.of(e);
-        let value = e.expr.as_ref().map_or(Val::None, |x| self.expr(x));
-        match self.find_loop(e.label.as_ref(), e.label.is_none()).map(|l| (l.exit, l.result)) {
-            Some((exit, result)) => {
-                self.assign(result, value, at);
-                self.goto(exit);
-                self.cur = self.b.new_block();
-            }
-            None => self.transfer(value, at),
-        }
-        Val::None
-    }
-
-    pub(super) fn continue_expr(&mut self, e: &syn::ExprContinue) -> Val {
-        if let Some(head) = self.find_loop(e.label.as_ref(), true).and_then(|l| l.head) {
-            self.goto(head);
-            self.cur = self.b.new_block();
-        }
-        Val::None
-    }
-
-    pub(super) fn return_expr(&mut self, e: &syn::ExprReturn) -> Val {
-        let at = self.cx.spans.of(e);
-        let value = e.expr.as_ref().map_or(Val::None, |x| self.expr(x));
-        self.transfer(value, at);
-        self.end_path(Terminator::Return(Some(at)));
-        Val::None
+            _ => return false,
+        };
     }
 }
 
-/// A pattern that matches only the "nothing there" case: `Err(..)`, `None`.
-fn holds_nothing(pat: &syn::Pat) -> bool {
-    let last = |path: &syn::Path| path.segments.last().map(|s| s.ident.to_string());
-    match pat {
-        syn::Pat::TupleStruct(ts) => last(&ts.path).as_deref() == Some("Err"),
-        syn::Pat::Ident(id) => id.ident == "None" && id.subpat.is_none(),
-        syn::Pat::Path(p) => last(&p.path).as_deref() == Some("None"),
-        syn::Pat::Guard(g) => holds_nothing(&g.pat),
-        _ => false,
-    }
-}
-
-fn collect_bindings(pat: &syn::Pat, out: &mut Vec<String>) {
+pub(super) fn collect_bindings(pat: &syn::Pat, out: &mut Vec<String>) {
     match pat {
         syn::Pat::Ident(id) => {
             out.push(id.ident.to_string());

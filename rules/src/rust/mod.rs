@@ -9,7 +9,9 @@
 //! does not hide the findings in the rest of the file.
 
 mod cx;
+mod depth;
 mod expr;
+mod flow;
 mod imports;
 mod index;
 mod items;
@@ -62,6 +64,13 @@ impl Drop for SpanReset {
 
 pub fn parse(text: &str, timeout: Duration) -> Result<(Model, Facts), ParseError> {
     crate::syntax::check_nesting(text)?;
+    let depth = depth::estimated_depth(text);
+    if depth > depth::MAX_DEPTH {
+        return Err(ParseError::Failed(format!(
+            "expressions chain about {depth} levels deep (the limit is {}); file not analysed",
+            depth::MAX_DEPTH
+        )));
+    }
     let _reset = SpanReset;
     let (chunks, syntax_errors) = match syn::parse_file(text) {
         Ok(file) => (vec![Chunk { spans: SpanMap::new(text, 0), file }], false),
