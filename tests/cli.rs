@@ -242,6 +242,11 @@ fn statistics_count_findings_per_rule() {
         total += count;
     }
     assert_eq!(total, findings.len(), "statistics:\n{text}");
+    assert!(
+        stderr(&output).contains("web/logo.ts: skipped: binary file"),
+        "problems hidden: {}",
+        stderr(&output)
+    );
 }
 
 #[test]
