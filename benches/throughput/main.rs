@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use corpus::{generate, Kind, Written};
-use leaklint::discover::{discover, DiscoverOptions};
 use leaklint::read::{load, Loaded};
 use leaklint::run::DEFAULT_MAX_FILE_SIZE;
 use leaklint::{check, CheckOptions, ProblemLevel};
@@ -71,7 +70,7 @@ fn run_step(step: &str, root: &Path) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (wall, cpu, files, findings, problems) = match step {
         "parse" => {
-            let sources = read_sources(root, threads);
+            let sources = read_sources(root);
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .stack_size(WORKER_STACK_SIZE)
@@ -129,7 +128,7 @@ fn spawn_step(step: &str, root: &Path) -> Step {
 /// Runs both steps [`RUNS`] times on `root` and prints the best times and the peak RSS.
 fn measure(name: &str, root: &Path) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let sources = read_sources(root, threads);
+    let sources = read_sources(root);
     let bytes: usize = sources.iter().map(|(_, text)| text.len()).sum();
     let lines: usize = sources.iter().map(|(_, text)| text.lines().count()).sum();
     drop(sources);
@@ -180,14 +179,26 @@ fn cpu_time() -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
-/// The files the check would analyse, read as the pipeline reads them.
-fn read_sources(root: &Path, threads: usize) -> Vec<(Language, Arc<str>)> {
-    let options = DiscoverOptions { respect_gitignore: true, force_exclude: false, threads };
-    let (candidates, _) = discover(&[PathBuf::from(root)], &options);
-    candidates
+/// The files the check would analyse, read as the pipeline reads them. The walk applies the
+/// same filters as discovery with no configuration (ignore files, hidden files, vendored
+/// folders); the measurement asserts that both steps saw the same number of files.
+fn read_sources(root: &Path) -> Vec<(Language, Arc<str>)> {
+    const SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn", "node_modules", ".leaklint-cache"];
+    let mut files: Vec<(PathBuf, Language)> = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| !e.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter_map(|e| Language::from_path(e.path()).map(|l| (e.into_path(), l)))
+        .collect();
+    files.sort();
+    files
         .into_iter()
-        .filter_map(|c| match load(&c.path, DEFAULT_MAX_FILE_SIZE) {
-            Loaded::Text { text, .. } => Some((c.language, text)),
+        .filter_map(|(path, language)| match load(&path, DEFAULT_MAX_FILE_SIZE) {
+            Loaded::Text { text, .. } => Some((language, text)),
             Loaded::Skipped(..) => None,
         })
         .collect()
