@@ -42,16 +42,18 @@ fn main() {
         measure("LEAKLINT_BENCH_DIR", Path::new(&dir));
         return;
     }
+    // With LEAKLINT_BENCH_GENERATE=/dir the sets are written there, kept, and not measured.
+    let keep = std::env::var_os("LEAKLINT_BENCH_GENERATE").map(PathBuf::from);
     let temp = tempfile::tempdir().expect("temp dir");
-    let sets: [(&str, &[Kind], fn(&Written) -> bool); 3] = [
-        ("mixed C#/TS/TSX/Rust", &[Kind::CSharp, Kind::TypeScript, Kind::Tsx, Kind::Rust], |w| {
+    let sets: [(&str, &str, &[Kind], fn(&Written) -> bool); 3] = [
+        ("mixed C#/TS/TSX/Rust", "mixed", &[Kind::CSharp, Kind::TypeScript, Kind::Tsx, Kind::Rust], |w| {
             w.bytes >= 20 * MIB
         }),
-        ("C# only", &[Kind::CSharp], |w| w.lines >= 300_000),
-        ("TypeScript only", &[Kind::TypeScript], |w| w.bytes >= 20 * MIB),
+        ("C# only", "csharp", &[Kind::CSharp], |w| w.lines >= 300_000),
+        ("TypeScript only", "typescript", &[Kind::TypeScript], |w| w.bytes >= 20 * MIB),
     ];
-    for (i, (name, kinds, enough)) in sets.into_iter().enumerate() {
-        let root = temp.path().join(format!("set{i}"));
+    for (i, (name, folder, kinds, enough)) in sets.into_iter().enumerate() {
+        let root = keep.as_deref().unwrap_or(temp.path()).join(folder);
         let started = Instant::now();
         let written = generate(&root, kinds, 0x1ea4_1147 + i as u64, enough).expect("write corpus");
         eprintln!(
@@ -60,8 +62,10 @@ fn main() {
             written.lines,
             started.elapsed()
         );
-        measure(name, &root);
-        std::fs::remove_dir_all(&root).expect("remove corpus");
+        if keep.is_none() {
+            measure(name, &root);
+            std::fs::remove_dir_all(&root).expect("remove corpus");
+        }
     }
 }
 
