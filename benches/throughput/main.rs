@@ -45,14 +45,22 @@ fn main() {
     // With LEAKLINT_BENCH_GENERATE=/dir the sets are written there, kept, and not measured.
     let keep = std::env::var_os("LEAKLINT_BENCH_GENERATE").map(PathBuf::from);
     let temp = tempfile::tempdir().expect("temp dir");
-    let sets: [(&str, &str, &[Kind], fn(&Written) -> bool); 3] = [
-        ("mixed C#/TS/TSX/Rust", "mixed", &[Kind::CSharp, Kind::TypeScript, Kind::Tsx, Kind::Rust], |w| {
-            w.bytes >= 20 * MIB
-        }),
-        ("C# only", "csharp", &[Kind::CSharp], |w| w.lines >= 300_000),
-        ("TypeScript only", "typescript", &[Kind::TypeScript], |w| w.bytes >= 20 * MIB),
+    let sets = [
+        Set {
+            name: "mixed C#/TS/TSX/Rust",
+            folder: "mixed",
+            kinds: &[Kind::CSharp, Kind::TypeScript, Kind::Tsx, Kind::Rust],
+            enough: |w| w.bytes >= 20 * MIB,
+        },
+        Set { name: "C# only", folder: "csharp", kinds: &[Kind::CSharp], enough: |w| w.lines >= 300_000 },
+        Set {
+            name: "TypeScript only",
+            folder: "typescript",
+            kinds: &[Kind::TypeScript],
+            enough: |w| w.bytes >= 20 * MIB,
+        },
     ];
-    for (i, (name, folder, kinds, enough)) in sets.into_iter().enumerate() {
+    for (i, Set { name, folder, kinds, enough }) in sets.into_iter().enumerate() {
         let root = keep.as_deref().unwrap_or(temp.path()).join(folder);
         let started = Instant::now();
         let written = generate(&root, kinds, 0x1ea4_1147 + i as u64, enough).expect("write corpus");
@@ -67,6 +75,14 @@ fn main() {
             std::fs::remove_dir_all(&root).expect("remove corpus");
         }
     }
+}
+
+/// A generated set: what it is called, where it goes, its languages and its size.
+struct Set {
+    name: &'static str,
+    folder: &'static str,
+    kinds: &'static [Kind],
+    enough: fn(&Written) -> bool,
 }
 
 /// What one step reports: `wall_ns cpu_ns peak_kib files findings problems`.
