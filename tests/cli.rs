@@ -242,6 +242,11 @@ fn statistics_count_findings_per_rule() {
         total += count;
     }
     assert_eq!(total, findings.len(), "statistics:\n{text}");
+    assert!(
+        stderr(&output).contains("web/logo.ts: skipped: binary file"),
+        "problems hidden: {}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -288,4 +293,45 @@ fn explain_prints_a_rules_documentation() {
     let unknown = leaklint(dir.path(), &["explain", "CA0000"]);
     assert_eq!(code(&unknown), 2);
     assert!(stderr(&unknown).contains("unknown rule code `CA0000`"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn sarif_automation_id_comes_from_the_flag() {
+    let dir = clean_tree();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "sarif"];
+        args.extend_from_slice(extra);
+        let sarif: Value = serde_json::from_str(&stdout(&leaklint(dir.path(), &args))).expect("sarif");
+        sarif["runs"][0]["automationDetails"]["id"].as_str().unwrap_or("").to_string()
+    };
+    assert_eq!(run(&[]), "leaklint/");
+    assert_eq!(run(&["--automation-id", "nightly/csharp"]), "nightly/csharp");
+}
+
+/// On a terminal `human` is colored, unless NO_COLOR says otherwise. `script` gives the
+/// process a pseudo-terminal.
+#[cfg(unix)]
+#[test]
+fn human_is_colored_on_a_terminal_unless_no_color() {
+    let dir = flagged_tree();
+    let on_terminal = |no_color: Option<&str>| {
+        let command = format!("'{}' check", env!("CARGO_BIN_EXE_leaklint"));
+        let mut script = Command::new("script");
+        script.args(["-q", "-e", "-c", &command, "/dev/null"]).current_dir(dir.path()).env_remove("NO_COLOR");
+        if let Some(value) = no_color {
+            script.env("NO_COLOR", value);
+        }
+        script.output().ok().filter(|o| o.status.code().is_some_and(|c| c <= 2))
+    };
+    let Some(colored) = on_terminal(None) else {
+        eprintln!("note: `script` (util-linux) cannot run here; the terminal case is not tested");
+        return;
+    };
+    let text = String::from_utf8_lossy(&colored.stdout);
+    assert!(text.contains("web/logo.ts") && text.contains("\u{1b}["), "no colors on a terminal:\n{text}");
+    let plain = on_terminal(Some("1")).expect("script ran before");
+    let text = String::from_utf8_lossy(&plain.stdout);
+    assert!(text.contains("web/logo.ts") && !text.contains("\u{1b}["), "colors despite NO_COLOR:\n{text}");
+    let empty = on_terminal(Some("")).expect("script ran before");
+    assert!(String::from_utf8_lossy(&empty.stdout).contains("\u{1b}["), "an empty NO_COLOR does not count");
 }

@@ -299,7 +299,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             .map_err(|source| CliError::Write { what: "stdout".into(), source })?,
     }
     if !args.quiet {
-        print_summary(&report, args.format);
+        print_summary(&report, !args.statistics && args.format.shows_file_problems());
     }
     if args.write_baseline.is_some() && !report.has_errors() {
         return Ok(ExitCode::SUCCESS);
@@ -339,9 +339,9 @@ fn styling(to_file: bool) -> Styling {
 
 /// A one-line count on standard error, and the problems with files when the report does not
 /// show them to a reader.
-fn print_summary(report: &crate::Report, format: Format) {
+fn print_summary(report: &crate::Report, problems_shown: bool) {
     let mut stderr = io::stderr().lock();
-    if !format.shows_file_problems() {
+    if !problems_shown {
         for p in &report.problems {
             let _ = writeln!(stderr, "{}: {}: {}", p.path, p.level.as_str(), p.message);
         }

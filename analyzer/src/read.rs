@@ -94,6 +94,36 @@ fn looks_minified(path: &Path, text: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn skipped(loaded: Loaded) -> (ProblemLevel, String) {
+        match loaded {
+            Loaded::Skipped(level, message) => (level, message),
+            Loaded::Text { text, .. } => panic!("read as text: {text:?}"),
+        }
+    }
+
+    /// What a file deleted between discovery and reading looks like.
+    #[test]
+    fn a_vanished_file_is_an_error_of_its_own() {
+        let dir = std::env::temp_dir().join(format!("leaklint-read-{}", std::process::id()));
+        let (level, message) = skipped(load(&dir.join("deleted.ts"), 1024));
+        assert_eq!(level, ProblemLevel::Error);
+        assert!(message.starts_with("cannot read: "), "{message}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_skipped_without_being_opened() {
+        let dir = std::env::temp_dir().join(format!("leaklint-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("pipe.ts");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+        assert!(made, "mkfifo failed");
+        // Opening the FIFO for reading would block this test forever: no writer ever comes.
+        let (level, message) = skipped(load(&fifo, 1024));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!((level, message.as_str()), (ProblemLevel::Skipped, NOT_A_REGULAR_FILE));
+    }
+
     #[test]
     fn minified_by_name_or_shape() {
         assert!(looks_minified(Path::new("vendor.min.js"), "x"));

@@ -116,12 +116,13 @@ fn section(markdown: &str, heading: &str) -> Option<String> {
     (!body.is_empty()).then(|| body.join(" "))
 }
 
-/// Markdown as plain text: headings lose their `#`, code fences their markers.
+/// Markdown as plain text: headings lose their `#`, code fences their markers; code keeps its
+/// indentation.
 fn plain_text(markdown: &str) -> String {
     markdown
         .lines()
         .filter(|l| !l.trim_start().starts_with("```"))
-        .map(|l| l.trim_start_matches('#').trim_start_matches(' '))
+        .map(|l| if l.starts_with('#') { l.trim_start_matches('#').trim_start() } else { l })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -268,6 +269,9 @@ mod tests {
         assert_eq!(section(docs, "What it finds").as_deref(), Some("A `FileStream` never disposed."));
         assert_eq!(section(docs, "Why it matters").as_deref(), Some("Handles."));
         assert_eq!(section(docs, "Fix"), None);
-        assert_eq!(plain_text("## Fix\n```cs\nusing var s = Open();\n```"), "Fix\nusing var s = Open();");
+        assert_eq!(
+            plain_text("## Fix\n```cs\nif (ok)\n    using var s = Open();\n```"),
+            "Fix\nif (ok)\n    using var s = Open();"
+        );
     }
 }
