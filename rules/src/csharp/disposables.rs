@@ -225,7 +225,13 @@ pub(crate) const OWNING_WRAPPER_NAMES: &[&str] = &[
     "ZipArchive",
     "XmlTextReader",
     "XmlTextWriter",
+    "FileStreamResult",
 ];
+
+/// Methods that take ownership of their first argument: ASP.NET Core's `File(stream, ..)`,
+/// `Results.File(stream, ..)` and `Results.Stream(stream, ..)` dispose the stream once the
+/// response is written.
+pub(crate) const OWNING_METHODS: &[&str] = &["File", "Stream"];
 
 /// Named arguments that keep the wrapped object with the caller when `true` (or, for
 /// `disposeHandler`, when `false`).

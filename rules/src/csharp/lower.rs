@@ -2,9 +2,9 @@
 //! graph: statements and control flow here, expressions in `lower_expr.rs`.
 //!
 //! Exceptions: paths that leave by an exception are not leaks, so `throw` outside a `try` ends
-//! the path. Inside a `try` with `catch` clauses, every statement may throw, so the catch
-//! landing is reachable from after each statement (a statement's own effects are taken as done
-//! when it throws: a `try`/`finally` nested inside still disposes on its way out); `finally` is copied onto each exit that
+//! the path. Inside a `try` with `catch` clauses, every statement that calls, creates or awaits
+//! may throw before its effects happen, so the catch landing is reachable from the state before
+//! each such statement; `finally` is copied onto each exit that
 //! crosses it (return, break, continue, the exceptional edge to an outer handler).
 
 use std::collections::HashMap;
@@ -215,6 +215,12 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     pub(super) fn stmt(&mut self, node: Node<'t>) {
+        if matches!(
+            node.kind(),
+            "local_declaration_statement" | "expression_statement" | "return_statement" | "yield_statement"
+        ) {
+            self.throw_point(node);
+        }
         match node.kind() {
             "block" => {
                 for child in named_children(node) {
@@ -317,7 +323,6 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
             }
         }
-        self.may_throw();
     }
 
     fn is_process_exit(&self, expr: Node) -> bool {
@@ -351,7 +356,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn if_statement(&mut self, node: Node<'t>) {
         let Some(condition) = field(node, "condition") else { return };
-        self.expr(condition, Dest::Read);
+        self.header(condition);
         let null_check = self.null_check(condition);
         let branches = [(field(node, "consequence"), true), (field(node, "alternative"), false)];
         self.fork(&branches, |l, (branch, when)| {
@@ -406,7 +411,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.goto(head);
         self.cur = head;
         if let Some(c) = condition {
-            self.expr(c, Dest::Read);
+            self.header(c);
         }
         head
     }
@@ -430,7 +435,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.goto(check);
         self.cur = check;
         if let Some(c) = field(node, "condition") {
-            self.expr(c, Dest::Read);
+            self.header(c);
         }
         self.b.terminate(self.cur, Terminator::Branch(vec![start, exit]));
         self.cur = exit;
@@ -460,7 +465,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn foreach_statement(&mut self, node: Node<'t>) {
         if let Some(collection) = field(node, "right") {
-            self.expr(collection, Dest::Read);
+            self.header(collection);
         }
         let head = self.loop_head(None);
         let left = field(node, "left");
@@ -477,7 +482,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn switch_statement(&mut self, node: Node<'t>) {
         if let Some(value) = field(node, "value") {
-            self.expr(value, Dest::Read);
+            self.header(value);
         }
         let sections: Vec<Node> = field(node, "body")
             .map(named_children)
@@ -576,10 +581,38 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
     }
 
-    /// Statements inside a `try` with handlers may throw: an edge to where the exception lands.
-    fn may_throw(&mut self) {
-        if let Some(target) = self.exception_target() {
-            self.edge_to(target);
+    /// A loop or branch header: it may throw before it is evaluated.
+    fn header(&mut self, expr: Node<'t>) {
+        self.throw_point(expr);
+        self.expr(expr, Dest::Read);
+    }
+
+    /// Code that calls, creates or awaits may throw before its effects happen: inside a `try`
+    /// with handlers, an edge from the state before it to where the exception lands.
+    fn throw_point(&mut self, node: Node) {
+        // Disposing is not counted as throwing: a path where `Dispose()` itself fails is not a leak.
+        let is_release = |call: Node| {
+            let call = syntax::unwrap_value(call, self.source);
+            call.kind() == "invocation_expression"
+                && syntax::arguments(call).is_empty()
+                && syntax::invoked_member(call, self.source)
+                    .is_some_and(|(_, m)| self.know.is_release_method(m))
+        };
+        let throws = || {
+            crate::syntax::treesitter::descendants(node).any(|n| match n.kind() {
+                "invocation_expression" => !is_release(n),
+                "await_expression" => !named_children(n).into_iter().next().is_some_and(is_release),
+                "object_creation_expression"
+                | "implicit_object_creation_expression"
+                | "element_access_expression"
+                | "throw_expression" => true,
+                _ => false,
+            })
+        };
+        if self.scopes.iter().any(|s| matches!(s, Scope::Catch { .. })) && throws() {
+            if let Some(target) = self.exception_target() {
+                self.edge_to(target);
+            }
         }
     }
 

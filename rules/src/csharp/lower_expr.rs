@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::disposables::{Knowledge, COLLECTION_ADDS};
+use super::disposables::{Knowledge, COLLECTION_ADDS, OWNING_METHODS};
 use super::lower::{Lowerer, Site, SiteUse};
 use super::ownership;
 use super::syntax::{self, field, named_children, range, text};
@@ -323,6 +323,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         let unknown = project.is_empty() && local.is_none();
         for (i, arg) in args.iter().enumerate() {
             let owned = project.iter().any(|m| m.params.get(i).is_some_and(|p| p.owned))
+                || (project.is_empty() && i == 0 && OWNING_METHODS.contains(&method))
                 || local.as_ref().is_some_and(|l| l.get(i).copied().unwrap_or(false))
                 || (unknown && self.know.transfer_to_unknown_methods);
             let param_type = project.iter().find_map(|m| m.params.get(i)).map(|p| p.type_name.clone());

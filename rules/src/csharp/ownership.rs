@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::disposables::{COLLECTION_ADDS, LEAVE_OPEN_ARGUMENTS, RELEASE_METHODS};
+use super::disposables::{COLLECTION_ADDS, LEAVE_OPEN_ARGUMENTS, OWNING_METHODS, RELEASE_METHODS};
 use super::syntax::{self, field, named_children, text};
 use crate::syntax::treesitter::descendants;
 
@@ -117,6 +117,9 @@ fn argument_use<'t>(arg: Node<'t>, source: &str) -> Use<'t> {
         }
         "invocation_expression" => match syntax::invoked_member(call, source) {
             Some((Some(_), method)) if COLLECTION_ADDS.contains(&method) => Use::Consumed,
+            Some((_, method)) if OWNING_METHODS.contains(&method) && arg.prev_named_sibling().is_none() => {
+                Use::Consumed
+            }
             _ => Use::Other,
         },
         _ => Use::Other,

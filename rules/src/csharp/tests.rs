@@ -143,3 +143,13 @@ fn pragma_ranges_and_suppress_message_scope() {
                   void C() { var v = File.OpenRead(\"d\"); }\n}\n";
     assert_eq!(findings(source), vec![(6, "CA2000"), (10, "CA2000")]);
 }
+
+#[test]
+fn a_creation_that_throws_has_nothing_to_leak() {
+    let clean = "class Job {\nStream Open() {\ntry {\nvar s = File.OpenRead(\"a\");\nreturn s;\n}\n\
+                 catch (IOException) {\nreturn null;\n}\n}\n}\n";
+    assert!(findings(clean).is_empty(), "{:?}", findings(clean));
+    let leaky =
+        method("try {\nvar s = File.OpenRead(\"a\");\nUse(s);\ns.Dispose();\n} catch (IOException) { }");
+    assert_eq!(findings(&leaky), vec![(4, "CA2000")]);
+}
