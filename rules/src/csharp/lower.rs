@@ -226,7 +226,6 @@ impl<'a, 't> Lowerer<'a, 't> {
                 for child in named_children(node) {
                     self.stmt(child);
                 }
-                return;
             }
             "local_declaration_statement" => {
                 let using = syntax::has_token(node, "using");
@@ -251,13 +250,11 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
                 self.run_finallys_down_to(0);
                 self.end_path(Terminator::Return(Some(range(node))));
-                return;
             }
             "yield_statement" => {
                 if syntax::has_token(node, "break") {
                     self.run_finallys_down_to(0);
                     self.end_path(Terminator::Return(Some(range(node))));
-                    return;
                 }
                 if let Some(value) = named_children(node).into_iter().next() {
                     self.expr(value, Dest::Escape);
@@ -268,11 +265,9 @@ impl<'a, 't> Lowerer<'a, 't> {
                     self.expr(value, Dest::Read);
                 }
                 self.throw_exit();
-                return;
             }
             "try_statement" => {
                 self.try_statement(node);
-                return;
             }
             "using_statement" => self.using_statement(node),
             "while_statement" => self.while_statement(node),
@@ -287,7 +282,6 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }) {
                     self.jump(level, exit);
                 }
-                return;
             }
             "continue_statement" => {
                 if let Some((level, next)) = self.innermost(|s| match s {
@@ -296,14 +290,12 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }) {
                     self.jump(level, next);
                 }
-                return;
             }
             // A jump to a label is not followed: the path ends without a verdict.
             "goto_statement" => {
                 self.end_path(Terminator::Throw);
-                return;
             }
-            "local_function_statement" | "empty_statement" => return,
+            "local_function_statement" | "empty_statement" => {}
             "labeled_statement" | "lock_statement" | "checked_statement" | "unsafe_statement"
             | "fixed_statement" => {
                 for child in named_children(node) {
@@ -315,7 +307,6 @@ impl<'a, 't> Lowerer<'a, 't> {
                         self.expr(child, Dest::Read);
                     }
                 }
-                return;
             }
             _ => {
                 for child in named_children(node) {
