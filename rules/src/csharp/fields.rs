@@ -205,6 +205,9 @@ fn factory_result(call: Node, source: &str, know: &Knowledge, awaited: bool) -> 
     let arity = super::syntax::arguments(call).len();
     let project = know.index.methods(method, arity, None);
     if let Some(m) = project.first() {
+        if m.returns_existing {
+            return None;
+        }
         let ty = if awaited { m.returns_task_of.clone()? } else { m.returns.clone() };
         return know.is_disposable(&ty).then_some(ty);
     }

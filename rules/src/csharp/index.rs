@@ -50,6 +50,9 @@ pub struct MethodFact {
     /// `T` of a declared `Task<T>` / `ValueTask<T>` return type.
     pub returns_task_of: Option<String>,
     pub params: Vec<ParamFact>,
+    /// Some `return` hands back an object the method did not create (a field, a parameter, a
+    /// cached instance): its callers do not own what it returns.
+    pub returns_existing: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -215,6 +218,7 @@ fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
             }
         })
         .collect();
+    let returns_existing = field(decl, "body").is_some_and(|b| returns_existing(decl, b, source));
     Some(MethodFact {
         type_name: syntax::enclosing(decl, syntax::is_type_declaration)
             .map_or("", |t| type_name(t, source))
@@ -223,7 +227,49 @@ fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
         returns,
         returns_task_of,
         params,
+        returns_existing,
     })
+}
+
+/// True when some value the method returns is not one it created: a field, a property, a
+/// parameter, or a cached instance (`_x ??= new X()`).
+fn returns_existing(decl: Node, body: Node, source: &str) -> bool {
+    let returned: Vec<Node> = if body.kind() == "arrow_expression_clause" {
+        named_children(body).into_iter().take(1).collect()
+    } else {
+        descendants(body)
+            .filter(|n| n.kind() == "return_statement")
+            .filter(|n| syntax::enclosing(*n, syntax::is_function_like) == Some(decl))
+            .filter_map(|n| named_children(n).into_iter().next())
+            .collect()
+    };
+    let is_local = |name: &str| {
+        descendants(body).any(|n| {
+            n.kind() == "variable_declarator" && field(n, "name").is_some_and(|d| text(d, source) == name)
+        })
+    };
+    let mut stack = returned;
+    let mut steps = 0;
+    while let Some(value) = stack.pop() {
+        steps += 1;
+        if steps > 64 {
+            break;
+        }
+        let value = syntax::unwrap_value(value, source);
+        match value.kind() {
+            "identifier" if !is_local(text(value, source)) => return true,
+            "member_access_expression" | "assignment_expression" | "element_access_expression" => {
+                return true
+            }
+            "binary_expression" | "conditional_expression" => {
+                stack.extend(
+                    ["left", "right", "consequence", "alternative"].iter().filter_map(|f| field(value, f)),
+                );
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 fn has_modifier_word(param: Node, source: &str, word: &str) -> bool {

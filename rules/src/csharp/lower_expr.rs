@@ -392,6 +392,9 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
         }
         if !project.is_empty() {
+            if project.iter().any(|m| m.returns_existing) {
+                return None;
+            }
             let results: Vec<Option<&String>> = project
                 .iter()
                 .map(|m| if awaited { m.returns_task_of.as_ref() } else { Some(&m.returns) })
