@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::disposables::Knowledge;
-use super::lower::{lower_function, Lowered, SiteUse, TypeScope};
+use super::lower::{lower_function, lower_top_level, Lowered, SiteUse, TypeScope};
 use super::syntax;
 use crate::catalogue::{Precision, Severity};
 use crate::engine::{self, Leak};
@@ -60,6 +60,17 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
     let global = TypeScope { name: "", member_types: HashMap::new() };
     let mut lines: Option<LineIndex> = None;
     let mut out = Vec::new();
+    let mut report = |function: Node, lowered: Lowered| {
+        let leaks = engine::analyze(&lowered.body);
+        if leaks.is_empty() {
+            return;
+        }
+        let lines = lines.get_or_insert_with(|| LineIndex::new(source));
+        out.extend(leaks.iter().map(|leak| diagnostic(leak, &lowered, function, lines)));
+    };
+    if let Some(lowered) = lower_top_level(root, source, know, &global) {
+        report(root, lowered);
+    }
     for function in descendants(root).filter(|n| syntax::is_function_like(n.kind())) {
         let owner = match syntax::enclosing(function, syntax::is_type_declaration) {
             Some(decl) => &*owners.entry(decl.id()).or_insert_with(|| TypeScope {
@@ -68,14 +79,8 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
             }),
             None => &global,
         };
-        let Some(lowered) = lower_function(function, source, know, owner) else { continue };
-        let leaks = engine::analyze(&lowered.body);
-        if leaks.is_empty() {
-            continue;
-        }
-        let lines = lines.get_or_insert_with(|| LineIndex::new(source));
-        for leak in leaks {
-            out.push(diagnostic(&leak, &lowered, function, lines));
+        if let Some(lowered) = lower_function(function, source, know, owner) {
+            report(function, lowered);
         }
     }
     out
@@ -87,6 +92,7 @@ fn function_kind(function: Node) -> &'static str {
         "local_function_statement" => "local function",
         "constructor_declaration" => "constructor",
         "accessor_declaration" | "property_declaration" | "indexer_declaration" => "accessor",
+        "compilation_unit" => "program",
         _ => "method",
     }
 }

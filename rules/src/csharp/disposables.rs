@@ -305,7 +305,8 @@ const NAMED_FACTORIES: &[(&[&str], &str)] = &[
     (&["GetResponse", "GetResponseAsync"], "WebResponse"),
 ];
 
-/// Collection methods that keep their argument: ownership moves into the collection.
+/// Collection and channel methods that keep their argument: ownership moves into the
+/// collection (or to the channel's reader).
 pub(crate) const COLLECTION_ADDS: &[&str] = &[
     "Add",
     "TryAdd",
@@ -317,6 +318,8 @@ pub(crate) const COLLECTION_ADDS: &[&str] = &[
     "AddFirst",
     "AddLast",
     "TryWrite",
+    "WriteAsync",
+    "Post",
 ];
 
 /// Calls that end the process: paths through them do not leak.

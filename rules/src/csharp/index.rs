@@ -141,6 +141,7 @@ pub(crate) fn gather(root: Node, source: &str) -> Facts {
     for node in descendants(root) {
         if syntax::is_type_declaration(node.kind()) {
             facts.types.push(type_fact(node, source));
+            facts.methods.extend(primary_constructor(node, source));
         } else if matches!(node.kind(), "method_declaration" | "constructor_declaration") {
             if let Some(m) = method_fact(node, source) {
                 facts.methods.push(m);
@@ -270,6 +271,32 @@ fn returns_existing(decl: Node, body: Node, source: &str) -> bool {
         }
     }
     false
+}
+
+/// `record Order(Stream Body)` / `class Job(Stream input)`: the primary constructor keeps
+/// every parameter (as a property or a captured field).
+fn primary_constructor(decl: Node, source: &str) -> Option<MethodFact> {
+    let list = named_children(decl).into_iter().find(|c| c.kind() == "parameter_list")?;
+    let name = type_name(decl, source).to_string();
+    let params = named_children(list)
+        .into_iter()
+        .filter(|p| p.kind() == "parameter")
+        .map(|p| ParamFact {
+            type_name: field(p, "type")
+                .map(|t| simple_type_name(text(t, source)).to_string())
+                .unwrap_or_default(),
+            is_out: false,
+            owned: true,
+        })
+        .collect();
+    Some(MethodFact {
+        type_name: name.clone(),
+        name: name.clone(),
+        returns: name,
+        returns_task_of: None,
+        params,
+        returns_existing: false,
+    })
 }
 
 fn has_modifier_word(param: Node, source: &str, word: &str) -> bool {

@@ -87,20 +87,7 @@ pub(crate) fn lower_function<'t>(
             named_children(function).into_iter().find(|c| c.kind() == "arrow_expression_clause")
         })?,
     };
-    let mut l = Lowerer {
-        source,
-        know,
-        owner,
-        b: BodyBuilder::new(),
-        cur: BlockId(0),
-        locals: HashMap::new(),
-        local_types: HashMap::new(),
-        by_ref: Vec::new(),
-        local_functions: HashMap::new(),
-        sites: Vec::new(),
-        scopes: Vec::new(),
-    };
-    l.cur = l.b.entry();
+    let mut l = Lowerer::new(source, know, owner);
     l.declare_parameters(function);
     l.collect_local_functions(body);
     let end = match body.kind() {
@@ -123,7 +110,49 @@ pub(crate) fn lower_function<'t>(
     Some(Lowered { body: l.b.finish(end), sites: l.sites })
 }
 
+/// Lowers a file's top-level statements (C# 9's implicit `Main`), if it has any.
+pub(crate) fn lower_top_level<'t>(
+    root: Node<'t>,
+    source: &'t str,
+    know: &Knowledge,
+    owner: &TypeScope<'t>,
+) -> Option<Lowered> {
+    let statements: Vec<Node> = named_children(root)
+        .into_iter()
+        .filter(|c| c.kind() == "global_statement")
+        .filter_map(|g| named_children(g).into_iter().next())
+        .collect();
+    if statements.is_empty() {
+        return None;
+    }
+    let mut l = Lowerer::new(source, know, owner);
+    l.collect_local_functions(root);
+    for statement in statements {
+        l.stmt(statement);
+    }
+    let end = TextRange::new(root.end_byte(), root.end_byte());
+    Some(Lowered { body: l.b.finish(end), sites: l.sites })
+}
+
 impl<'a, 't> Lowerer<'a, 't> {
+    fn new(source: &'t str, know: &'a Knowledge<'a>, owner: &'a TypeScope<'t>) -> Lowerer<'a, 't> {
+        let b = BodyBuilder::new();
+        let cur = b.entry();
+        Lowerer {
+            source,
+            know,
+            owner,
+            b,
+            cur,
+            locals: HashMap::new(),
+            local_types: HashMap::new(),
+            by_ref: Vec::new(),
+            local_functions: HashMap::new(),
+            sites: Vec::new(),
+            scopes: Vec::new(),
+        }
+    }
+
     fn declare_parameters(&mut self, function: Node<'t>) {
         let list = field(function, "parameters");
         let params: Vec<Node> = match list {
