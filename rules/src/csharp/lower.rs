@@ -68,7 +68,7 @@ pub(crate) struct Lowerer<'a, 't> {
     /// `out` / `ref` parameters: assigning to them hands the value to the caller.
     pub(super) by_ref: Vec<&'t str>,
     /// Local functions of the body, with which parameters each takes ownership of.
-    pub(super) local_functions: HashMap<&'t str, Vec<bool>>,
+    pub(super) local_functions: HashMap<&'t str, (Node<'t>, Vec<bool>)>,
     pub(super) sites: Vec<Site>,
     scopes: Vec<Scope<'t>>,
 }
@@ -162,7 +162,9 @@ impl<'a, 't> Lowerer<'a, 't> {
         };
         for p in params {
             let name_node = if p.kind() == "parameter" { field(p, "name") } else { Some(p) };
-            let Some(name) = name_node.filter(|n| n.kind() == "identifier").map(|n| text(n, self.source))
+            let Some(name) = name_node
+                .filter(|n| matches!(n.kind(), "identifier" | "implicit_parameter"))
+                .map(|n| text(n, self.source))
             else {
                 continue;
             };
@@ -194,7 +196,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                         .is_some_and(|n| super::ownership::consumes(node, self.source, text(n, self.source)))
                 })
                 .collect();
-            self.local_functions.insert(name, owned);
+            self.local_functions.insert(name, (node, owned));
         }
     }
 

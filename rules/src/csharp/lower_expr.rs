@@ -174,6 +174,10 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn identifier(&mut self, node: Node<'t>, dest: Dest) {
         let name = text(node, self.source);
         let Some(&var) = self.locals.get(name) else {
+            // A local function used as a value (a method group) captures what it uses then.
+            if let Some(&(function, _)) = self.local_functions.get(name) {
+                self.captures(function);
+            }
             self.plain_value(&dest, node);
             return;
         };
@@ -320,6 +324,10 @@ impl<'a, 't> Lowerer<'a, 't> {
         let receiver_type = receiver.and_then(|r| self.type_of(r));
         let project = self.project_methods(receiver, receiver_type.as_deref(), method, args.len());
         let local = if receiver.is_none() { self.local_functions.get(method).cloned() } else { None };
+        if let Some((function, _)) = local {
+            self.captures(function);
+        }
+        let local = local.map(|(_, owned)| owned);
         let unknown = project.is_empty() && local.is_none();
         for (i, arg) in args.iter().enumerate() {
             let owned = project.iter().any(|m| m.params.get(i).is_some_and(|p| p.owned))
@@ -500,14 +508,20 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
     }
 
-    /// A lambda that disposes, stores or returns a local it captures takes it over.
-    fn captures(&mut self, lambda: Node<'t>) {
+    /// A lambda or local function that disposes, stores or returns a local it captures takes it
+    /// over.
+    pub(super) fn captures(&mut self, lambda: Node<'t>) {
         let Some(body) = field(lambda, "body")
             .or_else(|| named_children(lambda).into_iter().find(|c| c.kind() == "block"))
         else {
             return;
         };
-        let mut seen: Vec<&str> = Vec::new();
+        // The function's own parameters shadow the locals they are named after.
+        let mut seen: Vec<&str> = crate::syntax::treesitter::descendants(lambda)
+            .filter(|n| matches!(n.kind(), "parameter" | "implicit_parameter"))
+            .filter_map(|p| if p.kind() == "parameter" { field(p, "name") } else { Some(p) })
+            .map(|n| text(n, self.source))
+            .collect();
         for id in crate::syntax::treesitter::descendants(body).filter(|n| n.kind() == "identifier") {
             let name = text(id, self.source);
             if seen.contains(&name) {
