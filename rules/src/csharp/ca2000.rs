@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::disposables::Knowledge;
 use super::lower::{lower_function, lower_top_level, Lowered, SiteUse, TypeScope};
-use super::syntax;
+use super::syntax::{self, pruned_descendants};
 use crate::catalogue::{Precision, Severity};
 use crate::engine::{self, Leak};
 use crate::source::{Family, LineIndex};
@@ -56,7 +56,6 @@ declare_rule! {
 }
 
 pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnostic> {
-    let mut owners: HashMap<usize, TypeScope> = HashMap::new();
     let global = TypeScope { name: "", member_types: HashMap::new() };
     let mut lines: Option<LineIndex> = None;
     let mut out = Vec::new();
@@ -71,16 +70,23 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
     if let Some(lowered) = lower_top_level(root, source, know, &global) {
         report(root, lowered);
     }
-    for function in descendants(root).filter(|n| syntax::is_function_like(n.kind())) {
-        let owner = match syntax::enclosing(function, syntax::is_type_declaration) {
-            Some(decl) => &*owners.entry(decl.id()).or_insert_with(|| TypeScope {
-                name: super::index::type_name(decl, source),
-                member_types: super::fields::member_types(decl, source),
-            }),
-            None => &global,
-        };
-        if let Some(lowered) = lower_function(function, source, know, owner) {
+    // Functions outside any type (in top-level statements), then each type's own functions.
+    let outside = pruned_descendants(root, syntax::is_type_declaration);
+    for function in outside.filter(|n| syntax::is_function_like(n.kind())) {
+        if let Some(lowered) = lower_function(function, source, know, &global) {
             report(function, lowered);
+        }
+    }
+    for decl in descendants(root).filter(|n| syntax::is_type_declaration(n.kind())) {
+        let owner = TypeScope {
+            name: super::index::type_name(decl, source),
+            member_types: super::fields::member_types(decl, source),
+        };
+        let functions = pruned_descendants(decl, syntax::is_type_declaration);
+        for function in functions.filter(|n| syntax::is_function_like(n.kind())) {
+            if let Some(lowered) = lower_function(function, source, know, &owner) {
+                report(function, lowered);
+            }
         }
     }
     out

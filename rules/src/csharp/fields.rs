@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use super::disposables::{Knowledge, OWNED_WHEN_PASSED_TO_CONSTRUCTOR};
 use super::syntax::{
     enclosing, field, has_modifier, invoked_member, is_function_like, is_type_declaration, member_of_this,
-    named_children, range, simple_type_name, text, unwrap_value,
+    named_children, pruned_descendants, range, simple_type_name, text, unwrap_value,
 };
 use crate::syntax::treesitter::descendants;
 use crate::TextRange;
@@ -110,8 +110,8 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
     if candidates.is_empty() {
         return fields;
     }
-    for node in descendants(decl) {
-        if node.kind() != "assignment_expression" || enclosing(node, is_type_declaration) != Some(decl) {
+    for node in pruned_descendants(decl, is_type_declaration) {
+        if node.kind() != "assignment_expression" {
             continue;
         }
         let (Some(left), Some(right)) = (field(node, "left"), field(node, "right")) else { continue };

@@ -138,13 +138,13 @@ impl Index {
 /// Gathers a file's facts in the parse pass (one walk over the tree).
 pub(crate) fn gather(root: Node, source: &str) -> Facts {
     let mut facts = Facts::default();
-    for node in descendants(root) {
-        if syntax::is_type_declaration(node.kind()) {
-            facts.types.push(type_fact(node, source));
-            facts.methods.extend(primary_constructor(node, source));
-        } else if matches!(node.kind(), "method_declaration" | "constructor_declaration") {
-            if let Some(m) = method_fact(node, source) {
-                facts.methods.push(m);
+    for decl in descendants(root).filter(|n| syntax::is_type_declaration(n.kind())) {
+        facts.types.push(type_fact(decl, source));
+        facts.methods.extend(primary_constructor(decl, source));
+        let owner = type_name(decl, source);
+        for member in members(decl) {
+            if matches!(member.kind(), "method_declaration" | "constructor_declaration") {
+                facts.methods.extend(method_fact(member, owner, source));
             }
         }
     }
@@ -193,7 +193,7 @@ pub(crate) fn members(decl: Node<'_>) -> Vec<Node<'_>> {
     field(decl, "body").map(named_children).unwrap_or_default()
 }
 
-fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
+fn method_fact(decl: Node, owner: &str, source: &str) -> Option<MethodFact> {
     let name = text(field(decl, "name")?, source).to_string();
     // A constructor's `: base(..)` initializer hands parameters on too.
     let body = if decl.kind() == "constructor_declaration" { Some(decl) } else { field(decl, "body") };
@@ -204,26 +204,21 @@ fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
         }
         None => (name.clone(), None),
     };
-    let params = field(decl, "parameters")
-        .map(|list| named_children(list).into_iter().filter(|p| p.kind() == "parameter").collect::<Vec<_>>())
-        .unwrap_or_default()
+    let owned = body.map(|b| ownership::consumed_parameters(decl, b, source)).unwrap_or_default();
+    let params = ownership::parameters(decl)
         .into_iter()
-        .map(|p| {
-            let pname = field(p, "name").map(|n| text(n, source)).unwrap_or("");
-            ParamFact {
-                type_name: field(p, "type")
-                    .map(|t| simple_type_name(text(t, source)).to_string())
-                    .unwrap_or_default(),
-                is_out: syntax::has_token(p, "out") || has_modifier_word(p, source, "out"),
-                owned: body.is_some_and(|b| !pname.is_empty() && ownership::consumes(b, source, pname)),
-            }
+        .enumerate()
+        .map(|(i, p)| ParamFact {
+            type_name: field(p, "type")
+                .map(|t| simple_type_name(text(t, source)).to_string())
+                .unwrap_or_default(),
+            is_out: syntax::has_token(p, "out") || has_modifier_word(p, source, "out"),
+            owned: owned.get(i).copied().unwrap_or(false),
         })
         .collect();
-    let returns_existing = field(decl, "body").is_some_and(|b| returns_existing(decl, b, source));
+    let returns_existing = field(decl, "body").is_some_and(|b| returns_existing(b, source));
     Some(MethodFact {
-        type_name: syntax::enclosing(decl, syntax::is_type_declaration)
-            .map_or("", |t| type_name(t, source))
-            .to_string(),
+        type_name: owner.to_string(),
         name,
         returns,
         returns_task_of,
@@ -234,13 +229,12 @@ fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
 
 /// True when some value the method returns is not one it created: a field, a property, a
 /// parameter, or a cached instance (`_x ??= new X()`).
-fn returns_existing(decl: Node, body: Node, source: &str) -> bool {
+fn returns_existing(body: Node, source: &str) -> bool {
     let returned: Vec<Node> = if body.kind() == "arrow_expression_clause" {
         named_children(body).into_iter().take(1).collect()
     } else {
-        descendants(body)
+        syntax::pruned_descendants(body, syntax::is_function_like)
             .filter(|n| n.kind() == "return_statement")
-            .filter(|n| syntax::enclosing(*n, syntax::is_function_like) == Some(decl))
             .filter_map(|n| named_children(n).into_iter().next())
             .collect()
     };

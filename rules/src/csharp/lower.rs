@@ -181,21 +181,12 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn collect_local_functions(&mut self, body: Node<'t>) {
-        for node in crate::syntax::treesitter::descendants(body) {
+        for node in syntax::pruned_descendants(body, syntax::is_function_like) {
             if node.kind() != "local_function_statement" {
                 continue;
             }
             let Some(name) = field(node, "name").map(|n| text(n, self.source)) else { continue };
-            let owned = field(node, "parameters")
-                .map(named_children)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|p| p.kind() == "parameter")
-                .map(|p| {
-                    field(p, "name")
-                        .is_some_and(|n| super::ownership::consumes(node, self.source, text(n, self.source)))
-                })
-                .collect();
+            let owned = super::ownership::consumed_parameters(node, node, self.source);
             self.local_functions.insert(name, (node, owned));
         }
     }
@@ -621,7 +612,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                     .is_some_and(|(_, m)| self.know.is_release_method(m))
         };
         let throws = || {
-            crate::syntax::treesitter::descendants(node).any(|n| match n.kind() {
+            syntax::pruned_descendants(node, syntax::is_function_like).any(|n| match n.kind() {
                 "invocation_expression" => !is_release(n),
                 "await_expression" => !named_children(n).into_iter().next().is_some_and(is_release),
                 "object_creation_expression"

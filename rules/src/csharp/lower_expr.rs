@@ -517,21 +517,21 @@ impl<'a, 't> Lowerer<'a, 't> {
             return;
         };
         // The function's own parameters shadow the locals they are named after.
-        let mut seen: Vec<&str> = crate::syntax::treesitter::descendants(lambda)
+        let shadowed: Vec<&str> = crate::syntax::treesitter::descendants(lambda)
             .filter(|n| matches!(n.kind(), "parameter" | "implicit_parameter"))
             .filter_map(|p| if p.kind() == "parameter" { field(p, "name") } else { Some(p) })
             .map(|n| text(n, self.source))
             .collect();
+        let mut captured: Vec<&str> = Vec::new();
         for id in crate::syntax::treesitter::descendants(body).filter(|n| n.kind() == "identifier") {
             let name = text(id, self.source);
-            if seen.contains(&name) {
-                continue;
+            if self.locals.contains_key(name) && !shadowed.contains(&name) && !captured.contains(&name) {
+                captured.push(name);
             }
-            seen.push(name);
+        }
+        for name in ownership::consumed(body, self.source, &captured) {
             if let Some(&var) = self.locals.get(name) {
-                if ownership::consumes(body, self.source, name) {
-                    self.push(Event::Transfer { var }, range(lambda));
-                }
+                self.push(Event::Transfer { var }, range(lambda));
             }
         }
     }

@@ -11,21 +11,49 @@ use crate::syntax::treesitter::descendants;
 /// How deep aliases (`var s = stream;`) are followed.
 const MAX_ALIAS_DEPTH: usize = 4;
 
-/// True when `body` disposes, stores, returns or hands `name` to an owning wrapper or collection.
-pub(crate) fn consumes(body: Node, source: &str, name: &str) -> bool {
-    consumes_at_depth(body, source, name, 0)
+/// The names among `candidates` that `body` disposes, stores, returns or hands to an owning
+/// wrapper or collection, directly or through a local alias. One walk per alias level.
+pub(crate) fn consumed<'s>(body: Node, source: &'s str, candidates: &[&'s str]) -> Vec<&'s str> {
+    let mut consumed: Vec<&'s str> = Vec::new();
+    // (name being followed, the candidate it stands for)
+    let mut followed: Vec<(&'s str, &'s str)> = candidates.iter().map(|c| (*c, *c)).collect();
+    for _ in 0..=MAX_ALIAS_DEPTH {
+        if followed.is_empty() {
+            break;
+        }
+        let mut aliases = Vec::new();
+        for use_site in descendants(body).filter(|n| n.kind() == "identifier") {
+            let name = text(use_site, source);
+            let Some(&(_, original)) = followed.iter().find(|(n, _)| *n == name) else { continue };
+            if consumed.contains(&original) {
+                continue;
+            }
+            match use_kind(use_site, source) {
+                Use::Consumed => consumed.push(original),
+                Use::AliasedAs(alias) => aliases.push((text(alias, source), original)),
+                Use::Other => {}
+            }
+        }
+        aliases.retain(|(_, original)| !consumed.contains(original));
+        followed = aliases;
+    }
+    consumed
 }
 
-fn consumes_at_depth(body: Node, source: &str, name: &str, depth: usize) -> bool {
-    descendants(body).filter(|n| n.kind() == "identifier" && text(*n, source) == name).any(|use_site| {
-        match use_kind(use_site, source) {
-            Use::Consumed => true,
-            Use::AliasedAs(alias) => {
-                depth < MAX_ALIAS_DEPTH && consumes_at_depth(body, source, text(alias, source), depth + 1)
-            }
-            Use::Other => false,
-        }
-    })
+/// For each parameter of `function` (in order), whether `scope` (its body, or the whole
+/// declaration for a constructor's `: base(..)`) takes ownership of it.
+pub(crate) fn consumed_parameters(function: Node, scope: Node, source: &str) -> Vec<bool> {
+    let names: Vec<&str> =
+        parameters(function).iter().map(|p| field(*p, "name").map_or("", |n| text(n, source))).collect();
+    let consumed = consumed(scope, source, &names);
+    names.iter().map(|n| !n.is_empty() && consumed.contains(n)).collect()
+}
+
+/// The `parameter` nodes of a method, constructor or local function.
+pub(crate) fn parameters(function: Node<'_>) -> Vec<Node<'_>> {
+    field(function, "parameters")
+        .map(|list| named_children(list).into_iter().filter(|p| p.kind() == "parameter").collect())
+        .unwrap_or_default()
 }
 
 enum Use<'t> {
