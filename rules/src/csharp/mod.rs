@@ -13,6 +13,7 @@ mod fields;
 mod index;
 mod lower;
 mod lower_expr;
+mod lower_try;
 mod ownership;
 mod suppress;
 mod syntax;
