@@ -70,7 +70,8 @@ pub(crate) fn check(decl: Node, source: &str, know: &Knowledge, owned: &[OwnedFi
     let disposed = disposed_members(name, know);
     owned
         .iter()
-        .filter(|f| !f.is_static && know.is_reportable(&f.type_name) && !disposed.contains(f.name.as_str()))
+        .filter(|f| !f.is_static && !f.handed_over && know.is_reportable(&f.type_name))
+        .filter(|f| !disposed.contains(f.name.as_str()))
         .map(|f| {
             let message = if declares_dispose {
                 format!("`{}` ({}) is created by `{name}` but never disposed in its `Dispose` method", f.name, f.type_name)

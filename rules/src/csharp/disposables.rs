@@ -320,7 +320,13 @@ pub(crate) const COLLECTION_ADDS: &[&str] = &[
     "TryWrite",
     "WriteAsync",
     "Post",
+    "RegisterForDispose",
+    "RegisterForDisposeAsync",
 ];
+
+/// Extension methods that hand their receiver to a container that disposes it
+/// (`new Subscription().DisposeWith(_disposables)`).
+pub(crate) const RECEIVER_OWNERS: &[&str] = &["DisposeWith", "AddTo"];
 
 /// Calls that end the process: paths through them do not leak.
 pub(crate) const PROCESS_EXITS: &[(&str, &str)] = &[("Environment", "Exit"), ("Environment", "FailFast")];

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::disposables::{Knowledge, COLLECTION_ADDS, OWNING_METHODS};
+use super::disposables::{Knowledge, COLLECTION_ADDS, OWNING_METHODS, RECEIVER_OWNERS};
 use super::lower::{Lowerer, Site, SiteUse};
 use super::ownership;
 use super::syntax::{self, field, named_children, range, text};
@@ -140,6 +140,17 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
             }
             "is_pattern_expression" => self.is_pattern(node),
+            // `from p in paths select new StreamReader(p)`: the values flow into the query's result.
+            "query_expression" => {
+                for clause in named_children(node) {
+                    let selects = matches!(clause.kind(), "select_clause" | "group_clause");
+                    match named_children(clause).into_iter().next().filter(|_| selects) {
+                        Some(value) => self.expr(value, Dest::Escape),
+                        None => self.expr(clause, Dest::Read),
+                    }
+                }
+                self.plain_value(&dest, node);
+            }
             "declaration_expression" => {
                 if let Some(name) = field(node, "name") {
                     let ty = syntax::declared_type(node, self.source)
@@ -338,7 +349,12 @@ impl<'a, 't> Lowerer<'a, 't> {
             self.argument(*arg, owned, method, param_type.as_deref());
         }
         if let Some(r) = receiver {
-            self.expr(r, Dest::Receiver(method.to_string()));
+            let receiver_dest = if RECEIVER_OWNERS.contains(&method) {
+                Dest::Escape
+            } else {
+                Dest::Receiver(method.to_string())
+            };
+            self.expr(r, receiver_dest);
         }
         let result =
             self.call_result(receiver, receiver_type.as_deref(), method, &project, awaited.is_some());
