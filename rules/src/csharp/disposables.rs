@@ -328,6 +328,10 @@ pub(crate) const COLLECTION_ADDS: &[&str] = &[
 /// (`new Subscription().DisposeWith(_disposables)`).
 pub(crate) const RECEIVER_OWNERS: &[&str] = &["DisposeWith", "AddTo"];
 
+/// Static calls that store their arguments into a `ref` location (a field, usually).
+pub(crate) const STORING_CALLS: &[(&str, &str)] =
+    &[("Interlocked", "Exchange"), ("Interlocked", "CompareExchange"), ("Volatile", "Write")];
+
 /// Calls that end the process: paths through them do not leak.
 pub(crate) const PROCESS_EXITS: &[(&str, &str)] = &[("Environment", "Exit"), ("Environment", "FailFast")];
 

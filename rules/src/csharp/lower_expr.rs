@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::disposables::{Knowledge, COLLECTION_ADDS, OWNING_METHODS, RECEIVER_OWNERS};
+use super::disposables::{Knowledge, COLLECTION_ADDS, OWNING_METHODS, RECEIVER_OWNERS, STORING_CALLS};
 use super::lower::{Lowerer, Site, SiteUse};
 use super::ownership;
 use super::syntax::{self, field, named_children, range, text};
@@ -322,7 +322,11 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
             return;
         }
-        if receiver.is_some() && COLLECTION_ADDS.contains(&method) {
+        let stores = receiver.is_some_and(|r| {
+            let ty = syntax::simple_type_name(text(r, self.source));
+            COLLECTION_ADDS.contains(&method) || STORING_CALLS.iter().any(|(t, m)| *t == ty && *m == method)
+        });
+        if stores {
             for arg in &args {
                 self.argument(*arg, true, method, None);
             }
@@ -552,8 +556,8 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
     }
 
-    /// `x != null`, `x is not null`, `x is { }` / `x == null`, `x is null`: the local tested and
-    /// whether it is null when the condition holds.
+    /// `x != null`, `x is not null`, `x is { }` / `x == null`, `x is null`, `TryGet(out x)`,
+    /// `!...`: the local tested and whether it is null when the condition holds.
     pub(super) fn null_check(&self, condition: Node) -> Option<(VarId, bool)> {
         let condition = syntax::unwrap_value(condition, self.source);
         let local = |n: Node| {
@@ -584,6 +588,19 @@ impl<'a, 't> Lowerer<'a, 't> {
                     "not null" | "{ }" | "{}" => Some((var, false)),
                     _ => None,
                 }
+            }
+            // `TryOpen(out var s)`: `s` holds something only when the call returns true.
+            "invocation_expression" => {
+                let out = syntax::arguments(condition).into_iter().find(|a| syntax::has_token(*a, "out"))?;
+                let value = syntax::argument_value(out)?;
+                let name =
+                    if value.kind() == "declaration_expression" { field(value, "name")? } else { value };
+                Some((local(name)?, false))
+            }
+            "prefix_unary_expression" if text(condition, self.source).starts_with('!') => {
+                let inner = named_children(condition).into_iter().next()?;
+                let (var, null_when_true) = self.null_check(inner)?;
+                Some((var, !null_when_true))
             }
             _ => None,
         }

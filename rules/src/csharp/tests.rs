@@ -153,3 +153,17 @@ fn a_creation_that_throws_has_nothing_to_leak() {
         method("try {\nvar s = File.OpenRead(\"a\");\nUse(s);\ns.Dispose();\n} catch (IOException) { }");
     assert_eq!(findings(&leaky), vec![(4, "CA2000")]);
 }
+
+#[test]
+fn interlocked_exchange_stores_the_new_value() {
+    let source = "class Job {\nCancellationTokenSource _cts;\nvoid Restart() {\n\
+                  Interlocked.Exchange(ref _cts, new CancellationTokenSource())?.Dispose();\n}\n}\n";
+    assert!(findings(source).iter().all(|(_, code)| *code != "CA2000"), "{:?}", findings(source));
+}
+
+#[test]
+fn try_pattern_out_values_exist_only_when_the_call_succeeds() {
+    let source = "class Job {\nbool TryOpen(out Stream s) { s = File.OpenRead(\"a\"); return true; }\n\
+                  long Size() {\nif (!TryOpen(out var s)) {\nreturn 0;\n}\nusing (s) { return s.Length; }\n}\n}\n";
+    assert!(findings(source).is_empty(), "{:?}", findings(source));
+}
