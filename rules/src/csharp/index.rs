@@ -61,6 +61,8 @@ pub struct ParamFact {
     pub is_out: bool,
     /// The method disposes, stores, returns or hands this parameter to an owner.
     pub owned: bool,
+    /// The calls the parameter is handed to: it is owned when one of them owns it.
+    pub forwards: Vec<ownership::Forward>,
 }
 
 /// What the project knows about one type, all its partial declarations merged.
@@ -104,7 +106,45 @@ impl Index {
                 index.methods.entry(m.name.clone()).or_default().push(m.clone());
             }
         }
+        index.propagate_ownership();
         index
+    }
+
+    /// A parameter handed on to a method that owns it is owned too: repeated until nothing
+    /// changes (each round settles one more level of forwarding; bounded).
+    fn propagate_ownership(&mut self) {
+        const MAX_ROUNDS: usize = 8;
+        for _ in 0..MAX_ROUNDS {
+            let mut newly_owned = Vec::new();
+            for (name, overloads) in &self.methods {
+                for (o, method) in overloads.iter().enumerate() {
+                    for (p, param) in method.params.iter().enumerate() {
+                        if !param.owned && self.owns_any(&param.forwards) {
+                            newly_owned.push((name.clone(), o, p));
+                        }
+                    }
+                }
+            }
+            if newly_owned.is_empty() {
+                return;
+            }
+            for (name, o, p) in newly_owned {
+                let param =
+                    self.methods.get_mut(&name).and_then(|v| v.get_mut(o)).and_then(|m| m.params.get_mut(p));
+                if let Some(param) = param {
+                    param.owned = true;
+                }
+            }
+        }
+    }
+
+    /// True when one of these calls reaches a project method that owns the argument it is given.
+    pub fn owns_any(&self, forwards: &[ownership::Forward]) -> bool {
+        forwards.iter().any(|f| {
+            self.methods(&f.callee, f.arity, None)
+                .iter()
+                .any(|m| m.params.get(f.position).is_some_and(|q| q.owned))
+        })
     }
 
     pub fn type_info(&self, name: &str) -> Option<&TypeInfo> {
@@ -208,12 +248,16 @@ fn method_fact(decl: Node, owner: &str, source: &str) -> Option<MethodFact> {
     let params = ownership::parameters(decl)
         .into_iter()
         .enumerate()
-        .map(|(i, p)| ParamFact {
-            type_name: field(p, "type")
-                .map(|t| simple_type_name(text(t, source)).to_string())
-                .unwrap_or_default(),
-            is_out: syntax::has_token(p, "out") || has_modifier_word(p, source, "out"),
-            owned: owned.get(i).copied().unwrap_or(false),
+        .map(|(i, p)| {
+            let (owned, forwards) = owned.get(i).cloned().unwrap_or_default();
+            ParamFact {
+                type_name: field(p, "type")
+                    .map(|t| simple_type_name(text(t, source)).to_string())
+                    .unwrap_or_default(),
+                is_out: syntax::has_token(p, "out") || has_modifier_word(p, source, "out"),
+                owned,
+                forwards,
+            }
         })
         .collect();
     let returns_existing = field(decl, "body").is_some_and(|b| returns_existing(b, source));
@@ -281,6 +325,7 @@ fn primary_constructor(decl: Node, source: &str) -> Option<MethodFact> {
                 .unwrap_or_default(),
             is_out: false,
             owned: true,
+            forwards: Vec::new(),
         })
         .collect();
     Some(MethodFact {

@@ -181,7 +181,10 @@ impl<'a, 't> Lowerer<'a, 't> {
                 continue;
             }
             let Some(name) = field(node, "name").map(|n| text(n, self.source)) else { continue };
-            let owned = super::ownership::consumed_parameters(node, node, self.source);
+            let owned = super::ownership::consumed_parameters(node, node, self.source)
+                .into_iter()
+                .map(|(owned, forwards)| owned || self.know.index.owns_any(&forwards))
+                .collect();
             self.local_functions.insert(name, (node, owned));
         }
     }

@@ -28,6 +28,7 @@ pub use ca1001::CA1001;
 pub use ca2000::CA2000;
 pub use ca2213::CA2213;
 pub use index::{Facts, Index, MethodDisposals, MethodFact, ParamFact, TypeFact, TypeInfo};
+pub use ownership::Forward;
 
 /// A parsed C# file, kept between the index pass and the check pass.
 pub struct Model {

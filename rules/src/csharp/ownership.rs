@@ -14,7 +14,24 @@ const MAX_ALIAS_DEPTH: usize = 4;
 /// The names among `candidates` that `body` disposes, stores, returns or hands to an owning
 /// wrapper or collection, directly or through a local alias. One walk per alias level.
 pub(crate) fn consumed<'s>(body: Node, source: &'s str, candidates: &[&'s str]) -> Vec<&'s str> {
+    scan(body, source, candidates).0
+}
+
+/// A value handed on as an argument to a method or constructor, which may own it in turn (the
+/// index decides, once every method of the project is known).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Forward {
+    pub callee: String,
+    pub arity: usize,
+    pub position: usize,
+}
+
+/// What `consumed` finds, plus the calls each candidate is handed to.
+type Scan<'s> = (Vec<&'s str>, Vec<(&'s str, Forward)>);
+
+fn scan<'s>(body: Node, source: &'s str, candidates: &[&'s str]) -> Scan<'s> {
     let mut consumed: Vec<&'s str> = Vec::new();
+    let mut forwards = Vec::new();
     // (name being followed, the candidate it stands for)
     let mut followed: Vec<(&'s str, &'s str)> = candidates.iter().map(|c| (*c, *c)).collect();
     for _ in 0..=MAX_ALIAS_DEPTH {
@@ -31,22 +48,30 @@ pub(crate) fn consumed<'s>(body: Node, source: &'s str, candidates: &[&'s str]) 
             match use_kind(use_site, source) {
                 Use::Consumed => consumed.push(original),
                 Use::AliasedAs(alias) => aliases.push((text(alias, source), original)),
+                Use::Forwarded(forward) => forwards.push((original, forward)),
                 Use::Other => {}
             }
         }
         aliases.retain(|(_, original)| !consumed.contains(original));
         followed = aliases;
     }
-    consumed
+    (consumed, forwards)
 }
 
 /// For each parameter of `function` (in order), whether `scope` (its body, or the whole
 /// declaration for a constructor's `: base(..)`) takes ownership of it.
-pub(crate) fn consumed_parameters(function: Node, scope: Node, source: &str) -> Vec<bool> {
+pub(crate) fn consumed_parameters(function: Node, scope: Node, source: &str) -> Vec<(bool, Vec<Forward>)> {
     let names: Vec<&str> =
         parameters(function).iter().map(|p| field(*p, "name").map_or("", |n| text(n, source))).collect();
-    let consumed = consumed(scope, source, &names);
-    names.iter().map(|n| !n.is_empty() && consumed.contains(n)).collect()
+    let (consumed, forwards) = scan(scope, source, &names);
+    names
+        .iter()
+        .map(|n| {
+            let owned = !n.is_empty() && consumed.contains(n);
+            let handed = forwards.iter().filter(|(o, _)| !owned && o == n).map(|(_, f)| f.clone()).collect();
+            (owned, handed)
+        })
+        .collect()
 }
 
 /// The `parameter` nodes of a method, constructor or local function.
@@ -59,6 +84,7 @@ pub(crate) fn parameters(function: Node<'_>) -> Vec<Node<'_>> {
 enum Use<'t> {
     Consumed,
     AliasedAs(Node<'t>),
+    Forwarded(Forward),
     Other,
 }
 
@@ -131,16 +157,20 @@ fn argument_use<'t>(arg: Node<'t>, source: &str) -> Use<'t> {
         return Use::Consumed;
     }
     let Some(call) = list.parent() else { return Use::Other };
+    let args = syntax::arguments(call);
+    let forward = |callee: &str| {
+        let position = args.iter().position(|a| *a == arg).unwrap_or(usize::MAX);
+        Use::Forwarded(Forward { callee: callee.to_string(), arity: args.len(), position })
+    };
     match call.kind() {
         // `: base(stream)` / `: this(stream)`: the object under construction keeps it.
         "constructor_initializer" => Use::Consumed,
         "object_creation_expression" => {
             let ty = field(call, "type").map(|t| syntax::simple_type_name(text(t, source))).unwrap_or("");
-            let args = syntax::arguments(call);
             if super::disposables::OWNING_WRAPPER_NAMES.contains(&ty) && !leaves_open(&args, source) {
                 Use::Consumed
             } else {
-                Use::Other
+                forward(ty)
             }
         }
         "invocation_expression" => match syntax::invoked_member(call, source) {
@@ -148,7 +178,8 @@ fn argument_use<'t>(arg: Node<'t>, source: &str) -> Use<'t> {
             Some((_, method)) if OWNING_METHODS.contains(&method) && arg.prev_named_sibling().is_none() => {
                 Use::Consumed
             }
-            _ => Use::Other,
+            Some((_, method)) => forward(method),
+            None => Use::Other,
         },
         _ => Use::Other,
     }
