@@ -191,6 +191,12 @@ const BCL_DISPOSABLE: &[&str] = &[
     "Hub",
     "DbContext",
     "BackgroundService",
+    "ServiceBase",
+    "IHost",
+    "WebApplication",
+    "ILoggerProvider",
+    "ILoggerFactory",
+    "LoggerFactory",
 ];
 
 /// Constructor parameters of these types are owned by the object that receives them (the
@@ -230,8 +236,8 @@ pub(crate) const OWNING_WRAPPER_NAMES: &[&str] = &[
 
 /// Methods that take ownership of their first argument: ASP.NET Core's `File(stream, ..)`,
 /// `Results.File(stream, ..)` and `Results.Stream(stream, ..)` dispose the stream once the
-/// response is written.
-pub(crate) const OWNING_METHODS: &[&str] = &["File", "Stream"];
+/// response is written; `ILoggingBuilder.AddProvider` disposes its providers with the factory.
+pub(crate) const OWNING_METHODS: &[&str] = &["File", "Stream", "AddProvider"];
 
 /// Named arguments that keep the wrapped object with the caller when `true` (or, for
 /// `disposeHandler`, when `false`).
@@ -328,9 +334,14 @@ pub(crate) const COLLECTION_ADDS: &[&str] = &[
 /// (`new Subscription().DisposeWith(_disposables)`).
 pub(crate) const RECEIVER_OWNERS: &[&str] = &["DisposeWith", "AddTo"];
 
-/// Static calls that store their arguments into a `ref` location (a field, usually).
-pub(crate) const STORING_CALLS: &[(&str, &str)] =
-    &[("Interlocked", "Exchange"), ("Interlocked", "CompareExchange"), ("Volatile", "Write")];
+/// Static calls that keep their arguments: they store them into a `ref` location (a field,
+/// usually), or, for `Application.Run(form)`, dispose the main form when it closes.
+pub(crate) const STORING_CALLS: &[(&str, &str)] = &[
+    ("Interlocked", "Exchange"),
+    ("Interlocked", "CompareExchange"),
+    ("Volatile", "Write"),
+    ("Application", "Run"),
+];
 
 /// Calls that end the process: paths through them do not leak.
 pub(crate) const PROCESS_EXITS: &[(&str, &str)] = &[("Environment", "Exit"), ("Environment", "FailFast")];
