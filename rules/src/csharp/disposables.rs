@@ -311,6 +311,11 @@ const NAMED_FACTORIES: &[(&[&str], &str)] = &[
     (&["GetResponse", "GetResponseAsync"], "WebResponse"),
 ];
 
+/// Methods whose result type the rules need to know (to recognise what is called on it later)
+/// but whose result the caller does not own: `IHttpClientFactory.CreateClient` hands out clients
+/// the factory manages.
+const TYPED_RESULTS: &[(&str, &str)] = &[("CreateClient", "HttpClient")];
+
 /// Collection and channel methods that keep their argument: ownership moves into the
 /// collection (or to the channel's reader).
 pub(crate) const COLLECTION_ADDS: &[&str] = &[
@@ -467,6 +472,11 @@ impl<'i> Knowledge<'i> {
     /// The type an instance method returns judging by its name alone.
     pub fn named_factory(method: &str) -> Option<&'static str> {
         NAMED_FACTORIES.iter().find(|(names, _)| names.contains(&method)).map(|(_, result)| *result)
+    }
+
+    /// The type a method known to hand out managed objects returns.
+    pub fn typed_result(method: &str) -> Option<&'static str> {
+        TYPED_RESULTS.iter().find(|(m, _)| *m == method).map(|(_, t)| *t)
     }
 
     pub fn is_release_method(&self, method: &str) -> bool {

@@ -473,7 +473,33 @@ impl<'a, 't> Lowerer<'a, 't> {
             "cast_expression" => {
                 field(node, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string())
             }
+            "invocation_expression" => self.returned_type(node, false),
+            "await_expression" => {
+                let call = syntax::unwrap_value(named_children(node).into_iter().next()?, self.source);
+                (call.kind() == "invocation_expression").then(|| self.returned_type(call, true)).flatten()
+            }
             _ => None,
+        }
+    }
+
+    /// The type a call returns (awaited: the `T` of its `Task<T>`), disposable or not, as far as
+    /// the catalogue and the project's declarations tell.
+    fn returned_type(&self, call: Node, awaited: bool) -> Option<String> {
+        let (receiver, method) = syntax::invoked_member(call, self.source)?;
+        if let Some(t) = Knowledge::typed_result(method) {
+            return Some(t.to_string());
+        }
+        let receiver_type = receiver.and_then(|r| self.type_of(r));
+        let arity = syntax::arguments(call).len();
+        let project = self.project_methods(receiver, receiver_type.as_deref(), method, arity);
+        if let Some(t) = self.call_result(receiver, receiver_type.as_deref(), method, &project, awaited) {
+            return Some(t);
+        }
+        let declared = project.first()?;
+        if awaited {
+            declared.returns_task_of.clone()
+        } else {
+            Some(declared.returns.clone())
         }
     }
 
