@@ -360,7 +360,11 @@ pub(crate) struct Knowledge<'i> {
     extra_disposable: HashSet<String>,
     excluded: HashSet<String>,
     excluded_symbols: Vec<String>,
-    pub extra_release_methods: Vec<String>,
+    extra_release_methods: Vec<String>,
+    /// Configured calls that release their first argument (`Pool.Return`): (qualifier, method).
+    extra_release_calls: Vec<(Option<String>, String)>,
+    /// Configured calls that acquire (`Pool.Rent`): (qualifier, method, the kind's name).
+    extra_factories: Vec<(Option<String>, String, String)>,
     pub transfer_to_unknown_methods: bool,
     static_factories: HashMap<(&'static str, &'static str), &'static str>,
 }
@@ -374,16 +378,24 @@ impl<'i> Knowledge<'i> {
             .map(|t| super::syntax::simple_type_name(t).to_string())
             .collect();
         let mut extra_release_methods = Vec::new();
+        let mut extra_release_calls = Vec::new();
+        let mut extra_factories = Vec::new();
         for kind in settings.resource_kinds.iter().filter(|k| k.language == Family::CSharp) {
             for acquire in &kind.acquire {
-                if let Some(ty) = acquire.trim().strip_prefix("new ") {
+                let acquire = acquire.trim().trim_end_matches("()");
+                if let Some(ty) = acquire.strip_prefix("new ") {
                     extra_disposable.insert(super::syntax::simple_type_name(ty).to_string());
+                } else if let Some((qualifier, method)) = call_pattern(acquire) {
+                    extra_disposable.insert(kind.name.clone());
+                    extra_factories.push((qualifier, method, kind.name.clone()));
                 }
             }
             for release in &kind.release {
-                let method = release.trim().trim_start_matches('.').trim_end_matches("()");
-                if !method.is_empty() {
-                    extra_release_methods.push(method.to_string());
+                let release = release.trim().trim_end_matches("()");
+                match release.strip_prefix('.') {
+                    Some(method) if !method.is_empty() => extra_release_methods.push(method.to_string()),
+                    Some(_) => {}
+                    None => extra_release_calls.extend(call_pattern(release)),
                 }
             }
         }
@@ -403,6 +415,8 @@ impl<'i> Knowledge<'i> {
                 .collect(),
             excluded_symbols: cs.excluded_symbols.clone(),
             extra_release_methods,
+            extra_release_calls,
+            extra_factories,
             transfer_to_unknown_methods: cs.transfer_to_unknown_methods,
             static_factories,
         }
@@ -479,8 +493,41 @@ impl<'i> Knowledge<'i> {
         TYPED_RESULTS.iter().find(|(m, _)| *m == method).map(|(_, t)| *t)
     }
 
+    /// A configured acquisition call (`Pool.Rent(..)`): the kind's name, used as its type.
+    pub fn configured_factory(&self, receiver: Option<&str>, method: &str) -> Option<String> {
+        self.extra_factories
+            .iter()
+            .find(|(q, m, _)| m == method && qualifier_matches(q.as_deref(), receiver))
+            .map(|(_, _, name)| name.clone())
+    }
+
+    /// True when a configured release call (`Pool.Return(x)`) releases its first argument.
+    pub fn is_release_call(&self, receiver: Option<&str>, method: &str) -> bool {
+        self.extra_release_calls.iter().any(|(q, m)| m == method && qualifier_matches(q.as_deref(), receiver))
+    }
+
     pub fn is_release_method(&self, method: &str) -> bool {
         RELEASE_METHODS.contains(&method) || self.extra_release_methods.iter().any(|m| m == method)
+    }
+}
+
+/// `Pool.Shared.Rent` -> (Some("Shared"), "Rent"); `FreeWidget` -> (None, "FreeWidget").
+fn call_pattern(written: &str) -> Option<(Option<String>, String)> {
+    let written = written.trim();
+    let (qualifier, method) = match written.rsplit_once('.') {
+        Some((q, m)) => (Some(super::syntax::simple_type_name(q).to_string()), m),
+        None => (None, written),
+    };
+    (!method.is_empty()).then(|| (qualifier, method.to_string()))
+}
+
+/// A configured qualifier matches the receiver written at the call (by its last segment); an
+/// unqualified pattern matches any call of that name.
+fn qualifier_matches(qualifier: Option<&str>, receiver: Option<&str>) -> bool {
+    match (qualifier, receiver) {
+        (None, _) => true,
+        (Some(q), Some(r)) => super::syntax::simple_type_name(r) == q,
+        (Some(_), None) => false,
     }
 }
 

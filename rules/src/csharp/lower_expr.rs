@@ -315,6 +315,20 @@ impl<'a, 't> Lowerer<'a, 't> {
             self.plain_value(&dest, call);
             return;
         }
+        // A configured release call (`Pool.Return(x)`) releases its first argument.
+        let receiver_text = receiver.map(|r| text(r, self.source));
+        if self.know.is_release_call(receiver_text, method) {
+            for (i, arg) in args.iter().enumerate() {
+                match syntax::argument_value(*arg) {
+                    Some(value) if i == 0 => {
+                        self.expr(syntax::unwrap_value(value, self.source), Dest::Released)
+                    }
+                    _ => self.argument(*arg, false, method, None),
+                }
+            }
+            self.plain_value(&dest, call);
+            return;
+        }
         // `Task.FromResult(x)`: the task carries the value to wherever the task goes.
         if method == "FromResult" && args.len() == 1 {
             if let Some(value) = syntax::argument_value(args[0]) {
@@ -408,6 +422,9 @@ impl<'a, 't> Lowerer<'a, 't> {
         awaited: bool,
     ) -> Option<String> {
         let is_async = method.ends_with("Async");
+        if let Some(label) = self.know.configured_factory(receiver.map(|r| text(r, self.source)), method) {
+            return Some(label);
+        }
         if let Some(r) = receiver {
             if self.is_type_reference(r) {
                 let ty = syntax::simple_type_name(text(r, self.source));

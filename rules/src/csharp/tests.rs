@@ -167,3 +167,22 @@ fn try_pattern_out_values_exist_only_when_the_call_succeeds() {
                   long Size() {\nif (!TryOpen(out var s)) {\nreturn 0;\n}\nusing (s) { return s.Length; }\n}\n}\n";
     assert!(findings(source).is_empty(), "{:?}", findings(source));
 }
+
+#[test]
+fn resource_kinds_with_call_patterns() {
+    let mut settings = Settings::default();
+    settings.resource_kinds.push(ResourceKindSpec {
+        name: "pooled buffer".into(),
+        language: Family::CSharp,
+        rule: "CA2000".into(),
+        acquire: vec!["BufferPool.Shared.Rent".into()],
+        release: vec!["BufferPool.Shared.Return".into()],
+    });
+    let leaky = method("var b = BufferPool.Shared.Rent(4096);\nUse(b);");
+    assert_eq!(findings_with(&leaky, &settings), vec![(3, "CA2000")]);
+    assert!(findings(&leaky).is_empty());
+    let clean = method(
+        "var b = BufferPool.Shared.Rent(4096);\ntry { Use(b); } finally { BufferPool.Shared.Return(b); }",
+    );
+    assert!(findings_with(&clean, &settings).is_empty(), "{:?}", findings_with(&clean, &settings));
+}
