@@ -12,6 +12,7 @@ mod disposables;
 mod fields;
 mod index;
 mod lower;
+mod lower_call;
 mod lower_expr;
 mod lower_try;
 mod ownership;
