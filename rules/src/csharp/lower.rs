@@ -1,6 +1,6 @@
 //! Lowering a C# method, accessor, lambda or local function body to the engine's control-flow
 //! graph: statements and loops here, `try`/jumps/exceptions in `lower_try.rs`, expressions in
-//! `lower_expr.rs`.
+//! `lower_expr.rs`, calls in `lower_call.rs`.
 
 use std::collections::HashMap;
 
