@@ -15,6 +15,7 @@ use crate::syntax::treesitter::descendants;
 pub struct Facts {
     pub types: Vec<TypeFact>,
     pub methods: Vec<MethodFact>,
+    pub global_suppressions: Vec<super::suppress::GlobalSuppression>,
 }
 
 /// One declaration (one part, for a partial type) of a class, struct, record or interface.
@@ -78,6 +79,8 @@ pub struct TypeInfo {
 pub struct Index {
     types: HashMap<String, TypeInfo>,
     methods: HashMap<String, Vec<MethodFact>>,
+    /// `[assembly: SuppressMessage(.., Target = ..)]` from every file.
+    pub global_suppressions: Vec<super::suppress::GlobalSuppression>,
 }
 
 impl Index {
@@ -105,6 +108,7 @@ impl Index {
             for m in &file.methods {
                 index.methods.entry(m.name.clone()).or_default().push(m.clone());
             }
+            index.global_suppressions.extend(file.global_suppressions.iter().cloned());
         }
         index.propagate_ownership();
         index
@@ -177,7 +181,8 @@ impl Index {
 
 /// Gathers a file's facts in the parse pass (one walk over the tree).
 pub(crate) fn gather(root: Node, source: &str) -> Facts {
-    let mut facts = Facts::default();
+    let mut facts =
+        Facts { global_suppressions: super::suppress::global_suppressions(root, source), ..Facts::default() };
     for decl in descendants(root).filter(|n| syntax::is_type_declaration(n.kind())) {
         facts.types.push(type_fact(decl, source));
         facts.methods.extend(primary_constructor(decl, source));
