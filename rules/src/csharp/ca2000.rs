@@ -89,6 +89,9 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
             }
         }
     }
+    // A `finally` block is lowered once per exit it guards: report each creation site once.
+    out.sort_by_key(|d| d.range);
+    out.dedup_by_key(|d| d.range);
     out
 }
 

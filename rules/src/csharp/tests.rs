@@ -186,3 +186,11 @@ fn resource_kinds_with_call_patterns() {
     );
     assert!(findings_with(&clean, &settings).is_empty(), "{:?}", findings_with(&clean, &settings));
 }
+
+#[test]
+fn a_creation_in_a_finally_block_is_reported_once() {
+    let source = method(
+        "try {\nif (c) return;\nn++;\n} finally {\nvar log = File.AppendText(\"a\");\nlog.Write(n);\n}",
+    );
+    assert_eq!(findings(&source), vec![(7, "CA2000")]);
+}
