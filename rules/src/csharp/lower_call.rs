@@ -119,7 +119,8 @@ impl<'a, 't> Lowerer<'a, 't> {
             let owned = project.iter().any(|m| m.params.get(i).is_some_and(|p| p.owned))
                 || (project.is_empty() && i == 0 && OWNING_METHODS.contains(&method))
                 || local.as_ref().is_some_and(|l| l.get(i).copied().unwrap_or(false))
-                || (unknown && self.know.transfer_to_unknown_methods);
+                // A library helper named after disposing (`DisposeQuietly(x)`, `AddDisposable(x)`).
+                || (unknown && (self.know.transfer_to_unknown_methods || method.contains("Dispos")));
             let param_type = project.iter().find_map(|m| m.params.get(i)).map(|p| p.type_name.clone());
             self.argument(*arg, owned, method, param_type.as_deref());
         }
