@@ -117,7 +117,7 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
         return fields;
     }
     for node in pruned_descendants(decl, is_type_declaration) {
-        for member in handed_to_container(node, source) {
+        for member in handed_to_container(node, source, know) {
             if let Some(&slot) = declared.get(member) {
                 candidates[slot].handed_over = true;
             }
@@ -153,8 +153,9 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
 }
 
 /// The members a call or creation hands to a disposing container: arguments of a collection's
-/// `Add` or of a `...Disposable` constructor, the receiver of `DisposeWith`/`AddTo`.
-fn handed_to_container<'t>(node: Node, source: &'t str) -> Vec<&'t str> {
+/// `Add` or of a `...Disposable` constructor, the stream or handler given to an owning wrapper
+/// (`new HttpClient(_handler)`), the receiver of `DisposeWith`/`AddTo`.
+fn handed_to_container<'t>(node: Node, source: &'t str, know: &Knowledge) -> Vec<&'t str> {
     let members = |args: Vec<Node>| -> Vec<&'t str> {
         args.into_iter()
             .filter_map(|a| argument_value(a).and_then(|v| member_of_this(unwrap_value(v, source), source)))
@@ -169,10 +170,12 @@ fn handed_to_container<'t>(node: Node, source: &'t str) -> Vec<&'t str> {
             _ => Vec::new(),
         },
         "object_creation_expression" => {
-            let container = field(node, "type")
-                .is_some_and(|t| simple_type_name(text(t, source)).ends_with("Disposable"));
-            if container {
-                members(arguments(node))
+            let ty = field(node, "type").map_or("", |t| simple_type_name(text(t, source)));
+            let args = arguments(node);
+            if ty.ends_with("Disposable") {
+                members(args)
+            } else if know.is_owning_wrapper(ty) && !super::ownership::leaves_open(&args, source) {
+                members(args.into_iter().take(1).collect())
             } else {
                 Vec::new()
             }
