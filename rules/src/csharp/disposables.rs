@@ -440,14 +440,21 @@ impl<'i> Knowledge<'i> {
             if self.excluded.contains(t) || NEVER_REPORTED_BASES.contains(&t) {
                 return false;
             }
-            if BCL_DISPOSABLE.contains(&t) || self.extra_disposable.contains(t) {
+            if self.extra_disposable.contains(t) {
                 verdict = true;
             }
-            if let Some(info) = self.index.type_info(t) {
+            let info = self.index.type_info(t);
+            // A type the project declares under a catalogue name (an `Activity` or `Image`
+            // entity) is judged by its own bases, unless it derives from its namesake.
+            let shadows_catalogue = info.is_some_and(|i| !i.bases.iter().any(|b| b == t));
+            if !shadows_catalogue && BCL_DISPOSABLE.contains(&t) {
+                verdict = true;
+            }
+            if let Some(info) = info {
                 if info.is_struct && t == ty {
                     return false;
                 }
-                stack.extend(info.bases.iter().map(String::as_str));
+                stack.extend(info.bases.iter().map(String::as_str).filter(|b| *b != t));
             }
         }
         verdict
@@ -553,6 +560,26 @@ mod tests {
         assert!(!k.is_reportable("String"));
         assert_eq!(k.static_factory("File", "OpenRead"), Some("FileStream"));
         assert_eq!(Knowledge::instance_factory("HttpClient", "GetAsync"), Some("HttpResponseMessage"));
+    }
+
+    #[test]
+    fn project_types_shadow_catalogue_names() {
+        let parse = |source: &str| {
+            let tree = crate::syntax::treesitter::parse(
+                crate::syntax::treesitter::Grammar::CSharp,
+                source,
+                std::time::Duration::from_secs(5),
+            )
+            .unwrap();
+            super::super::index::gather(tree.root_node(), source)
+        };
+        let facts = parse("class Activity { } class Image : IDisposable { } class HttpClient : System.Net.Http.HttpClient { }");
+        let index = Index::build([&facts].into_iter());
+        let k = Knowledge::new(&index, &Settings::default());
+        assert!(!k.is_disposable("Activity"), "a domain entity named like a BCL type");
+        assert!(k.is_disposable("Image"));
+        assert!(k.is_disposable("HttpClient"), "a wrapper deriving from its namesake");
+        assert!(k.is_disposable("Process"));
     }
 
     #[test]
