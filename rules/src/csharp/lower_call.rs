@@ -158,14 +158,11 @@ impl<'a, 't> Lowerer<'a, 't> {
             Some(_) => receiver_type.or(static_type),
         };
         let found = self.know.index.methods(method, arity, owner);
-        // A receiver of a known type that does not declare the method is not a project call.
-        if let Some(t) = owner.filter(|_| receiver.is_some()) {
-            if self.know.index.type_info(t).is_none() && Knowledge::instance_factory(t, method).is_some() {
-                return Vec::new();
-            }
-            if found.iter().all(|m| m.type_name != t) && self.know.index.type_info(t).is_some() {
-                return Vec::new();
-            }
+        // A receiver of a known type reaches that type's methods only: none when the type is a
+        // library's (`_streams.TryGetValue(..)` on a `Dictionary`), whatever the project declares.
+        let qualified = receiver.is_some_and(|r| !matches!(text(r, self.source), "this" | "base"));
+        if let Some(t) = owner.filter(|_| qualified) {
+            return found.into_iter().filter(|m| m.type_name == t).cloned().collect();
         }
         found.into_iter().cloned().collect()
     }

@@ -194,3 +194,14 @@ fn a_creation_in_a_finally_block_is_reported_once() {
     );
     assert_eq!(findings(&source), vec![(7, "CA2000")]);
 }
+
+#[test]
+fn library_receivers_do_not_reach_project_methods_of_the_same_name() {
+    let source =
+        "class Cache {\npublic bool TryGetValue(string k, out FileStream s) { s = null; return false; }\n}\n\
+                  class Job {\nDictionary<string, FileStream> _open;\nvoid Run() {\n\
+                  if (_open.TryGetValue(\"a\", out var s)) { s.Flush(); }\n}\n}\n";
+    assert!(findings(source).is_empty(), "{:?}", findings(source));
+    let through_cache = source.replace("Dictionary<string, FileStream> _open;", "Cache _open;");
+    assert_eq!(findings(&through_cache), vec![(7, "CA2000")]);
+}
