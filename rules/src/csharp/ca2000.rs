@@ -150,7 +150,7 @@ fn diagnostic(leak: &Leak, lowered: &Lowered, function: Node, lines: &LineIndex)
     let mut d = Diagnostic::new(CA2000.code, site.range, message).with_help(help);
     for exit in &leak.exits {
         let (at, what) = match exit.at {
-            Some(at) => (at, "leaves the method here without disposing it".to_string()),
+            Some(at) => (at, format!("leaves the {kind} here without disposing it")),
             None => (lowered.body.end, format!("end of the {kind}: not disposed on this path")),
         };
         d = d.with_related(at, what);

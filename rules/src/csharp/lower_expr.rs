@@ -335,7 +335,10 @@ impl<'a, 't> Lowerer<'a, 't> {
     /// `!...`: the local tested and whether it is null when the condition holds.
     pub(super) fn null_check(&self, condition: Node) -> Option<(VarId, bool)> {
         let condition = syntax::unwrap_value(condition, self.source);
+        // `x`, or `(x = Open())` tested in place.
         let local = |n: Node| {
+            let n = syntax::unwrap_value(n, self.source);
+            let n = if n.kind() == "assignment_expression" { field(n, "left")? } else { n };
             (n.kind() == "identifier").then(|| self.locals.get(text(n, self.source)).copied()).flatten()
         };
         match condition.kind() {

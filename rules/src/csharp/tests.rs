@@ -205,3 +205,9 @@ fn library_receivers_do_not_reach_project_methods_of_the_same_name() {
     let through_cache = source.replace("Dictionary<string, FileStream> _open;", "Cache _open;");
     assert_eq!(findings(&through_cache), vec![(7, "CA2000")]);
 }
+
+#[test]
+fn an_assignment_tested_against_null_in_the_condition() {
+    let source = method("StreamReader r;\nif ((r = File.OpenText(\"a\")) != null) {\nr.Dispose();\n}");
+    assert!(findings(&source).is_empty(), "{:?}", findings(&source));
+}
