@@ -187,14 +187,15 @@ fn handed_to_container<'t>(node: Node, source: &'t str, know: &Knowledge) -> Vec
 /// Whether the value assigned to a field is owned: `Some(false)` for a creation or a local that
 /// holds one, `Some(true)` for a constructor parameter of a stream/reader/writer type.
 fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
-    let value = unwrap_value(value, source);
-    if is_creation(value, source, know) {
-        return Some(false);
-    }
-    if value.kind() == "binary_expression"
+    // `_x = a ?? b ?? new X()`: the value that may be created is the last one.
+    let mut value = unwrap_value(value, source);
+    while value.kind() == "binary_expression"
         && field(value, "operator").is_some_and(|o| text(o, source) == "??")
     {
-        return field(value, "right").and_then(|r| owned_value(r, source, know));
+        value = unwrap_value(field(value, "right")?, source);
+    }
+    if is_creation(value, source, know) {
+        return Some(false);
     }
     if value.kind() != "identifier" {
         return None;

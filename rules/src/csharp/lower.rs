@@ -66,6 +66,8 @@ pub(crate) struct Lowerer<'a, 't> {
     pub(super) local_functions: HashMap<&'t str, (Node<'t>, Vec<bool>)>,
     pub(super) sites: Vec<Site>,
     pub(super) scopes: Vec<Scope<'t>>,
+    /// Current nesting of `stmt`/`expr` calls (bounded by `MAX_SYNTAX_DEPTH`).
+    pub(super) depth: usize,
 }
 
 /// Lowers one function-like node (method, constructor, accessor, lambda, local function,
@@ -145,6 +147,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             local_functions: HashMap::new(),
             sites: Vec::new(),
             scopes: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -235,6 +238,15 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     pub(super) fn stmt(&mut self, node: Node<'t>) {
+        if self.depth >= super::lower_expr::MAX_SYNTAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.stmt_at(node);
+        self.depth -= 1;
+    }
+
+    fn stmt_at(&mut self, node: Node<'t>) {
         if matches!(
             node.kind(),
             "local_declaration_statement" | "expression_statement" | "return_statement" | "yield_statement"

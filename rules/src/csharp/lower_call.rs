@@ -9,6 +9,9 @@ use super::lower::Lowerer;
 use super::lower_expr::Dest;
 use super::syntax::{self, field, named_children, text};
 
+/// How many calls of a chain type inference follows.
+const MAX_TYPE_DEPTH: usize = 16;
+
 impl<'a, 't> Lowerer<'a, 't> {
     /// One argument of a call: `owned` when the callee takes ownership of it.
     pub(super) fn argument(&mut self, arg: Node<'t>, owned: bool, callee: &str, param_type: Option<&str>) {
@@ -226,6 +229,11 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     /// The (simple) type of a value, when the syntax tells.
     pub(super) fn type_of(&self, node: Node) -> Option<String> {
+        self.type_within(node, MAX_TYPE_DEPTH)
+    }
+
+    /// `type_of`, following at most `budget` calls of a chain (`a.B().C().D()`).
+    fn type_within(&self, node: Node, budget: usize) -> Option<String> {
         let node = syntax::unwrap_value(node, self.source);
         match node.kind() {
             "identifier" => {
@@ -245,10 +253,13 @@ impl<'a, 't> Lowerer<'a, 't> {
             "cast_expression" => {
                 field(node, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string())
             }
-            "invocation_expression" => self.returned_type(node, false),
+            "invocation_expression" => self.returned_type(node, false, budget.checked_sub(1)?),
             "await_expression" => {
                 let call = syntax::unwrap_value(named_children(node).into_iter().next()?, self.source);
-                (call.kind() == "invocation_expression").then(|| self.returned_type(call, true)).flatten()
+                let budget = budget.checked_sub(1)?;
+                (call.kind() == "invocation_expression")
+                    .then(|| self.returned_type(call, true, budget))
+                    .flatten()
             }
             _ => None,
         }
@@ -256,12 +267,12 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     /// The type a call returns (awaited: the `T` of its `Task<T>`), disposable or not, as far as
     /// the catalogue and the project's declarations tell.
-    pub(super) fn returned_type(&self, call: Node, awaited: bool) -> Option<String> {
+    fn returned_type(&self, call: Node, awaited: bool, budget: usize) -> Option<String> {
         let (receiver, method) = syntax::invoked_member(call, self.source)?;
         if let Some(t) = Knowledge::typed_result(method) {
             return Some(t.to_string());
         }
-        let receiver_type = receiver.and_then(|r| self.type_of(r));
+        let receiver_type = receiver.and_then(|r| self.type_within(r, budget));
         let arity = syntax::arguments(call).len();
         let project = self.project_methods(receiver, receiver_type.as_deref(), method, arity);
         if let Some(t) = self.call_result(receiver, receiver_type.as_deref(), method, &project, awaited) {

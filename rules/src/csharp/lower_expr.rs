@@ -27,6 +27,9 @@ pub(crate) enum Dest {
     Argument(String),
 }
 
+/// How deeply nested statements and expressions are lowered.
+pub(super) const MAX_SYNTAX_DEPTH: usize = 500;
+
 impl<'a, 't> Lowerer<'a, 't> {
     pub(super) fn expr(&mut self, node: Node<'t>, dest: Dest) {
         self.expr_with_target(node, dest, None);
@@ -34,6 +37,18 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     /// Lowers `node` whose value goes to `dest`; `target` is the type a target-typed `new()` creates.
     pub(super) fn expr_with_target(&mut self, node: Node<'t>, dest: Dest, target: Option<&str>) {
+        // Syntax nested deeper than any real code (a 20 000-call chain) is not followed: the
+        // stack stays bounded.
+        if self.depth >= MAX_SYNTAX_DEPTH {
+            self.plain_value(&dest, node);
+            return;
+        }
+        self.depth += 1;
+        self.expr_at(node, dest, target);
+        self.depth -= 1;
+    }
+
+    fn expr_at(&mut self, node: Node<'t>, dest: Dest, target: Option<&str>) {
         match node.kind() {
             "parenthesized_expression" | "ref_expression" => {
                 if let Some(inner) = named_children(node).into_iter().next() {
@@ -334,7 +349,17 @@ impl<'a, 't> Lowerer<'a, 't> {
     /// `x != null`, `x is not null`, `x is { }` / `x == null`, `x is null`, `TryGet(out x)`,
     /// `!...`: the local tested and whether it is null when the condition holds.
     pub(super) fn null_check(&self, condition: Node) -> Option<(VarId, bool)> {
-        let condition = syntax::unwrap_value(condition, self.source);
+        let mut condition = syntax::unwrap_value(condition, self.source);
+        let mut negated = false;
+        while condition.kind() == "prefix_unary_expression" && text(condition, self.source).starts_with('!') {
+            negated = !negated;
+            condition = syntax::unwrap_value(named_children(condition).into_iter().next()?, self.source);
+        }
+        let (var, null_when_true) = self.null_test(condition)?;
+        Some((var, null_when_true != negated))
+    }
+
+    fn null_test(&self, condition: Node) -> Option<(VarId, bool)> {
         // `x`, or `(x = Open())` tested in place.
         let local = |n: Node| {
             let n = syntax::unwrap_value(n, self.source);
@@ -374,11 +399,6 @@ impl<'a, 't> Lowerer<'a, 't> {
                 let name =
                     if value.kind() == "declaration_expression" { field(value, "name")? } else { value };
                 Some((local(name)?, false))
-            }
-            "prefix_unary_expression" if text(condition, self.source).starts_with('!') => {
-                let inner = named_children(condition).into_iter().next()?;
-                let (var, null_when_true) = self.null_check(inner)?;
-                Some((var, !null_when_true))
             }
             _ => None,
         }

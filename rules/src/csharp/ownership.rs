@@ -32,6 +32,12 @@ type Scan<'s> = (Vec<&'s str>, Vec<(&'s str, Forward)>);
 fn scan<'s>(body: Node, source: &'s str, candidates: &[&'s str]) -> Scan<'s> {
     let mut consumed: Vec<&'s str> = Vec::new();
     let mut forwards = Vec::new();
+    // The locals declared in the scanned code: assigning to one makes an alias.
+    let locals: Vec<&str> = descendants(body)
+        .filter(|n| n.kind() == "variable_declarator")
+        .filter_map(|n| field(n, "name"))
+        .map(|n| text(n, source))
+        .collect();
     // (name being followed, the candidate it stands for)
     let mut followed: Vec<(&'s str, &'s str)> = candidates.iter().map(|c| (*c, *c)).collect();
     for _ in 0..=MAX_ALIAS_DEPTH {
@@ -39,19 +45,19 @@ fn scan<'s>(body: Node, source: &'s str, candidates: &[&'s str]) -> Scan<'s> {
             break;
         }
         let mut aliases = Vec::new();
-        for use_site in descendants(body).filter(|n| n.kind() == "identifier") {
+        identifiers_with_ancestors(body, |use_site, ancestors| {
             let name = text(use_site, source);
-            let Some(&(_, original)) = followed.iter().find(|(n, _)| *n == name) else { continue };
+            let Some(&(_, original)) = followed.iter().find(|(n, _)| *n == name) else { return };
             if consumed.contains(&original) {
-                continue;
+                return;
             }
-            match use_kind(use_site, source) {
+            match use_kind(use_site, ancestors, &locals, source) {
                 Use::Consumed => consumed.push(original),
                 Use::AliasedAs(alias) => aliases.push((text(alias, source), original)),
                 Use::Forwarded(forward) => forwards.push((original, forward)),
                 Use::Other => {}
             }
-        }
+        });
         aliases.retain(|(_, original)| !consumed.contains(original));
         followed = aliases;
     }
@@ -88,13 +94,42 @@ enum Use<'t> {
     Other,
 }
 
-/// Classifies one occurrence of an identifier by the context its value flows into.
-fn use_kind<'t>(ident: Node<'t>, source: &str) -> Use<'t> {
+/// Calls `visit` with every identifier below `root` and its ancestors (outermost first, `root`
+/// included), tracked along the walk: `Node::parent` costs the depth of the tree each time.
+fn identifiers_with_ancestors<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
+    let mut cursor = root.walk();
+    let mut path: Vec<Node<'t>> = Vec::new();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "identifier" {
+            visit(node, &path);
+        }
+        if cursor.goto_first_child() {
+            path.push(node);
+            continue;
+        }
+        loop {
+            if cursor.node() == root {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            path.pop();
+        }
+    }
+}
+
+/// Classifies one occurrence of an identifier by the context its value flows into;
+/// `ancestors` ends with its parent.
+fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], locals: &[&str], source: &str) -> Use<'t> {
     let mut value = ident;
-    let mut parent = match ident.parent() {
-        Some(p) => p,
-        None => return Use::Other,
-    };
+    let mut up = ancestors.len();
+    let ancestor = |i: usize| if i == 0 { None } else { ancestors.get(i - 1).copied() };
+    let Some(mut parent) = ancestor(up) else { return Use::Other };
     while matches!(parent.kind(), "parenthesized_expression" | "cast_expression" | "as_expression")
         || (parent.kind() == "postfix_unary_expression" && text(parent, source).ends_with('!'))
     {
@@ -102,15 +137,17 @@ fn use_kind<'t>(ident: Node<'t>, source: &str) -> Use<'t> {
             return Use::Other;
         }
         value = parent;
-        parent = match parent.parent() {
+        up -= 1;
+        parent = match ancestor(up) {
             Some(p) => p,
             None => return Use::Other,
         };
     }
+    let grandparent = ancestor(up - 1);
     match parent.kind() {
         "member_access_expression" if field(parent, "expression") == Some(value) => {
             let released = field(parent, "name").is_some_and(|n| RELEASE_METHODS.contains(&text(n, source)));
-            let called = parent.parent().is_some_and(|g| g.kind() == "invocation_expression");
+            let called = grandparent.is_some_and(|g| g.kind() == "invocation_expression");
             if released && called {
                 Use::Consumed
             } else {
@@ -132,31 +169,29 @@ fn use_kind<'t>(ident: Node<'t>, source: &str) -> Use<'t> {
             Use::Consumed
         }
         "lambda_expression" if field(parent, "body") == Some(value) => Use::Consumed,
-        "assignment_expression" if field(parent, "right") == Some(value) => {
-            let to_local =
-                field(parent, "left").is_some_and(|l| l.kind() == "identifier" && is_local(l, source));
-            match field(parent, "left") {
-                Some(left) if to_local => Use::AliasedAs(left),
-                _ => Use::Consumed,
+        "assignment_expression" if field(parent, "right") == Some(value) => match field(parent, "left") {
+            Some(left) if left.kind() == "identifier" && locals.contains(&text(left, source)) => {
+                Use::AliasedAs(left)
             }
-        }
+            _ => Use::Consumed,
+        },
         "variable_declarator" => field(parent, "name").map_or(Use::Other, Use::AliasedAs),
         "initializer_expression" | "collection_expression" | "tuple_expression" | "expression_element" => {
             Use::Consumed
         }
-        "argument" => argument_use(parent, source),
+        "argument" => argument_use(parent, grandparent, ancestor(up.saturating_sub(2)), source),
         _ => Use::Other,
     }
 }
 
 /// An argument is consumed by an owning wrapper's constructor (without `leaveOpen: true`), a
-/// collection's `Add`, or a tuple/initializer.
-fn argument_use<'t>(arg: Node<'t>, source: &str) -> Use<'t> {
-    let Some(list) = arg.parent() else { return Use::Other };
+/// collection's `Add`, or a tuple/initializer; handed on (forwarded) to any other call.
+fn argument_use<'t>(arg: Node<'t>, list: Option<Node<'t>>, call: Option<Node<'t>>, source: &str) -> Use<'t> {
+    let Some(list) = list else { return Use::Other };
     if list.kind() == "tuple_expression" {
         return Use::Consumed;
     }
-    let Some(call) = list.parent() else { return Use::Other };
+    let Some(call) = call else { return Use::Other };
     let args = syntax::arguments(call);
     let forward = |callee: &str| {
         let position = args.iter().position(|a| *a == arg).unwrap_or(usize::MAX);
@@ -190,15 +225,5 @@ pub(crate) fn leaves_open(args: &[Node], source: &str) -> bool {
     LEAVE_OPEN_ARGUMENTS.iter().any(|(name, keeps)| {
         syntax::named_argument(args, source, name)
             .is_some_and(|v| text(v, source) == if *keeps { "true" } else { "false" })
-    })
-}
-
-/// True when `ident` names a local declared in the enclosing function (not a field).
-fn is_local(ident: Node, source: &str) -> bool {
-    let name = text(ident, source);
-    syntax::enclosing(ident, syntax::is_function_like).is_some_and(|function| {
-        descendants(function).any(|n| {
-            n.kind() == "variable_declarator" && field(n, "name").is_some_and(|d| text(d, source) == name)
-        })
     })
 }

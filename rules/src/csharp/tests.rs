@@ -211,3 +211,23 @@ fn an_assignment_tested_against_null_in_the_condition() {
     let source = method("StreamReader r;\nif ((r = File.OpenText(\"a\")) != null) {\nr.Dispose();\n}");
     assert!(findings(&source).is_empty(), "{:?}", findings(&source));
 }
+
+#[test]
+fn pathological_chains_are_analysed_in_bounded_time_and_stack() {
+    let worker = std::thread::Builder::new().stack_size(crate::WORKER_STACK_SIZE);
+    let handle = worker
+        .spawn(|| {
+            let chain = format!("class A {{ void M(B b) {{ b\n{}; }} }}", ".Add(1)\n".repeat(20_000));
+            let sum = format!("class A {{ int M(int x) {{ return x\n{}; }} }}", "+ x\n".repeat(20_000));
+            let coalesce =
+                format!("class A {{ string M(string s) {{ return s\n{}; }} }}", "?? s\n".repeat(20_000));
+            let started = std::time::Instant::now();
+            for source in [chain, sum, coalesce] {
+                assert!(findings(&source).is_empty());
+            }
+            started.elapsed()
+        })
+        .unwrap();
+    let elapsed = handle.join().unwrap();
+    assert!(elapsed < std::time::Duration::from_secs(30), "took {elapsed:?}");
+}
