@@ -1,6 +1,8 @@
 //! The C# front-end end to end on small snippets: configuration, and control flow the fixtures
 //! do not spell out.
 
+use super::disposables::Knowledge;
+use super::index::Index;
 use crate::settings::ResourceKindSpec;
 use crate::{Family, Language, LineIndex, ParseOptions, ProjectIndex, Settings};
 
@@ -230,4 +232,77 @@ fn pathological_chains_are_analysed_in_bounded_time_and_stack() {
         .unwrap();
     let elapsed = handle.join().unwrap();
     assert!(elapsed < std::time::Duration::from_secs(30), "took {elapsed:?}");
+}
+
+// The catalogue on its own.
+
+fn knowledge_with(settings: &Settings, index: &Index) -> bool {
+    let k = Knowledge::new(index, settings);
+    k.is_disposable("Widget")
+}
+
+#[test]
+fn catalogue_and_exclusions() {
+    let index = Index::default();
+    let k = Knowledge::new(&index, &Settings::default());
+    assert!(k.is_reportable("FileStream"));
+    assert!(k.is_reportable("HttpClient"));
+    assert!(!k.is_reportable("MemoryStream"));
+    assert!(!k.is_reportable("StringReader"));
+    assert!(!k.is_reportable("Task"));
+    assert!(!k.is_reportable("String"));
+    assert_eq!(k.static_factory("File", "OpenRead"), Some("FileStream"));
+    assert_eq!(Knowledge::instance_factory("HttpClient", "GetAsync"), Some("HttpResponseMessage"));
+}
+
+#[test]
+fn project_types_shadow_catalogue_names() {
+    let parse = |source: &str| {
+        let tree = crate::syntax::treesitter::parse(
+            crate::syntax::treesitter::Grammar::CSharp,
+            source,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
+        super::index::gather(tree.root_node(), source)
+    };
+    let facts = parse(
+        "class Activity { } class Image : IDisposable { } class HttpClient : System.Net.Http.HttpClient { }",
+    );
+    let index = Index::build([&facts].into_iter());
+    let k = Knowledge::new(&index, &Settings::default());
+    assert!(!k.is_disposable("Activity"), "a domain entity named like a BCL type");
+    assert!(k.is_disposable("Image"));
+    assert!(k.is_disposable("HttpClient"), "a wrapper deriving from its namesake");
+    assert!(k.is_disposable("Process"));
+}
+
+#[test]
+fn configured_types_and_release_methods() {
+    let index = Index::default();
+    assert!(!knowledge_with(&Settings::default(), &index));
+    let mut settings = Settings::default();
+    settings.csharp.extra_disposable_types.push("Acme.Native.Widget".into());
+    assert!(knowledge_with(&settings, &index));
+
+    let mut settings = Settings::default();
+    settings.resource_kinds.push(ResourceKindSpec {
+        name: "native widget".into(),
+        language: Family::CSharp,
+        rule: "CA2000".into(),
+        acquire: vec!["new Widget".into()],
+        release: vec![".Release".into()],
+    });
+    assert!(knowledge_with(&settings, &index));
+    let k = Knowledge::new(&index, &settings);
+    assert!(k.is_release_method("Release"));
+    assert!(k.is_release_method("Dispose"));
+
+    let mut settings = Settings::default();
+    settings.csharp.excluded_types.push("System.Net.Http.HttpClient".into());
+    assert!(!Knowledge::new(&index, &settings).is_disposable("HttpClient"));
+    settings.csharp.excluded_symbols.push("ConnectionFactory.Open".into());
+    let k = Knowledge::new(&index, &settings);
+    assert!(k.is_excluded_symbol(Some("ConnectionFactory"), "Open"));
+    assert!(!k.is_excluded_symbol(Some("Other"), "Open"));
 }
