@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::disposables::Knowledge;
-use super::lower::{lower_function, Lowered, SiteUse, TypeScope};
-use super::syntax;
+use super::lower::{lower_function, lower_top_level, Lowered, SiteUse, TypeScope};
+use super::syntax::{self, pruned_descendants};
 use crate::catalogue::{Precision, Severity};
 use crate::engine::{self, Leak};
 use crate::source::{Family, LineIndex};
@@ -56,28 +56,42 @@ declare_rule! {
 }
 
 pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnostic> {
-    let mut owners: HashMap<usize, TypeScope> = HashMap::new();
     let global = TypeScope { name: "", member_types: HashMap::new() };
     let mut lines: Option<LineIndex> = None;
     let mut out = Vec::new();
-    for function in descendants(root).filter(|n| syntax::is_function_like(n.kind())) {
-        let owner = match syntax::enclosing(function, syntax::is_type_declaration) {
-            Some(decl) => &*owners.entry(decl.id()).or_insert_with(|| TypeScope {
-                name: super::index::type_name(decl, source),
-                member_types: super::fields::member_types(decl, source),
-            }),
-            None => &global,
-        };
-        let Some(lowered) = lower_function(function, source, know, owner) else { continue };
+    let mut report = |function: Node, lowered: Lowered| {
         let leaks = engine::analyze(&lowered.body);
         if leaks.is_empty() {
-            continue;
+            return;
         }
         let lines = lines.get_or_insert_with(|| LineIndex::new(source));
-        for leak in leaks {
-            out.push(diagnostic(&leak, &lowered, function, lines));
+        out.extend(leaks.iter().map(|leak| diagnostic(leak, &lowered, function, lines)));
+    };
+    if let Some(lowered) = lower_top_level(root, source, know, &global) {
+        report(root, lowered);
+    }
+    // Functions outside any type (in top-level statements), then each type's own functions.
+    let outside = pruned_descendants(root, syntax::is_type_declaration);
+    for function in outside.filter(|n| syntax::is_function_like(n.kind())) {
+        if let Some(lowered) = lower_function(function, source, know, &global) {
+            report(function, lowered);
         }
     }
+    for decl in descendants(root).filter(|n| syntax::is_type_declaration(n.kind())) {
+        let owner = TypeScope {
+            name: super::index::type_name(decl, source),
+            member_types: super::fields::member_types(decl, source),
+        };
+        let functions = pruned_descendants(decl, syntax::is_type_declaration);
+        for function in functions.filter(|n| syntax::is_function_like(n.kind())) {
+            if let Some(lowered) = lower_function(function, source, know, &owner) {
+                report(function, lowered);
+            }
+        }
+    }
+    // A `finally` block is lowered once per exit it guards: report each creation site once.
+    out.sort_by_key(|d| d.range);
+    out.dedup_by_key(|d| d.range);
     out
 }
 
@@ -87,6 +101,7 @@ fn function_kind(function: Node) -> &'static str {
         "local_function_statement" => "local function",
         "constructor_declaration" => "constructor",
         "accessor_declaration" | "property_declaration" | "indexer_declaration" => "accessor",
+        "compilation_unit" => "program",
         _ => "method",
     }
 }
@@ -135,7 +150,7 @@ fn diagnostic(leak: &Leak, lowered: &Lowered, function: Node, lines: &LineIndex)
     let mut d = Diagnostic::new(CA2000.code, site.range, message).with_help(help);
     for exit in &leak.exits {
         let (at, what) = match exit.at {
-            Some(at) => (at, "leaves the method here without disposing it".to_string()),
+            Some(at) => (at, format!("leaves the {kind} here without disposing it")),
             None => (lowered.body.end, format!("end of the {kind}: not disposed on this path")),
         };
         d = d.with_related(at, what);

@@ -67,10 +67,13 @@ pub(crate) fn check(decl: Node, source: &str, know: &Knowledge, owned: &[OwnedFi
     if !declares_dispose && !know.is_disposable(name) {
         return Vec::new();
     }
-    let disposed = disposed_members(name, know);
+    let roots = dispose_roots(name, know);
+    let declares_dispose = declares_dispose || !roots.is_empty();
+    let disposed = disposed_members(name, &roots, know);
     owned
         .iter()
-        .filter(|f| !f.is_static && know.is_reportable(&f.type_name) && !disposed.contains(f.name.as_str()))
+        .filter(|f| !f.is_static && !f.handed_over && know.is_reportable(&f.type_name))
+        .filter(|f| !disposed.contains(f.name.as_str()))
         .map(|f| {
             let message = if declares_dispose {
                 format!("`{}` ({}) is created by `{name}` but never disposed in its `Dispose` method", f.name, f.type_name)
@@ -92,14 +95,41 @@ pub(crate) fn check(decl: Node, source: &str, know: &Knowledge, owned: &[OwnedFi
         .collect()
 }
 
+/// The type's methods where disposal happens: `Dispose`, `DisposeAsync`, `Close`, ..., any
+/// method named after disposing (`DisposeCore`, `OnDisposing`, `DisposeManagedResources`), and
+/// the hooks its project base classes call from their own dispose methods (overridden here).
+fn dispose_roots<'k>(type_name: &str, know: &'k Knowledge) -> Vec<&'k str> {
+    let Some(info) = know.index.type_info(type_name) else { return Vec::new() };
+    let mut roots: Vec<&str> = info
+        .disposals
+        .keys()
+        .map(String::as_str)
+        .filter(|m| DISPOSE_ROOTS.contains(m) || m.contains("Dispos"))
+        .collect();
+    let mut bases: Vec<&str> = info.bases.iter().map(String::as_str).collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    while let Some(base) = bases.pop() {
+        if !seen.insert(base) || seen.len() > 32 {
+            continue;
+        }
+        let Some(base_info) = know.index.type_info(base) else { continue };
+        for (method, d) in &base_info.disposals {
+            if DISPOSE_ROOTS.contains(&method.as_str()) || method.contains("Dispos") {
+                roots.extend(d.calls.iter().map(String::as_str).filter(|c| info.disposals.contains_key(*c)));
+            }
+        }
+        bases.extend(base_info.bases.iter().map(String::as_str));
+    }
+    roots
+}
+
 /// The members the type's dispose methods release, following the helpers they call (in any
 /// partial declaration of the type) and the disposing helpers they pass members to.
-fn disposed_members<'k>(type_name: &str, know: &'k Knowledge) -> HashSet<&'k str> {
+fn disposed_members<'k>(type_name: &str, roots: &[&'k str], know: &'k Knowledge) -> HashSet<&'k str> {
     let mut disposed = HashSet::new();
     let Some(info) = know.index.type_info(type_name) else { return disposed };
     let mut visited: HashSet<&str> = HashSet::new();
-    let mut queue: Vec<&str> =
-        DISPOSE_ROOTS.iter().copied().filter(|r| info.disposals.contains_key(*r)).collect();
+    let mut queue: Vec<&str> = roots.to_vec();
     while let Some(method) = queue.pop() {
         if !visited.insert(method) {
             continue;

@@ -191,6 +191,12 @@ const BCL_DISPOSABLE: &[&str] = &[
     "Hub",
     "DbContext",
     "BackgroundService",
+    "ServiceBase",
+    "IHost",
+    "WebApplication",
+    "ILoggerProvider",
+    "ILoggerFactory",
+    "LoggerFactory",
 ];
 
 /// Constructor parameters of these types are owned by the object that receives them (the
@@ -225,7 +231,13 @@ pub(crate) const OWNING_WRAPPER_NAMES: &[&str] = &[
     "ZipArchive",
     "XmlTextReader",
     "XmlTextWriter",
+    "FileStreamResult",
 ];
+
+/// Methods that take ownership of their first argument: ASP.NET Core's `File(stream, ..)`,
+/// `Results.File(stream, ..)` and `Results.Stream(stream, ..)` dispose the stream once the
+/// response is written; `ILoggingBuilder.AddProvider` disposes its providers with the factory.
+pub(crate) const OWNING_METHODS: &[&str] = &["File", "Stream", "AddProvider"];
 
 /// Named arguments that keep the wrapped object with the caller when `true` (or, for
 /// `disposeHandler`, when `false`).
@@ -299,7 +311,13 @@ const NAMED_FACTORIES: &[(&[&str], &str)] = &[
     (&["GetResponse", "GetResponseAsync"], "WebResponse"),
 ];
 
-/// Collection methods that keep their argument: ownership moves into the collection.
+/// Methods whose result type the rules need to know (to recognise what is called on it later)
+/// but whose result the caller does not own: `IHttpClientFactory.CreateClient` hands out clients
+/// the factory manages.
+const TYPED_RESULTS: &[(&str, &str)] = &[("CreateClient", "HttpClient")];
+
+/// Collection and channel methods that keep their argument: ownership moves into the
+/// collection (or to the channel's reader).
 pub(crate) const COLLECTION_ADDS: &[&str] = &[
     "Add",
     "TryAdd",
@@ -311,6 +329,23 @@ pub(crate) const COLLECTION_ADDS: &[&str] = &[
     "AddFirst",
     "AddLast",
     "TryWrite",
+    "WriteAsync",
+    "Post",
+    "RegisterForDispose",
+    "RegisterForDisposeAsync",
+];
+
+/// Extension methods that hand their receiver to a container that disposes it
+/// (`new Subscription().DisposeWith(_disposables)`).
+pub(crate) const RECEIVER_OWNERS: &[&str] = &["DisposeWith", "AddTo"];
+
+/// Static calls that keep their arguments: they store them into a `ref` location (a field,
+/// usually), or, for `Application.Run(form)`, dispose the main form when it closes.
+pub(crate) const STORING_CALLS: &[(&str, &str)] = &[
+    ("Interlocked", "Exchange"),
+    ("Interlocked", "CompareExchange"),
+    ("Volatile", "Write"),
+    ("Application", "Run"),
 ];
 
 /// Calls that end the process: paths through them do not leak.
@@ -325,7 +360,11 @@ pub(crate) struct Knowledge<'i> {
     extra_disposable: HashSet<String>,
     excluded: HashSet<String>,
     excluded_symbols: Vec<String>,
-    pub extra_release_methods: Vec<String>,
+    extra_release_methods: Vec<String>,
+    /// Configured calls that release their first argument (`Pool.Return`): (qualifier, method).
+    extra_release_calls: Vec<(Option<String>, String)>,
+    /// Configured calls that acquire (`Pool.Rent`): (qualifier, method, the kind's name).
+    extra_factories: Vec<(Option<String>, String, String)>,
     pub transfer_to_unknown_methods: bool,
     static_factories: HashMap<(&'static str, &'static str), &'static str>,
 }
@@ -339,16 +378,24 @@ impl<'i> Knowledge<'i> {
             .map(|t| super::syntax::simple_type_name(t).to_string())
             .collect();
         let mut extra_release_methods = Vec::new();
+        let mut extra_release_calls = Vec::new();
+        let mut extra_factories = Vec::new();
         for kind in settings.resource_kinds.iter().filter(|k| k.language == Family::CSharp) {
             for acquire in &kind.acquire {
-                if let Some(ty) = acquire.trim().strip_prefix("new ") {
+                let acquire = acquire.trim().trim_end_matches("()");
+                if let Some(ty) = acquire.strip_prefix("new ") {
                     extra_disposable.insert(super::syntax::simple_type_name(ty).to_string());
+                } else if let Some((qualifier, method)) = call_pattern(acquire) {
+                    extra_disposable.insert(kind.name.clone());
+                    extra_factories.push((qualifier, method, kind.name.clone()));
                 }
             }
             for release in &kind.release {
-                let method = release.trim().trim_start_matches('.').trim_end_matches("()");
-                if !method.is_empty() {
-                    extra_release_methods.push(method.to_string());
+                let release = release.trim().trim_end_matches("()");
+                match release.strip_prefix('.') {
+                    Some(method) if !method.is_empty() => extra_release_methods.push(method.to_string()),
+                    Some(_) => {}
+                    None => extra_release_calls.extend(call_pattern(release)),
                 }
             }
         }
@@ -368,6 +415,8 @@ impl<'i> Knowledge<'i> {
                 .collect(),
             excluded_symbols: cs.excluded_symbols.clone(),
             extra_release_methods,
+            extra_release_calls,
+            extra_factories,
             transfer_to_unknown_methods: cs.transfer_to_unknown_methods,
             static_factories,
         }
@@ -391,14 +440,21 @@ impl<'i> Knowledge<'i> {
             if self.excluded.contains(t) || NEVER_REPORTED_BASES.contains(&t) {
                 return false;
             }
-            if BCL_DISPOSABLE.contains(&t) || self.extra_disposable.contains(t) {
+            if self.extra_disposable.contains(t) {
                 verdict = true;
             }
-            if let Some(info) = self.index.type_info(t) {
+            let info = self.index.type_info(t);
+            // A type the project declares under a catalogue name (an `Activity` or `Image`
+            // entity) is judged by its own bases, unless it derives from its namesake.
+            let shadows_catalogue = info.is_some_and(|i| !i.bases.iter().any(|b| b == t));
+            if !shadows_catalogue && BCL_DISPOSABLE.contains(&t) {
+                verdict = true;
+            }
+            if let Some(info) = info {
                 if info.is_struct && t == ty {
                     return false;
                 }
-                stack.extend(info.bases.iter().map(String::as_str));
+                stack.extend(info.bases.iter().map(String::as_str).filter(|b| *b != t));
             }
         }
         verdict
@@ -439,62 +495,45 @@ impl<'i> Knowledge<'i> {
         NAMED_FACTORIES.iter().find(|(names, _)| names.contains(&method)).map(|(_, result)| *result)
     }
 
+    /// The type a method known to hand out managed objects returns.
+    pub fn typed_result(method: &str) -> Option<&'static str> {
+        TYPED_RESULTS.iter().find(|(m, _)| *m == method).map(|(_, t)| *t)
+    }
+
+    /// A configured acquisition call (`Pool.Rent(..)`): the kind's name, used as its type.
+    pub fn configured_factory(&self, receiver: Option<&str>, method: &str) -> Option<String> {
+        self.extra_factories
+            .iter()
+            .find(|(q, m, _)| m == method && qualifier_matches(q.as_deref(), receiver))
+            .map(|(_, _, name)| name.clone())
+    }
+
+    /// True when a configured release call (`Pool.Return(x)`) releases its first argument.
+    pub fn is_release_call(&self, receiver: Option<&str>, method: &str) -> bool {
+        self.extra_release_calls.iter().any(|(q, m)| m == method && qualifier_matches(q.as_deref(), receiver))
+    }
+
     pub fn is_release_method(&self, method: &str) -> bool {
         RELEASE_METHODS.contains(&method) || self.extra_release_methods.iter().any(|m| m == method)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::settings::ResourceKindSpec;
+/// `Pool.Shared.Rent` -> (Some("Shared"), "Rent"); `FreeWidget` -> (None, "FreeWidget").
+fn call_pattern(written: &str) -> Option<(Option<String>, String)> {
+    let written = written.trim();
+    let (qualifier, method) = match written.rsplit_once('.') {
+        Some((q, m)) => (Some(super::syntax::simple_type_name(q).to_string()), m),
+        None => (None, written),
+    };
+    (!method.is_empty()).then(|| (qualifier, method.to_string()))
+}
 
-    fn knowledge_with(settings: &Settings, index: &Index) -> bool {
-        let k = Knowledge::new(index, settings);
-        k.is_disposable("Widget")
-    }
-
-    #[test]
-    fn catalogue_and_exclusions() {
-        let index = Index::default();
-        let k = Knowledge::new(&index, &Settings::default());
-        assert!(k.is_reportable("FileStream"));
-        assert!(k.is_reportable("HttpClient"));
-        assert!(!k.is_reportable("MemoryStream"));
-        assert!(!k.is_reportable("StringReader"));
-        assert!(!k.is_reportable("Task"));
-        assert!(!k.is_reportable("String"));
-        assert_eq!(k.static_factory("File", "OpenRead"), Some("FileStream"));
-        assert_eq!(Knowledge::instance_factory("HttpClient", "GetAsync"), Some("HttpResponseMessage"));
-    }
-
-    #[test]
-    fn configured_types_and_release_methods() {
-        let index = Index::default();
-        assert!(!knowledge_with(&Settings::default(), &index));
-        let mut settings = Settings::default();
-        settings.csharp.extra_disposable_types.push("Acme.Native.Widget".into());
-        assert!(knowledge_with(&settings, &index));
-
-        let mut settings = Settings::default();
-        settings.resource_kinds.push(ResourceKindSpec {
-            name: "native widget".into(),
-            language: Family::CSharp,
-            rule: "CA2000".into(),
-            acquire: vec!["new Widget".into()],
-            release: vec![".Release".into()],
-        });
-        assert!(knowledge_with(&settings, &index));
-        let k = Knowledge::new(&index, &settings);
-        assert!(k.is_release_method("Release"));
-        assert!(k.is_release_method("Dispose"));
-
-        let mut settings = Settings::default();
-        settings.csharp.excluded_types.push("System.Net.Http.HttpClient".into());
-        assert!(!Knowledge::new(&index, &settings).is_disposable("HttpClient"));
-        settings.csharp.excluded_symbols.push("ConnectionFactory.Open".into());
-        let k = Knowledge::new(&index, &settings);
-        assert!(k.is_excluded_symbol(Some("ConnectionFactory"), "Open"));
-        assert!(!k.is_excluded_symbol(Some("Other"), "Open"));
+/// A configured qualifier matches the receiver written at the call (by its last segment); an
+/// unqualified pattern matches any call of that name.
+fn qualifier_matches(qualifier: Option<&str>, receiver: Option<&str>) -> bool {
+    match (qualifier, receiver) {
+        (None, _) => true,
+        (Some(q), Some(r)) => super::syntax::simple_type_name(r) == q,
+        (Some(_), None) => false,
     }
 }

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::disposables::{Knowledge, OWNED_WHEN_PASSED_TO_CONSTRUCTOR};
+use super::disposables::{Knowledge, COLLECTION_ADDS, OWNED_WHEN_PASSED_TO_CONSTRUCTOR, RECEIVER_OWNERS};
 use super::syntax::{
-    enclosing, field, has_modifier, invoked_member, is_function_like, is_type_declaration, member_of_this,
-    named_children, range, simple_type_name, text, unwrap_value,
+    argument_value, arguments, enclosing, field, has_modifier, invoked_member, is_function_like,
+    is_type_declaration, member_of_this, named_children, pruned_descendants, range, simple_type_name, text,
+    unwrap_value,
 };
 use crate::syntax::treesitter::descendants;
 use crate::TextRange;
@@ -66,6 +67,9 @@ pub(crate) struct OwnedField {
     /// Owned only because a constructor receives it as a `Stream`/`TextReader`/... parameter
     /// (CA2213's convention; CA1001 does not count it).
     pub from_parameter: bool,
+    /// The type hands it to a container that disposes it (`_disposables.Add(_timer)`,
+    /// `new CompositeDisposable(_a, _b)`, `_sub.DisposeWith(_bag)`).
+    pub handed_over: bool,
 }
 
 /// A field declaration, with where it is first given an owned value (and whether only by a
@@ -76,6 +80,7 @@ struct Declared {
     type_name: String,
     is_static: bool,
     owned: Option<(TextRange, bool)>,
+    handed_over: bool,
 }
 
 /// The fields of `decl` that the type itself assigns a created object (in a field initializer,
@@ -104,14 +109,20 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
                 type_name: type_name.clone(),
                 is_static,
                 owned: owned_at,
+                handed_over: false,
             });
         }
     }
     if candidates.is_empty() {
         return fields;
     }
-    for node in descendants(decl) {
-        if node.kind() != "assignment_expression" || enclosing(node, is_type_declaration) != Some(decl) {
+    for node in pruned_descendants(decl, is_type_declaration) {
+        for member in handed_to_container(node, source, know) {
+            if let Some(&slot) = declared.get(member) {
+                candidates[slot].handed_over = true;
+            }
+        }
+        if node.kind() != "assignment_expression" {
             continue;
         }
         let (Some(left), Some(right)) = (field(node, "left"), field(node, "right")) else { continue };
@@ -125,25 +136,66 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
             }
         }
     }
-    for Declared { name, range, type_name, is_static, owned } in candidates {
+    for Declared { name, range, type_name, is_static, owned, handed_over } in candidates {
         if let Some((owned_at, from_parameter)) = owned {
-            fields.push(OwnedField { name, range, type_name, is_static, owned_at, from_parameter });
+            fields.push(OwnedField {
+                name,
+                range,
+                type_name,
+                is_static,
+                owned_at,
+                from_parameter,
+                handed_over,
+            });
         }
     }
     fields
 }
 
+/// The members a call or creation hands to a disposing container: arguments of a collection's
+/// `Add` or of a `...Disposable` constructor, the stream or handler given to an owning wrapper
+/// (`new HttpClient(_handler)`), the receiver of `DisposeWith`/`AddTo`.
+fn handed_to_container<'t>(node: Node, source: &'t str, know: &Knowledge) -> Vec<&'t str> {
+    let members = |args: Vec<Node>| -> Vec<&'t str> {
+        args.into_iter()
+            .filter_map(|a| argument_value(a).and_then(|v| member_of_this(unwrap_value(v, source), source)))
+            .collect()
+    };
+    match node.kind() {
+        "invocation_expression" => match invoked_member(node, source) {
+            Some((Some(_), method)) if COLLECTION_ADDS.contains(&method) => members(arguments(node)),
+            Some((Some(receiver), method)) if RECEIVER_OWNERS.contains(&method) => {
+                member_of_this(unwrap_value(receiver, source), source).into_iter().collect()
+            }
+            _ => Vec::new(),
+        },
+        "object_creation_expression" => {
+            let ty = field(node, "type").map_or("", |t| simple_type_name(text(t, source)));
+            let args = arguments(node);
+            if ty.ends_with("Disposable") {
+                members(args)
+            } else if know.is_owning_wrapper(ty) && !super::ownership::leaves_open(&args, source) {
+                members(args.into_iter().take(1).collect())
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Whether the value assigned to a field is owned: `Some(false)` for a creation or a local that
 /// holds one, `Some(true)` for a constructor parameter of a stream/reader/writer type.
 fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
-    let value = unwrap_value(value, source);
-    if is_creation(value, source, know) {
-        return Some(false);
-    }
-    if value.kind() == "binary_expression"
+    // `_x = a ?? b ?? new X()`: the value that may be created is the last one.
+    let mut value = unwrap_value(value, source);
+    while value.kind() == "binary_expression"
         && field(value, "operator").is_some_and(|o| text(o, source) == "??")
     {
-        return field(value, "right").and_then(|r| owned_value(r, source, know));
+        value = unwrap_value(field(value, "right")?, source);
+    }
+    if is_creation(value, source, know) {
+        return Some(false);
     }
     if value.kind() != "identifier" {
         return None;
@@ -205,6 +257,9 @@ fn factory_result(call: Node, source: &str, know: &Knowledge, awaited: bool) -> 
     let arity = super::syntax::arguments(call).len();
     let project = know.index.methods(method, arity, None);
     if let Some(m) = project.first() {
+        if m.returns_existing {
+            return None;
+        }
         let ty = if awaited { m.returns_task_of.clone()? } else { m.returns.clone() };
         return know.is_disposable(&ty).then_some(ty);
     }

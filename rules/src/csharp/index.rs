@@ -15,6 +15,7 @@ use crate::syntax::treesitter::descendants;
 pub struct Facts {
     pub types: Vec<TypeFact>,
     pub methods: Vec<MethodFact>,
+    pub global_suppressions: Vec<super::suppress::GlobalSuppression>,
 }
 
 /// One declaration (one part, for a partial type) of a class, struct, record or interface.
@@ -50,6 +51,9 @@ pub struct MethodFact {
     /// `T` of a declared `Task<T>` / `ValueTask<T>` return type.
     pub returns_task_of: Option<String>,
     pub params: Vec<ParamFact>,
+    /// Some `return` hands back an object the method did not create (a field, a parameter, a
+    /// cached instance): its callers do not own what it returns.
+    pub returns_existing: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -58,6 +62,8 @@ pub struct ParamFact {
     pub is_out: bool,
     /// The method disposes, stores, returns or hands this parameter to an owner.
     pub owned: bool,
+    /// The calls the parameter is handed to: it is owned when one of them owns it.
+    pub forwards: Vec<ownership::Forward>,
 }
 
 /// What the project knows about one type, all its partial declarations merged.
@@ -73,6 +79,8 @@ pub struct TypeInfo {
 pub struct Index {
     types: HashMap<String, TypeInfo>,
     methods: HashMap<String, Vec<MethodFact>>,
+    /// `[assembly: SuppressMessage(.., Target = ..)]` from every file.
+    pub global_suppressions: Vec<super::suppress::GlobalSuppression>,
 }
 
 impl Index {
@@ -100,8 +108,47 @@ impl Index {
             for m in &file.methods {
                 index.methods.entry(m.name.clone()).or_default().push(m.clone());
             }
+            index.global_suppressions.extend(file.global_suppressions.iter().cloned());
         }
+        index.propagate_ownership();
         index
+    }
+
+    /// A parameter handed on to a method that owns it is owned too: repeated until nothing
+    /// changes (each round settles one more level of forwarding; bounded).
+    fn propagate_ownership(&mut self) {
+        const MAX_ROUNDS: usize = 8;
+        for _ in 0..MAX_ROUNDS {
+            let mut newly_owned = Vec::new();
+            for (name, overloads) in &self.methods {
+                for (o, method) in overloads.iter().enumerate() {
+                    for (p, param) in method.params.iter().enumerate() {
+                        if !param.owned && self.owns_any(&param.forwards) {
+                            newly_owned.push((name.clone(), o, p));
+                        }
+                    }
+                }
+            }
+            if newly_owned.is_empty() {
+                return;
+            }
+            for (name, o, p) in newly_owned {
+                let param =
+                    self.methods.get_mut(&name).and_then(|v| v.get_mut(o)).and_then(|m| m.params.get_mut(p));
+                if let Some(param) = param {
+                    param.owned = true;
+                }
+            }
+        }
+    }
+
+    /// True when one of these calls reaches a project method that owns the argument it is given.
+    pub fn owns_any(&self, forwards: &[ownership::Forward]) -> bool {
+        forwards.iter().any(|f| {
+            self.methods(&f.callee, f.arity, None)
+                .iter()
+                .any(|m| m.params.get(f.position).is_some_and(|q| q.owned))
+        })
     }
 
     pub fn type_info(&self, name: &str) -> Option<&TypeInfo> {
@@ -134,13 +181,15 @@ impl Index {
 
 /// Gathers a file's facts in the parse pass (one walk over the tree).
 pub(crate) fn gather(root: Node, source: &str) -> Facts {
-    let mut facts = Facts::default();
-    for node in descendants(root) {
-        if syntax::is_type_declaration(node.kind()) {
-            facts.types.push(type_fact(node, source));
-        } else if matches!(node.kind(), "method_declaration" | "constructor_declaration") {
-            if let Some(m) = method_fact(node, source) {
-                facts.methods.push(m);
+    let mut facts =
+        Facts { global_suppressions: super::suppress::global_suppressions(root, source), ..Facts::default() };
+    for decl in descendants(root).filter(|n| syntax::is_type_declaration(n.kind())) {
+        facts.types.push(type_fact(decl, source));
+        facts.methods.extend(primary_constructor(decl, source));
+        let owner = type_name(decl, source);
+        for member in members(decl) {
+            if matches!(member.kind(), "method_declaration" | "constructor_declaration") {
+                facts.methods.extend(method_fact(member, owner, source));
             }
         }
     }
@@ -189,7 +238,7 @@ pub(crate) fn members(decl: Node<'_>) -> Vec<Node<'_>> {
     field(decl, "body").map(named_children).unwrap_or_default()
 }
 
-fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
+fn method_fact(decl: Node, owner: &str, source: &str) -> Option<MethodFact> {
     let name = text(field(decl, "name")?, source).to_string();
     // A constructor's `: base(..)` initializer hands parameters on too.
     let body = if decl.kind() == "constructor_declaration" { Some(decl) } else { field(decl, "body") };
@@ -200,29 +249,97 @@ fn method_fact(decl: Node, source: &str) -> Option<MethodFact> {
         }
         None => (name.clone(), None),
     };
-    let params = field(decl, "parameters")
-        .map(|list| named_children(list).into_iter().filter(|p| p.kind() == "parameter").collect::<Vec<_>>())
-        .unwrap_or_default()
+    let owned = body.map(|b| ownership::consumed_parameters(decl, b, source)).unwrap_or_default();
+    let params = ownership::parameters(decl)
         .into_iter()
-        .map(|p| {
-            let pname = field(p, "name").map(|n| text(n, source)).unwrap_or("");
+        .enumerate()
+        .map(|(i, p)| {
+            let (owned, forwards) = owned.get(i).cloned().unwrap_or_default();
             ParamFact {
                 type_name: field(p, "type")
                     .map(|t| simple_type_name(text(t, source)).to_string())
                     .unwrap_or_default(),
                 is_out: syntax::has_token(p, "out") || has_modifier_word(p, source, "out"),
-                owned: body.is_some_and(|b| !pname.is_empty() && ownership::consumes(b, source, pname)),
+                owned,
+                forwards,
             }
         })
         .collect();
+    let returns_existing = field(decl, "body").is_some_and(|b| returns_existing(b, source));
     Some(MethodFact {
-        type_name: syntax::enclosing(decl, syntax::is_type_declaration)
-            .map_or("", |t| type_name(t, source))
-            .to_string(),
+        type_name: owner.to_string(),
         name,
         returns,
         returns_task_of,
         params,
+        returns_existing,
+    })
+}
+
+/// True when some value the method returns is not one it created: a field, a property, a
+/// parameter, or a cached instance (`_x ??= new X()`).
+fn returns_existing(body: Node, source: &str) -> bool {
+    let returned: Vec<Node> = if body.kind() == "arrow_expression_clause" {
+        named_children(body).into_iter().take(1).collect()
+    } else {
+        syntax::pruned_descendants(body, syntax::is_function_like)
+            .filter(|n| n.kind() == "return_statement")
+            .filter_map(|n| named_children(n).into_iter().next())
+            .collect()
+    };
+    let is_local = |name: &str| {
+        descendants(body).any(|n| {
+            n.kind() == "variable_declarator" && field(n, "name").is_some_and(|d| text(d, source) == name)
+        })
+    };
+    let mut stack = returned;
+    let mut steps = 0;
+    while let Some(value) = stack.pop() {
+        steps += 1;
+        if steps > 64 {
+            break;
+        }
+        let value = syntax::unwrap_value(value, source);
+        match value.kind() {
+            "identifier" if !is_local(text(value, source)) => return true,
+            "member_access_expression" | "assignment_expression" | "element_access_expression" => {
+                return true
+            }
+            "binary_expression" | "conditional_expression" => {
+                stack.extend(
+                    ["left", "right", "consequence", "alternative"].iter().filter_map(|f| field(value, f)),
+                );
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `record Order(Stream Body)` / `class Job(Stream input)`: the primary constructor keeps
+/// every parameter (as a property or a captured field).
+fn primary_constructor(decl: Node, source: &str) -> Option<MethodFact> {
+    let list = named_children(decl).into_iter().find(|c| c.kind() == "parameter_list")?;
+    let name = type_name(decl, source).to_string();
+    let params = named_children(list)
+        .into_iter()
+        .filter(|p| p.kind() == "parameter")
+        .map(|p| ParamFact {
+            type_name: field(p, "type")
+                .map(|t| simple_type_name(text(t, source)).to_string())
+                .unwrap_or_default(),
+            is_out: false,
+            owned: true,
+            forwards: Vec::new(),
+        })
+        .collect();
+    Some(MethodFact {
+        type_name: name.clone(),
+        name: name.clone(),
+        returns: name,
+        returns_task_of: None,
+        params,
+        returns_existing: false,
     })
 }
 

@@ -1,11 +1,6 @@
 //! Lowering a C# method, accessor, lambda or local function body to the engine's control-flow
-//! graph: statements and control flow here, expressions in `lower_expr.rs`.
-//!
-//! Exceptions: paths that leave by an exception are not leaks, so `throw` outside a `try` ends
-//! the path. Inside a `try` with `catch` clauses, every statement may throw, so the catch
-//! landing is reachable from after each statement (a statement's own effects are taken as done
-//! when it throws: a `try`/`finally` nested inside still disposes on its way out); `finally` is copied onto each exit that
-//! crosses it (return, break, continue, the exceptional edge to an outer handler).
+//! graph: statements and loops here, `try`/jumps/exceptions in `lower_try.rs`, expressions in
+//! `lower_expr.rs`, calls in `lower_call.rs`.
 
 use std::collections::HashMap;
 
@@ -50,7 +45,7 @@ pub(crate) struct TypeScope<'a> {
 }
 
 #[derive(Clone, Copy)]
-enum Scope<'t> {
+pub(super) enum Scope<'t> {
     Loop { exit: BlockId, next: BlockId },
     Switch { exit: BlockId },
     Finally { body: Node<'t>, landing: Option<BlockId> },
@@ -68,9 +63,11 @@ pub(crate) struct Lowerer<'a, 't> {
     /// `out` / `ref` parameters: assigning to them hands the value to the caller.
     pub(super) by_ref: Vec<&'t str>,
     /// Local functions of the body, with which parameters each takes ownership of.
-    pub(super) local_functions: HashMap<&'t str, Vec<bool>>,
+    pub(super) local_functions: HashMap<&'t str, (Node<'t>, Vec<bool>)>,
     pub(super) sites: Vec<Site>,
-    scopes: Vec<Scope<'t>>,
+    pub(super) scopes: Vec<Scope<'t>>,
+    /// Current nesting of `stmt`/`expr` calls (bounded by `MAX_SYNTAX_DEPTH`).
+    pub(super) depth: usize,
 }
 
 /// Lowers one function-like node (method, constructor, accessor, lambda, local function,
@@ -87,20 +84,7 @@ pub(crate) fn lower_function<'t>(
             named_children(function).into_iter().find(|c| c.kind() == "arrow_expression_clause")
         })?,
     };
-    let mut l = Lowerer {
-        source,
-        know,
-        owner,
-        b: BodyBuilder::new(),
-        cur: BlockId(0),
-        locals: HashMap::new(),
-        local_types: HashMap::new(),
-        by_ref: Vec::new(),
-        local_functions: HashMap::new(),
-        sites: Vec::new(),
-        scopes: Vec::new(),
-    };
-    l.cur = l.b.entry();
+    let mut l = Lowerer::new(source, know, owner);
     l.declare_parameters(function);
     l.collect_local_functions(body);
     let end = match body.kind() {
@@ -123,7 +107,50 @@ pub(crate) fn lower_function<'t>(
     Some(Lowered { body: l.b.finish(end), sites: l.sites })
 }
 
+/// Lowers a file's top-level statements (C# 9's implicit `Main`), if it has any.
+pub(crate) fn lower_top_level<'t>(
+    root: Node<'t>,
+    source: &'t str,
+    know: &Knowledge,
+    owner: &TypeScope<'t>,
+) -> Option<Lowered> {
+    let statements: Vec<Node> = named_children(root)
+        .into_iter()
+        .filter(|c| c.kind() == "global_statement")
+        .filter_map(|g| named_children(g).into_iter().next())
+        .collect();
+    if statements.is_empty() {
+        return None;
+    }
+    let mut l = Lowerer::new(source, know, owner);
+    l.collect_local_functions(root);
+    for statement in statements {
+        l.stmt(statement);
+    }
+    let end = TextRange::new(root.end_byte(), root.end_byte());
+    Some(Lowered { body: l.b.finish(end), sites: l.sites })
+}
+
 impl<'a, 't> Lowerer<'a, 't> {
+    fn new(source: &'t str, know: &'a Knowledge<'a>, owner: &'a TypeScope<'t>) -> Lowerer<'a, 't> {
+        let b = BodyBuilder::new();
+        let cur = b.entry();
+        Lowerer {
+            source,
+            know,
+            owner,
+            b,
+            cur,
+            locals: HashMap::new(),
+            local_types: HashMap::new(),
+            by_ref: Vec::new(),
+            local_functions: HashMap::new(),
+            sites: Vec::new(),
+            scopes: Vec::new(),
+            depth: 0,
+        }
+    }
+
     fn declare_parameters(&mut self, function: Node<'t>) {
         let list = field(function, "parameters");
         let params: Vec<Node> = match list {
@@ -133,7 +160,9 @@ impl<'a, 't> Lowerer<'a, 't> {
         };
         for p in params {
             let name_node = if p.kind() == "parameter" { field(p, "name") } else { Some(p) };
-            let Some(name) = name_node.filter(|n| n.kind() == "identifier").map(|n| text(n, self.source))
+            let Some(name) = name_node
+                .filter(|n| matches!(n.kind(), "identifier" | "implicit_parameter"))
+                .map(|n| text(n, self.source))
             else {
                 continue;
             };
@@ -150,22 +179,16 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn collect_local_functions(&mut self, body: Node<'t>) {
-        for node in crate::syntax::treesitter::descendants(body) {
+        for node in syntax::pruned_descendants(body, syntax::is_function_like) {
             if node.kind() != "local_function_statement" {
                 continue;
             }
             let Some(name) = field(node, "name").map(|n| text(n, self.source)) else { continue };
-            let owned = field(node, "parameters")
-                .map(named_children)
-                .unwrap_or_default()
+            let owned = super::ownership::consumed_parameters(node, node, self.source)
                 .into_iter()
-                .filter(|p| p.kind() == "parameter")
-                .map(|p| {
-                    field(p, "name")
-                        .is_some_and(|n| super::ownership::consumes(node, self.source, text(n, self.source)))
-                })
+                .map(|(owned, forwards)| owned || self.know.index.owns_any(&forwards))
                 .collect();
-            self.local_functions.insert(name, owned);
+            self.local_functions.insert(name, (node, owned));
         }
     }
 
@@ -185,7 +208,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     /// Ends the current block with `terminator` and continues in a fresh (unreachable) block.
-    fn end_path(&mut self, terminator: Terminator) {
+    pub(super) fn end_path(&mut self, terminator: Terminator) {
         self.b.terminate(self.cur, terminator);
         self.cur = self.b.new_block();
     }
@@ -215,12 +238,26 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     pub(super) fn stmt(&mut self, node: Node<'t>) {
+        if self.depth >= super::lower_expr::MAX_SYNTAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.stmt_at(node);
+        self.depth -= 1;
+    }
+
+    fn stmt_at(&mut self, node: Node<'t>) {
+        if matches!(
+            node.kind(),
+            "local_declaration_statement" | "expression_statement" | "return_statement" | "yield_statement"
+        ) {
+            self.throw_point(node);
+        }
         match node.kind() {
             "block" => {
                 for child in named_children(node) {
                     self.stmt(child);
                 }
-                return;
             }
             "local_declaration_statement" => {
                 let using = syntax::has_token(node, "using");
@@ -245,13 +282,11 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
                 self.run_finallys_down_to(0);
                 self.end_path(Terminator::Return(Some(range(node))));
-                return;
             }
             "yield_statement" => {
                 if syntax::has_token(node, "break") {
                     self.run_finallys_down_to(0);
                     self.end_path(Terminator::Return(Some(range(node))));
-                    return;
                 }
                 if let Some(value) = named_children(node).into_iter().next() {
                     self.expr(value, Dest::Escape);
@@ -262,11 +297,9 @@ impl<'a, 't> Lowerer<'a, 't> {
                     self.expr(value, Dest::Read);
                 }
                 self.throw_exit();
-                return;
             }
             "try_statement" => {
                 self.try_statement(node);
-                return;
             }
             "using_statement" => self.using_statement(node),
             "while_statement" => self.while_statement(node),
@@ -281,7 +314,6 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }) {
                     self.jump(level, exit);
                 }
-                return;
             }
             "continue_statement" => {
                 if let Some((level, next)) = self.innermost(|s| match s {
@@ -290,14 +322,12 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }) {
                     self.jump(level, next);
                 }
-                return;
             }
             // A jump to a label is not followed: the path ends without a verdict.
             "goto_statement" => {
                 self.end_path(Terminator::Throw);
-                return;
             }
-            "local_function_statement" | "empty_statement" => return,
+            "local_function_statement" | "empty_statement" => {}
             "labeled_statement" | "lock_statement" | "checked_statement" | "unsafe_statement"
             | "fixed_statement" => {
                 for child in named_children(node) {
@@ -309,7 +339,6 @@ impl<'a, 't> Lowerer<'a, 't> {
                         self.expr(child, Dest::Read);
                     }
                 }
-                return;
             }
             _ => {
                 for child in named_children(node) {
@@ -317,7 +346,6 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
             }
         }
-        self.may_throw();
     }
 
     fn is_process_exit(&self, expr: Node) -> bool {
@@ -351,7 +379,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn if_statement(&mut self, node: Node<'t>) {
         let Some(condition) = field(node, "condition") else { return };
-        self.expr(condition, Dest::Read);
+        self.header(condition);
         let null_check = self.null_check(condition);
         let branches = [(field(node, "consequence"), true), (field(node, "alternative"), false)];
         self.fork(&branches, |l, (branch, when)| {
@@ -406,7 +434,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.goto(head);
         self.cur = head;
         if let Some(c) = condition {
-            self.expr(c, Dest::Read);
+            self.header(c);
         }
         head
     }
@@ -430,7 +458,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.goto(check);
         self.cur = check;
         if let Some(c) = field(node, "condition") {
-            self.expr(c, Dest::Read);
+            self.header(c);
         }
         self.b.terminate(self.cur, Terminator::Branch(vec![start, exit]));
         self.cur = exit;
@@ -460,7 +488,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn foreach_statement(&mut self, node: Node<'t>) {
         if let Some(collection) = field(node, "right") {
-            self.expr(collection, Dest::Read);
+            self.header(collection);
         }
         let head = self.loop_head(None);
         let left = field(node, "left");
@@ -477,7 +505,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn switch_statement(&mut self, node: Node<'t>) {
         if let Some(value) = field(node, "value") {
-            self.expr(value, Dest::Read);
+            self.header(value);
         }
         let sections: Vec<Node> = field(node, "body")
             .map(named_children)
@@ -505,125 +533,6 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
         self.scopes.pop();
         self.cur = exit;
-    }
-
-    fn try_statement(&mut self, node: Node<'t>) {
-        let children = named_children(node);
-        let catches: Vec<Node> = children.iter().copied().filter(|c| c.kind() == "catch_clause").collect();
-        let finally = children
-            .iter()
-            .find(|c| c.kind() == "finally_clause")
-            .and_then(|f| named_children(*f).into_iter().find(|c| c.kind() == "block"));
-        if let Some(body) = finally {
-            self.scopes.push(Scope::Finally { body, landing: None });
-        }
-        let landing = (!catches.is_empty()).then(|| self.b.new_block());
-        if let Some(landing) = landing {
-            self.scopes.push(Scope::Catch { landing });
-        }
-        if let Some(body) = field(node, "body") {
-            self.stmt(body);
-        }
-        let join = self.b.new_block();
-        self.goto(join);
-        if let Some(landing) = landing {
-            self.scopes.pop();
-            self.cur = landing;
-            self.fork(&catches, |l, clause| {
-                if let Some(decl) =
-                    named_children(clause).into_iter().find(|c| c.kind() == "catch_declaration")
-                {
-                    if let Some(name) = field(decl, "name") {
-                        let var = l.declare(text(name, l.source), None);
-                        l.push(Event::Assign { to: var, from: None }, range(name));
-                    }
-                }
-                if let Some(body) = field(clause, "body") {
-                    l.stmt(body);
-                }
-            });
-            self.goto(join);
-        }
-        self.cur = join;
-        if let Some(body) = finally {
-            self.scopes.pop();
-            self.stmt(body);
-        }
-    }
-
-    /// The innermost scope for which `pick` gives a target, with its level.
-    fn innermost(&self, pick: impl Fn(Scope<'t>) -> Option<BlockId>) -> Option<(usize, BlockId)> {
-        self.scopes.iter().enumerate().rev().find_map(|(i, s)| pick(*s).map(|b| (i, b)))
-    }
-
-    /// Leaves every scope above `level` (running their `finally` blocks) and jumps to `target`.
-    fn jump(&mut self, level: usize, target: BlockId) {
-        self.run_finallys_down_to(level + 1);
-        self.goto(target);
-        self.cur = self.b.new_block();
-    }
-
-    /// Copies the `finally` blocks of the scopes at `level` and above, innermost first.
-    fn run_finallys_down_to(&mut self, level: usize) {
-        let mut i = self.scopes.len();
-        while i > level {
-            i -= 1;
-            if let Scope::Finally { body, .. } = self.scopes[i] {
-                let outer = self.scopes.split_off(i);
-                self.stmt(body);
-                self.scopes.extend(outer);
-            }
-        }
-    }
-
-    /// Statements inside a `try` with handlers may throw: an edge to where the exception lands.
-    fn may_throw(&mut self) {
-        if let Some(target) = self.exception_target() {
-            self.edge_to(target);
-        }
-    }
-
-    fn throw_exit(&mut self) {
-        match self.exception_target() {
-            Some(target) => {
-                self.goto(target);
-                self.cur = self.b.new_block();
-            }
-            None => self.end_path(Terminator::Throw),
-        }
-    }
-
-    /// Where an exception thrown here lands: the innermost catch landing, through the copies
-    /// of the `finally` blocks in between; `None` when it leaves the body.
-    fn exception_target(&mut self) -> Option<BlockId> {
-        for i in (0..self.scopes.len()).rev() {
-            match self.scopes[i] {
-                Scope::Catch { landing } => return Some(landing),
-                Scope::Finally { body, landing } => {
-                    if !self.scopes[..i].iter().any(|s| matches!(s, Scope::Catch { .. })) {
-                        return None;
-                    }
-                    if let Some(landing) = landing {
-                        return Some(landing);
-                    }
-                    let block = self.b.new_block();
-                    let resume = self.cur;
-                    self.cur = block;
-                    let outer = self.scopes.split_off(i);
-                    self.stmt(body);
-                    match self.exception_target() {
-                        Some(next) => self.goto(next),
-                        None => self.b.terminate(self.cur, Terminator::Throw),
-                    }
-                    self.scopes.extend(outer);
-                    self.scopes[i] = Scope::Finally { body, landing: Some(block) };
-                    self.cur = resume;
-                    return Some(block);
-                }
-                _ => {}
-            }
-        }
-        None
     }
 }
 

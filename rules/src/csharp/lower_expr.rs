@@ -3,7 +3,6 @@
 
 use tree_sitter::Node;
 
-use super::disposables::{Knowledge, COLLECTION_ADDS};
 use super::lower::{Lowerer, Site, SiteUse};
 use super::ownership;
 use super::syntax::{self, field, named_children, range, text};
@@ -28,6 +27,9 @@ pub(crate) enum Dest {
     Argument(String),
 }
 
+/// How deeply nested statements and expressions are lowered.
+pub(super) const MAX_SYNTAX_DEPTH: usize = 500;
+
 impl<'a, 't> Lowerer<'a, 't> {
     pub(super) fn expr(&mut self, node: Node<'t>, dest: Dest) {
         self.expr_with_target(node, dest, None);
@@ -35,6 +37,18 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     /// Lowers `node` whose value goes to `dest`; `target` is the type a target-typed `new()` creates.
     pub(super) fn expr_with_target(&mut self, node: Node<'t>, dest: Dest, target: Option<&str>) {
+        // Syntax nested deeper than any real code (a 20 000-call chain) is not followed: the
+        // stack stays bounded.
+        if self.depth >= MAX_SYNTAX_DEPTH {
+            self.plain_value(&dest, node);
+            return;
+        }
+        self.depth += 1;
+        self.expr_at(node, dest, target);
+        self.depth -= 1;
+    }
+
+    fn expr_at(&mut self, node: Node<'t>, dest: Dest, target: Option<&str>) {
         match node.kind() {
             "parenthesized_expression" | "ref_expression" => {
                 if let Some(inner) = named_children(node).into_iter().next() {
@@ -140,6 +154,17 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
             }
             "is_pattern_expression" => self.is_pattern(node),
+            // `from p in paths select new StreamReader(p)`: the values flow into the query's result.
+            "query_expression" => {
+                for clause in named_children(node) {
+                    let selects = matches!(clause.kind(), "select_clause" | "group_clause");
+                    match named_children(clause).into_iter().next().filter(|_| selects) {
+                        Some(value) => self.expr(value, Dest::Escape),
+                        None => self.expr(clause, Dest::Read),
+                    }
+                }
+                self.plain_value(&dest, node);
+            }
             "declaration_expression" => {
                 if let Some(name) = field(node, "name") {
                     let ty = syntax::declared_type(node, self.source)
@@ -165,7 +190,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     /// A value that is no resource reaches `dest`.
-    fn plain_value(&mut self, dest: &Dest, node: Node) {
+    pub(super) fn plain_value(&mut self, dest: &Dest, node: Node) {
         if let Dest::Var(var) = dest {
             self.push(Event::Assign { to: *var, from: None }, range(node));
         }
@@ -174,6 +199,10 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn identifier(&mut self, node: Node<'t>, dest: Dest) {
         let name = text(node, self.source);
         let Some(&var) = self.locals.get(name) else {
+            // A local function used as a value (a method group) captures what it uses then.
+            if let Some(&(function, _)) = self.local_functions.get(name) {
+                self.captures(function);
+            }
             self.plain_value(&dest, node);
             return;
         };
@@ -187,7 +216,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     /// A created value of type `ty` (when disposable) reaches `dest`.
-    fn created(&mut self, ty: Option<String>, dest: Dest, site: Node, excluded: bool) {
+    pub(super) fn created(&mut self, ty: Option<String>, dest: Dest, site: Node, excluded: bool) {
         let tracked = ty.as_deref().is_some_and(|t| self.know.is_reportable(t)) && !excluded;
         let Some(ty) = ty.filter(|_| tracked) else {
             self.plain_value(&dest, site);
@@ -217,7 +246,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.push(Event::Acquire { res, into }, range(site));
     }
 
-    fn creation(&mut self, node: Node<'t>, ty: Option<String>, dest: Dest) {
+    pub(super) fn creation(&mut self, node: Node<'t>, ty: Option<String>, dest: Dest) {
         let args = syntax::arguments(node);
         let name = ty.clone().unwrap_or_else(|| "new".to_string());
         let wrapper = ty.as_deref().is_some_and(|t| self.know.is_owning_wrapper(t))
@@ -236,213 +265,6 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
         let excluded = ty.as_deref().is_some_and(|t| self.know.is_excluded_symbol(None, t));
         self.created(ty, dest, node, excluded);
-    }
-
-    /// One argument of a call: `owned` when the callee takes ownership of it.
-    fn argument(&mut self, arg: Node<'t>, owned: bool, callee: &str, param_type: Option<&str>) {
-        let Some(value) = syntax::argument_value(arg) else { return };
-        if syntax::has_token(arg, "out") {
-            self.out_argument(arg, value, param_type);
-        } else if syntax::has_token(arg, "ref") || owned {
-            self.expr(value, Dest::Escape);
-        } else {
-            self.expr(value, Dest::Argument(callee.to_string()));
-        }
-    }
-
-    /// `out var x` / `out T x` / `out x`: the callee hands back a value, a creation when its
-    /// type is disposable.
-    fn out_argument(&mut self, arg: Node<'t>, value: Node<'t>, param_type: Option<&str>) {
-        let (name, declared) = match value.kind() {
-            "declaration_expression" => (
-                field(value, "name").map(|n| text(n, self.source)),
-                syntax::declared_type(value, self.source).map(|t| syntax::simple_type_name(t).to_string()),
-            ),
-            "identifier" => (Some(text(value, self.source)), None),
-            _ => (None, None),
-        };
-        let Some(name) = name.filter(|n| *n != "_") else { return };
-        let var = match (value.kind(), self.locals.get(name)) {
-            ("identifier", Some(&var)) => var,
-            ("identifier", None) => return,
-            _ => {
-                let ty = declared.clone().or_else(|| param_type.map(str::to_string));
-                self.declare(name, ty)
-            }
-        };
-        let ty = declared
-            .or_else(|| param_type.map(str::to_string))
-            .or_else(|| self.local_types.get(name).cloned());
-        self.created(ty, Dest::Var(var), arg, false);
-    }
-
-    pub(super) fn invocation(&mut self, call: Node<'t>, dest: Dest, awaited: Option<Node<'t>>) {
-        let Some((receiver, method)) = syntax::invoked_member(call, self.source) else {
-            for child in named_children(call) {
-                self.expr(child, Dest::Read);
-            }
-            self.plain_value(&dest, call);
-            return;
-        };
-        let args = syntax::arguments(call);
-        if method == "ConfigureAwait" {
-            if let Some(inner) = receiver.map(|r| syntax::unwrap_value(r, self.source)) {
-                match inner.kind() {
-                    "invocation_expression" => self.invocation(inner, dest, awaited),
-                    _ => self.expr(inner, dest),
-                }
-            }
-            return;
-        }
-        // `x.Dispose()`, `x.Close()`, `x?.DisposeAsync()`; not `Helper.Close(x)`.
-        if let Some(receiver) = receiver.filter(|_| args.is_empty() && self.know.is_release_method(method)) {
-            self.expr(syntax::unwrap_value(receiver, self.source), Dest::Released);
-            self.plain_value(&dest, call);
-            return;
-        }
-        // `Task.FromResult(x)`: the task carries the value to wherever the task goes.
-        if method == "FromResult" && args.len() == 1 {
-            if let Some(value) = syntax::argument_value(args[0]) {
-                self.expr(value, dest);
-            }
-            return;
-        }
-        if receiver.is_some() && COLLECTION_ADDS.contains(&method) {
-            for arg in &args {
-                self.argument(*arg, true, method, None);
-            }
-            if let Some(r) = receiver {
-                self.expr(r, Dest::Read);
-            }
-            self.plain_value(&dest, call);
-            return;
-        }
-        let receiver_type = receiver.and_then(|r| self.type_of(r));
-        let project = self.project_methods(receiver, receiver_type.as_deref(), method, args.len());
-        let local = if receiver.is_none() { self.local_functions.get(method).cloned() } else { None };
-        let unknown = project.is_empty() && local.is_none();
-        for (i, arg) in args.iter().enumerate() {
-            let owned = project.iter().any(|m| m.params.get(i).is_some_and(|p| p.owned))
-                || local.as_ref().is_some_and(|l| l.get(i).copied().unwrap_or(false))
-                || (unknown && self.know.transfer_to_unknown_methods);
-            let param_type = project.iter().find_map(|m| m.params.get(i)).map(|p| p.type_name.clone());
-            self.argument(*arg, owned, method, param_type.as_deref());
-        }
-        if let Some(r) = receiver {
-            self.expr(r, Dest::Receiver(method.to_string()));
-        }
-        let result =
-            self.call_result(receiver, receiver_type.as_deref(), method, &project, awaited.is_some());
-        let excluded = self
-            .know
-            .is_excluded_symbol(receiver.map(|r| syntax::simple_type_name(text(r, self.source))), method);
-        self.created(result, dest, awaited.unwrap_or(call), excluded);
-    }
-
-    /// The project's methods a call may reach: by name and arity, narrowed to the receiver's
-    /// type (or the enclosing type for an unqualified call) when that type declares it.
-    fn project_methods(
-        &self,
-        receiver: Option<Node>,
-        receiver_type: Option<&str>,
-        method: &str,
-        arity: usize,
-    ) -> Vec<super::index::MethodFact> {
-        let static_type = receiver
-            .filter(|r| self.is_type_reference(*r))
-            .map(|r| syntax::simple_type_name(text(r, self.source)));
-        let owner = match receiver {
-            None => Some(self.owner.name),
-            Some(r) if matches!(text(r, self.source), "this" | "base") => Some(self.owner.name),
-            Some(_) => receiver_type.or(static_type),
-        };
-        let found = self.know.index.methods(method, arity, owner);
-        // A receiver of a known type that does not declare the method is not a project call.
-        if let Some(t) = owner.filter(|_| receiver.is_some()) {
-            if self.know.index.type_info(t).is_none() && Knowledge::instance_factory(t, method).is_some() {
-                return Vec::new();
-            }
-            if found.iter().all(|m| m.type_name != t) && self.know.index.type_info(t).is_some() {
-                return Vec::new();
-            }
-        }
-        found.into_iter().cloned().collect()
-    }
-
-    /// The disposable type a call returns, if any.
-    fn call_result(
-        &self,
-        receiver: Option<Node>,
-        receiver_type: Option<&str>,
-        method: &str,
-        project: &[super::index::MethodFact],
-        awaited: bool,
-    ) -> Option<String> {
-        let is_async = method.ends_with("Async");
-        if let Some(r) = receiver {
-            if self.is_type_reference(r) {
-                let ty = syntax::simple_type_name(text(r, self.source));
-                if let Some(t) = self.know.static_factory(ty, method) {
-                    return (!is_async || awaited).then(|| t.to_string());
-                }
-            }
-            if let Some(t) = receiver_type.and_then(|rt| Knowledge::instance_factory(rt, method)) {
-                return (!is_async || awaited).then(|| t.to_string());
-            }
-        }
-        if !project.is_empty() {
-            let results: Vec<Option<&String>> = project
-                .iter()
-                .map(|m| if awaited { m.returns_task_of.as_ref() } else { Some(&m.returns) })
-                .collect();
-            let first = results[0]?;
-            let all_disposable = results.iter().all(|r| r.is_some_and(|t| self.know.is_reportable(t)));
-            return all_disposable.then(|| first.clone());
-        }
-        if receiver.is_some() && !self.know.index.declares_method(method) {
-            if let Some(t) = Knowledge::named_factory(method) {
-                return (!is_async || awaited).then(|| t.to_string());
-            }
-        }
-        None
-    }
-
-    /// True when `node` names a type rather than a value (`File` in `File.OpenRead`).
-    fn is_type_reference(&self, node: Node) -> bool {
-        let name = text(node, self.source);
-        match node.kind() {
-            "identifier" => !self.locals.contains_key(name) && !self.owner.member_types.contains_key(name),
-            "member_access_expression" | "qualified_name" => {
-                name.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '_')
-            }
-            "predefined_type" | "generic_name" => true,
-            _ => false,
-        }
-    }
-
-    /// The (simple) type of a value, when the syntax tells.
-    pub(super) fn type_of(&self, node: Node) -> Option<String> {
-        let node = syntax::unwrap_value(node, self.source);
-        match node.kind() {
-            "identifier" => {
-                let name = text(node, self.source);
-                match self.locals.get(name) {
-                    Some(_) => self.local_types.get(name).cloned(),
-                    None => self.owner.member_types.get(name).cloned(),
-                }
-            }
-            "member_access_expression" => {
-                let member = syntax::member_of_this(node, self.source)?;
-                self.owner.member_types.get(member).cloned()
-            }
-            "object_creation_expression" => {
-                field(node, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string())
-            }
-            "cast_expression" => {
-                field(node, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string())
-            }
-            _ => None,
-        }
     }
 
     fn assignment(&mut self, node: Node<'t>) {
@@ -496,33 +318,52 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
     }
 
-    /// A lambda that disposes, stores or returns a local it captures takes it over.
-    fn captures(&mut self, lambda: Node<'t>) {
+    /// A lambda or local function that disposes, stores or returns a local it captures takes it
+    /// over.
+    pub(super) fn captures(&mut self, lambda: Node<'t>) {
         let Some(body) = field(lambda, "body")
             .or_else(|| named_children(lambda).into_iter().find(|c| c.kind() == "block"))
         else {
             return;
         };
-        let mut seen: Vec<&str> = Vec::new();
+        // The function's own parameters shadow the locals they are named after.
+        let shadowed: Vec<&str> = crate::syntax::treesitter::descendants(lambda)
+            .filter(|n| matches!(n.kind(), "parameter" | "implicit_parameter"))
+            .filter_map(|p| if p.kind() == "parameter" { field(p, "name") } else { Some(p) })
+            .map(|n| text(n, self.source))
+            .collect();
+        let mut captured: Vec<&str> = Vec::new();
         for id in crate::syntax::treesitter::descendants(body).filter(|n| n.kind() == "identifier") {
             let name = text(id, self.source);
-            if seen.contains(&name) {
-                continue;
+            if self.locals.contains_key(name) && !shadowed.contains(&name) && !captured.contains(&name) {
+                captured.push(name);
             }
-            seen.push(name);
+        }
+        for name in ownership::consumed(body, self.source, &captured) {
             if let Some(&var) = self.locals.get(name) {
-                if ownership::consumes(body, self.source, name) {
-                    self.push(Event::Transfer { var }, range(lambda));
-                }
+                self.push(Event::Transfer { var }, range(lambda));
             }
         }
     }
 
-    /// `x != null`, `x is not null`, `x is { }` / `x == null`, `x is null`: the local tested and
-    /// whether it is null when the condition holds.
+    /// `x != null`, `x is not null`, `x is { }` / `x == null`, `x is null`, `TryGet(out x)`,
+    /// `!...`: the local tested and whether it is null when the condition holds.
     pub(super) fn null_check(&self, condition: Node) -> Option<(VarId, bool)> {
-        let condition = syntax::unwrap_value(condition, self.source);
+        let mut condition = syntax::unwrap_value(condition, self.source);
+        let mut negated = false;
+        while condition.kind() == "prefix_unary_expression" && text(condition, self.source).starts_with('!') {
+            negated = !negated;
+            condition = syntax::unwrap_value(named_children(condition).into_iter().next()?, self.source);
+        }
+        let (var, null_when_true) = self.null_test(condition)?;
+        Some((var, null_when_true != negated))
+    }
+
+    fn null_test(&self, condition: Node) -> Option<(VarId, bool)> {
+        // `x`, or `(x = Open())` tested in place.
         let local = |n: Node| {
+            let n = syntax::unwrap_value(n, self.source);
+            let n = if n.kind() == "assignment_expression" { field(n, "left")? } else { n };
             (n.kind() == "identifier").then(|| self.locals.get(text(n, self.source)).copied()).flatten()
         };
         match condition.kind() {
@@ -550,6 +391,14 @@ impl<'a, 't> Lowerer<'a, 't> {
                     "not null" | "{ }" | "{}" => Some((var, false)),
                     _ => None,
                 }
+            }
+            // `TryOpen(out var s)`: `s` holds something only when the call returns true.
+            "invocation_expression" => {
+                let out = syntax::arguments(condition).into_iter().find(|a| syntax::has_token(*a, "out"))?;
+                let value = syntax::argument_value(out)?;
+                let name =
+                    if value.kind() == "declaration_expression" { field(value, "name")? } else { value };
+                Some((local(name)?, false))
             }
             _ => None,
         }

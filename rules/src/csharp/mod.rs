@@ -12,7 +12,9 @@ mod disposables;
 mod fields;
 mod index;
 mod lower;
+mod lower_call;
 mod lower_expr;
+mod lower_try;
 mod ownership;
 mod suppress;
 mod syntax;
@@ -27,6 +29,8 @@ pub use ca1001::CA1001;
 pub use ca2000::CA2000;
 pub use ca2213::CA2213;
 pub use index::{Facts, Index, MethodDisposals, MethodFact, ParamFact, TypeFact, TypeInfo};
+pub use ownership::Forward;
+pub use suppress::GlobalSuppression;
 
 /// A parsed C# file, kept between the index pass and the check pass.
 pub struct Model {
@@ -62,7 +66,7 @@ pub fn check(model: &Model, text: &str, index: &Index, settings: &Settings) -> V
             }
         }
     }
-    suppress::apply(root, text, &mut diagnostics);
+    suppress::apply(root, text, &index.global_suppressions, &mut diagnostics);
     diagnostics
 }
 

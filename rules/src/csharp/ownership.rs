@@ -4,43 +4,132 @@
 
 use tree_sitter::Node;
 
-use super::disposables::{COLLECTION_ADDS, LEAVE_OPEN_ARGUMENTS, RELEASE_METHODS};
+use super::disposables::{COLLECTION_ADDS, LEAVE_OPEN_ARGUMENTS, OWNING_METHODS, RELEASE_METHODS};
 use super::syntax::{self, field, named_children, text};
 use crate::syntax::treesitter::descendants;
 
 /// How deep aliases (`var s = stream;`) are followed.
 const MAX_ALIAS_DEPTH: usize = 4;
 
-/// True when `body` disposes, stores, returns or hands `name` to an owning wrapper or collection.
-pub(crate) fn consumes(body: Node, source: &str, name: &str) -> bool {
-    consumes_at_depth(body, source, name, 0)
+/// The names among `candidates` that `body` disposes, stores, returns or hands to an owning
+/// wrapper or collection, directly or through a local alias. One walk per alias level.
+pub(crate) fn consumed<'s>(body: Node, source: &'s str, candidates: &[&'s str]) -> Vec<&'s str> {
+    scan(body, source, candidates).0
 }
 
-fn consumes_at_depth(body: Node, source: &str, name: &str, depth: usize) -> bool {
-    descendants(body).filter(|n| n.kind() == "identifier" && text(*n, source) == name).any(|use_site| {
-        match use_kind(use_site, source) {
-            Use::Consumed => true,
-            Use::AliasedAs(alias) => {
-                depth < MAX_ALIAS_DEPTH && consumes_at_depth(body, source, text(alias, source), depth + 1)
-            }
-            Use::Other => false,
+/// A value handed on as an argument to a method or constructor, which may own it in turn (the
+/// index decides, once every method of the project is known).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Forward {
+    pub callee: String,
+    pub arity: usize,
+    pub position: usize,
+}
+
+/// What `consumed` finds, plus the calls each candidate is handed to.
+type Scan<'s> = (Vec<&'s str>, Vec<(&'s str, Forward)>);
+
+fn scan<'s>(body: Node, source: &'s str, candidates: &[&'s str]) -> Scan<'s> {
+    let mut consumed: Vec<&'s str> = Vec::new();
+    let mut forwards = Vec::new();
+    // The locals declared in the scanned code: assigning to one makes an alias.
+    let locals: Vec<&str> = descendants(body)
+        .filter(|n| n.kind() == "variable_declarator")
+        .filter_map(|n| field(n, "name"))
+        .map(|n| text(n, source))
+        .collect();
+    // (name being followed, the candidate it stands for)
+    let mut followed: Vec<(&'s str, &'s str)> = candidates.iter().map(|c| (*c, *c)).collect();
+    for _ in 0..=MAX_ALIAS_DEPTH {
+        if followed.is_empty() {
+            break;
         }
-    })
+        let mut aliases = Vec::new();
+        identifiers_with_ancestors(body, |use_site, ancestors| {
+            let name = text(use_site, source);
+            let Some(&(_, original)) = followed.iter().find(|(n, _)| *n == name) else { return };
+            if consumed.contains(&original) {
+                return;
+            }
+            match use_kind(use_site, ancestors, &locals, source) {
+                Use::Consumed => consumed.push(original),
+                Use::AliasedAs(alias) => aliases.push((text(alias, source), original)),
+                Use::Forwarded(forward) => forwards.push((original, forward)),
+                Use::Other => {}
+            }
+        });
+        aliases.retain(|(_, original)| !consumed.contains(original));
+        followed = aliases;
+    }
+    (consumed, forwards)
+}
+
+/// For each parameter of `function` (in order), whether `scope` (its body, or the whole
+/// declaration for a constructor's `: base(..)`) takes ownership of it.
+pub(crate) fn consumed_parameters(function: Node, scope: Node, source: &str) -> Vec<(bool, Vec<Forward>)> {
+    let names: Vec<&str> =
+        parameters(function).iter().map(|p| field(*p, "name").map_or("", |n| text(n, source))).collect();
+    let (consumed, forwards) = scan(scope, source, &names);
+    names
+        .iter()
+        .map(|n| {
+            let owned = !n.is_empty() && consumed.contains(n);
+            let handed = forwards.iter().filter(|(o, _)| !owned && o == n).map(|(_, f)| f.clone()).collect();
+            (owned, handed)
+        })
+        .collect()
+}
+
+/// The `parameter` nodes of a method, constructor or local function.
+pub(crate) fn parameters(function: Node<'_>) -> Vec<Node<'_>> {
+    field(function, "parameters")
+        .map(|list| named_children(list).into_iter().filter(|p| p.kind() == "parameter").collect())
+        .unwrap_or_default()
 }
 
 enum Use<'t> {
     Consumed,
     AliasedAs(Node<'t>),
+    Forwarded(Forward),
     Other,
 }
 
-/// Classifies one occurrence of an identifier by the context its value flows into.
-fn use_kind<'t>(ident: Node<'t>, source: &str) -> Use<'t> {
+/// Calls `visit` with every identifier below `root` and its ancestors (outermost first, `root`
+/// included), tracked along the walk: `Node::parent` costs the depth of the tree each time.
+fn identifiers_with_ancestors<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
+    let mut cursor = root.walk();
+    let mut path: Vec<Node<'t>> = Vec::new();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "identifier" {
+            visit(node, &path);
+        }
+        if cursor.goto_first_child() {
+            path.push(node);
+            continue;
+        }
+        loop {
+            if cursor.node() == root {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            path.pop();
+        }
+    }
+}
+
+/// Classifies one occurrence of an identifier by the context its value flows into;
+/// `ancestors` ends with its parent.
+fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], locals: &[&str], source: &str) -> Use<'t> {
     let mut value = ident;
-    let mut parent = match ident.parent() {
-        Some(p) => p,
-        None => return Use::Other,
-    };
+    let mut up = ancestors.len();
+    let ancestor = |i: usize| if i == 0 { None } else { ancestors.get(i - 1).copied() };
+    let Some(mut parent) = ancestor(up) else { return Use::Other };
     while matches!(parent.kind(), "parenthesized_expression" | "cast_expression" | "as_expression")
         || (parent.kind() == "postfix_unary_expression" && text(parent, source).ends_with('!'))
     {
@@ -48,15 +137,17 @@ fn use_kind<'t>(ident: Node<'t>, source: &str) -> Use<'t> {
             return Use::Other;
         }
         value = parent;
-        parent = match parent.parent() {
+        up -= 1;
+        parent = match ancestor(up) {
             Some(p) => p,
             None => return Use::Other,
         };
     }
+    let grandparent = ancestor(up - 1);
     match parent.kind() {
         "member_access_expression" if field(parent, "expression") == Some(value) => {
             let released = field(parent, "name").is_some_and(|n| RELEASE_METHODS.contains(&text(n, source)));
-            let called = parent.parent().is_some_and(|g| g.kind() == "invocation_expression");
+            let called = grandparent.is_some_and(|g| g.kind() == "invocation_expression");
             if released && called {
                 Use::Consumed
             } else {
@@ -78,46 +169,52 @@ fn use_kind<'t>(ident: Node<'t>, source: &str) -> Use<'t> {
             Use::Consumed
         }
         "lambda_expression" if field(parent, "body") == Some(value) => Use::Consumed,
-        "assignment_expression" if field(parent, "right") == Some(value) => {
-            let to_local =
-                field(parent, "left").is_some_and(|l| l.kind() == "identifier" && is_local(l, source));
-            match field(parent, "left") {
-                Some(left) if to_local => Use::AliasedAs(left),
-                _ => Use::Consumed,
+        "assignment_expression" if field(parent, "right") == Some(value) => match field(parent, "left") {
+            Some(left) if left.kind() == "identifier" && locals.contains(&text(left, source)) => {
+                Use::AliasedAs(left)
             }
-        }
+            _ => Use::Consumed,
+        },
         "variable_declarator" => field(parent, "name").map_or(Use::Other, Use::AliasedAs),
         "initializer_expression" | "collection_expression" | "tuple_expression" | "expression_element" => {
             Use::Consumed
         }
-        "argument" => argument_use(parent, source),
+        "argument" => argument_use(parent, grandparent, ancestor(up.saturating_sub(2)), source),
         _ => Use::Other,
     }
 }
 
 /// An argument is consumed by an owning wrapper's constructor (without `leaveOpen: true`), a
-/// collection's `Add`, or a tuple/initializer.
-fn argument_use<'t>(arg: Node<'t>, source: &str) -> Use<'t> {
-    let Some(list) = arg.parent() else { return Use::Other };
+/// collection's `Add`, or a tuple/initializer; handed on (forwarded) to any other call.
+fn argument_use<'t>(arg: Node<'t>, list: Option<Node<'t>>, call: Option<Node<'t>>, source: &str) -> Use<'t> {
+    let Some(list) = list else { return Use::Other };
     if list.kind() == "tuple_expression" {
         return Use::Consumed;
     }
-    let Some(call) = list.parent() else { return Use::Other };
+    let Some(call) = call else { return Use::Other };
+    let args = syntax::arguments(call);
+    let forward = |callee: &str| {
+        let position = args.iter().position(|a| *a == arg).unwrap_or(usize::MAX);
+        Use::Forwarded(Forward { callee: callee.to_string(), arity: args.len(), position })
+    };
     match call.kind() {
         // `: base(stream)` / `: this(stream)`: the object under construction keeps it.
         "constructor_initializer" => Use::Consumed,
         "object_creation_expression" => {
             let ty = field(call, "type").map(|t| syntax::simple_type_name(text(t, source))).unwrap_or("");
-            let args = syntax::arguments(call);
             if super::disposables::OWNING_WRAPPER_NAMES.contains(&ty) && !leaves_open(&args, source) {
                 Use::Consumed
             } else {
-                Use::Other
+                forward(ty)
             }
         }
         "invocation_expression" => match syntax::invoked_member(call, source) {
             Some((Some(_), method)) if COLLECTION_ADDS.contains(&method) => Use::Consumed,
-            _ => Use::Other,
+            Some((_, method)) if OWNING_METHODS.contains(&method) && arg.prev_named_sibling().is_none() => {
+                Use::Consumed
+            }
+            Some((_, method)) => forward(method),
+            None => Use::Other,
         },
         _ => Use::Other,
     }
@@ -128,15 +225,5 @@ pub(crate) fn leaves_open(args: &[Node], source: &str) -> bool {
     LEAVE_OPEN_ARGUMENTS.iter().any(|(name, keeps)| {
         syntax::named_argument(args, source, name)
             .is_some_and(|v| text(v, source) == if *keeps { "true" } else { "false" })
-    })
-}
-
-/// True when `ident` names a local declared in the enclosing function (not a field).
-fn is_local(ident: Node, source: &str) -> bool {
-    let name = text(ident, source);
-    syntax::enclosing(ident, syntax::is_function_like).is_some_and(|function| {
-        descendants(function).any(|n| {
-            n.kind() == "variable_declarator" && field(n, "name").is_some_and(|d| text(d, source) == name)
-        })
     })
 }

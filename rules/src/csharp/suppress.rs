@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::syntax::{field, named_children, range, text};
+use super::syntax::{self, field, named_children, range, text};
 use crate::syntax::treesitter::descendants;
 use crate::{Diagnostic, Suppression};
 
@@ -30,7 +30,7 @@ fn names_rule(written: &str, code: &str) -> bool {
             .is_some_and(|r| r.aliases.iter().any(|a| a.eq_ignore_ascii_case(written)))
 }
 
-pub(crate) fn apply(root: Node, source: &str, diagnostics: &mut [Diagnostic]) {
+pub(crate) fn apply(root: Node, source: &str, globals: &[GlobalSuppression], diagnostics: &mut [Diagnostic]) {
     if diagnostics.is_empty() {
         return;
     }
@@ -49,6 +49,17 @@ pub(crate) fn apply(root: Node, source: &str, diagnostics: &mut [Diagnostic]) {
     for d in diagnostics.iter_mut().filter(|d| d.suppressed.is_none()) {
         if let Some(r) = regions.iter().find(|r| r.covers(d)) {
             d.suppressed = Some(Suppression { kind: r.kind.clone(), justification: r.justification.clone() });
+        } else if !globals.is_empty() {
+            let path = symbol_path(root, d.range.start, source);
+            if let Some(g) = globals.iter().find(|g| g.covers(d, &path)) {
+                d.suppressed = Some(Suppression {
+                    kind: format!(
+                        "[assembly: SuppressMessage(\"…\", \"{}\", Target = \"{}\")]",
+                        g.check_id, g.target
+                    ),
+                    justification: g.justification.clone(),
+                });
+            }
         }
     }
 }
@@ -99,9 +110,15 @@ fn pragma(
     }
 }
 
-/// `[SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "...")]`
-/// silences the code on the declaration the attribute is attached to.
-fn suppress_message(attribute: Node, source: &str) -> Option<Region> {
+/// The arguments of a `[SuppressMessage(..)]` attribute.
+struct SuppressMessage {
+    check_id: String,
+    code: String,
+    justification: Option<String>,
+    target: Option<String>,
+}
+
+fn read_suppress_message(attribute: Node, source: &str) -> Option<SuppressMessage> {
     let name = text(field(attribute, "name")?, source);
     let simple = name.rsplit('.').next().unwrap_or(name);
     if simple != "SuppressMessage" && simple != "SuppressMessageAttribute" {
@@ -112,22 +129,132 @@ fn suppress_message(attribute: Node, source: &str) -> Option<Region> {
     let positional: Vec<Node> = args.iter().copied().filter(|a| field(*a, "name").is_none()).collect();
     let check_id = string_value(*positional.get(1)?, source)?;
     let code = check_id.split(':').next().unwrap_or("").trim().to_string();
-    let justification = args
-        .iter()
-        .find(|a| field(**a, "name").is_some_and(|n| text(n, source) == "Justification"))
-        .and_then(|a| string_value(*a, source));
+    let named = |key: &str| {
+        args.iter()
+            .find(|a| field(**a, "name").is_some_and(|n| text(n, source) == key))
+            .and_then(|a| string_value(*a, source))
+    };
+    Some(SuppressMessage { code, justification: named("Justification"), target: named("Target"), check_id })
+}
+
+/// `[SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "...")]`
+/// silences the code on the declaration the attribute is attached to.
+fn suppress_message(attribute: Node, source: &str) -> Option<Region> {
     let declaration = attribute.parent().filter(|l| l.kind() == "attribute_list")?.parent()?;
-    if declaration.kind() == "compilation_unit" || declaration.kind() == "global_attribute" {
-        return None;
-    }
+    let message = read_suppress_message(attribute, source)?;
     let target = range(declaration);
     Some(Region {
-        code: Some(code),
+        code: Some(message.code),
         start: target.start,
         end: target.end,
-        kind: format!("[SuppressMessage(\"…\", \"{check_id}\")]"),
-        justification,
+        kind: format!("[SuppressMessage(\"…\", \"{}\")]", message.check_id),
+        justification: message.justification,
     })
+}
+
+/// `[assembly: SuppressMessage("Reliability", "CA2000", Target = "~M:Ns.Type.Method(System.String)")]`,
+/// as Visual Studio writes into `GlobalSuppressions.cs`: it applies wherever its target is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GlobalSuppression {
+    pub code: String,
+    pub check_id: String,
+    /// The documentation ID: `~M:`, `~P:`, `~F:`, `~E:` (a member), `~T:` (a type), `~N:` (a namespace).
+    pub target: String,
+    pub justification: Option<String>,
+}
+
+/// The assembly- and module-level suppressions of a file (gathered in the parse pass).
+pub(crate) fn global_suppressions(root: Node, source: &str) -> Vec<GlobalSuppression> {
+    named_children(root)
+        .into_iter()
+        .filter(|c| c.kind() == "global_attribute")
+        .flat_map(named_children)
+        .filter(|a| a.kind() == "attribute")
+        .filter_map(|a| read_suppress_message(a, source))
+        .filter_map(|m| {
+            Some(GlobalSuppression {
+                target: m.target?,
+                code: m.code,
+                check_id: m.check_id,
+                justification: m.justification,
+            })
+        })
+        .collect()
+}
+
+/// Where a diagnostic sits, as documentation IDs name it.
+struct SymbolPath {
+    namespace: String,
+    /// Enclosing types, outermost first.
+    types: Vec<String>,
+    member: Option<String>,
+}
+
+fn symbol_path(root: Node, offset: usize, source: &str) -> SymbolPath {
+    let mut path = SymbolPath { namespace: String::new(), types: Vec::new(), member: None };
+    let mut namespaces = Vec::new();
+    let mut declarator = None;
+    let mut cur = root.descendant_for_byte_range(offset, offset);
+    while let Some(node) = cur {
+        let name = || field(node, "name").map(|n| text(n, source).to_string());
+        match node.kind() {
+            "variable_declarator" => declarator = declarator.or_else(name),
+            "field_declaration" | "event_field_declaration" if path.member.is_none() => {
+                path.member = declarator.clone()
+            }
+            "constructor_declaration" if path.member.is_none() => path.member = Some("#ctor".to_string()),
+            "method_declaration" | "property_declaration" | "indexer_declaration" | "event_declaration"
+                if path.member.is_none() =>
+            {
+                path.member = name()
+            }
+            "namespace_declaration" => namespaces.extend(name()),
+            kind if syntax::is_type_declaration(kind) => path.types.extend(name()),
+            _ => {}
+        }
+        cur = node.parent();
+    }
+    if namespaces.is_empty() {
+        let file_scoped =
+            named_children(root).into_iter().find(|c| c.kind() == "file_scoped_namespace_declaration");
+        namespaces.extend(file_scoped.and_then(|n| field(n, "name")).map(|n| text(n, source).to_string()));
+    }
+    namespaces.reverse();
+    path.types.reverse();
+    path.namespace = namespaces.join(".");
+    path
+}
+
+impl GlobalSuppression {
+    fn covers(&self, d: &Diagnostic, path: &SymbolPath) -> bool {
+        if !names_rule(&self.code, d.code) {
+            return false;
+        }
+        let target = self.target.trim().trim_start_matches('~');
+        let (kind, name) = target.split_once(':').unwrap_or(("", target));
+        let name: String = name.split('(').next().unwrap_or("").replace("``", "`");
+        let name: String = name.split('`').next().unwrap_or("").to_string();
+        let qualify = |parts: &[String]| {
+            let mut all: Vec<&str> = Vec::new();
+            if !path.namespace.is_empty() {
+                all.push(&path.namespace);
+            }
+            all.extend(parts.iter().map(String::as_str));
+            all.join(".")
+        };
+        let same =
+            |ours: &str| ours == name || (path.namespace.is_empty() && name.ends_with(&format!(".{ours}")));
+        match kind {
+            "T" => (1..=path.types.len()).any(|n| same(&qualify(&path.types[..n]))),
+            "M" | "P" | "F" | "E" => path.member.as_ref().is_some_and(|m| {
+                let mut parts = path.types.clone();
+                parts.push(m.clone());
+                same(&qualify(&parts))
+            }),
+            "N" => path.namespace == name || path.namespace.starts_with(&format!("{name}.")),
+            _ => false,
+        }
+    }
 }
 
 /// The text of the string literal in an attribute argument.

@@ -168,6 +168,39 @@ pub(crate) fn enclosing<'t>(node: Node<'t>, is: impl Fn(&str) -> bool) -> Option
     None
 }
 
+/// `root` and the nodes below it in document order, without entering the nodes (other than
+/// `root`) whose kind `prune` accepts: they are visited, their insides are not. Iterative.
+pub(crate) fn pruned_descendants<'t>(
+    root: Node<'t>,
+    prune: fn(&str) -> bool,
+) -> impl Iterator<Item = Node<'t>> {
+    let mut cursor = root.walk();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let node = cursor.node();
+        let enter = node == root || !prune(node.kind());
+        if enter && cursor.goto_first_child() {
+            return Some(node);
+        }
+        loop {
+            if cursor.node() == root {
+                done = true;
+                return Some(node);
+            }
+            if cursor.goto_next_sibling() {
+                return Some(node);
+            }
+            if !cursor.goto_parent() {
+                done = true;
+                return Some(node);
+            }
+        }
+    })
+}
+
 /// Declarations whose bodies are lowered on their own.
 pub(crate) fn is_function_like(kind: &str) -> bool {
     matches!(
@@ -196,6 +229,22 @@ pub(crate) fn is_type_declaration(kind: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pruned_walk_visits_but_does_not_enter_pruned_nodes() {
+        let source = "class A { void M() { var f = () => { var inner = 1; }; var outer = 2; } }";
+        let tree = treesitter::parse(treesitter::Grammar::CSharp, source, std::time::Duration::from_secs(5))
+            .unwrap();
+        let names: Vec<&str> = pruned_descendants(tree.root_node(), |k| k == "lambda_expression")
+            .filter(|n| n.kind() == "variable_declarator")
+            .filter_map(|n| field(n, "name").map(|n| text(n, source)))
+            .collect();
+        assert_eq!(names, vec!["f", "outer"]);
+        assert_eq!(
+            pruned_descendants(tree.root_node(), |_| false).count(),
+            crate::syntax::treesitter::descendants(tree.root_node()).count()
+        );
+    }
 
     #[test]
     fn type_names() {

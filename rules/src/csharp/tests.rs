@@ -1,6 +1,8 @@
 //! The C# front-end end to end on small snippets: configuration, and control flow the fixtures
 //! do not spell out.
 
+use super::disposables::Knowledge;
+use super::index::Index;
 use crate::settings::ResourceKindSpec;
 use crate::{Family, Language, LineIndex, ParseOptions, ProjectIndex, Settings};
 
@@ -142,4 +144,165 @@ fn pragma_ranges_and_suppress_message_scope() {
                   [SuppressMessage(\"Reliability\", \"CA2000:Dispose objects\")]\nvoid B() { var u = File.OpenRead(\"c\"); }\n\
                   void C() { var v = File.OpenRead(\"d\"); }\n}\n";
     assert_eq!(findings(source), vec![(6, "CA2000"), (10, "CA2000")]);
+}
+
+#[test]
+fn a_creation_that_throws_has_nothing_to_leak() {
+    let clean = "class Job {\nStream Open() {\ntry {\nvar s = File.OpenRead(\"a\");\nreturn s;\n}\n\
+                 catch (IOException) {\nreturn null;\n}\n}\n}\n";
+    assert!(findings(clean).is_empty(), "{:?}", findings(clean));
+    let leaky =
+        method("try {\nvar s = File.OpenRead(\"a\");\nUse(s);\ns.Dispose();\n} catch (IOException) { }");
+    assert_eq!(findings(&leaky), vec![(4, "CA2000")]);
+}
+
+#[test]
+fn interlocked_exchange_stores_the_new_value() {
+    let source = "class Job {\nCancellationTokenSource _cts;\nvoid Restart() {\n\
+                  Interlocked.Exchange(ref _cts, new CancellationTokenSource())?.Dispose();\n}\n}\n";
+    assert!(findings(source).iter().all(|(_, code)| *code != "CA2000"), "{:?}", findings(source));
+}
+
+#[test]
+fn try_pattern_out_values_exist_only_when_the_call_succeeds() {
+    let source = "class Job {\nbool TryOpen(out Stream s) { s = File.OpenRead(\"a\"); return true; }\n\
+                  long Size() {\nif (!TryOpen(out var s)) {\nreturn 0;\n}\nusing (s) { return s.Length; }\n}\n}\n";
+    assert!(findings(source).is_empty(), "{:?}", findings(source));
+}
+
+#[test]
+fn resource_kinds_with_call_patterns() {
+    let mut settings = Settings::default();
+    settings.resource_kinds.push(ResourceKindSpec {
+        name: "pooled buffer".into(),
+        language: Family::CSharp,
+        rule: "CA2000".into(),
+        acquire: vec!["BufferPool.Shared.Rent".into()],
+        release: vec!["BufferPool.Shared.Return".into()],
+    });
+    let leaky = method("var b = BufferPool.Shared.Rent(4096);\nUse(b);");
+    assert_eq!(findings_with(&leaky, &settings), vec![(3, "CA2000")]);
+    assert!(findings(&leaky).is_empty());
+    let clean = method(
+        "var b = BufferPool.Shared.Rent(4096);\ntry { Use(b); } finally { BufferPool.Shared.Return(b); }",
+    );
+    assert!(findings_with(&clean, &settings).is_empty(), "{:?}", findings_with(&clean, &settings));
+}
+
+#[test]
+fn a_creation_in_a_finally_block_is_reported_once() {
+    let source = method(
+        "try {\nif (c) return;\nn++;\n} finally {\nvar log = File.AppendText(\"a\");\nlog.Write(n);\n}",
+    );
+    assert_eq!(findings(&source), vec![(7, "CA2000")]);
+}
+
+#[test]
+fn library_receivers_do_not_reach_project_methods_of_the_same_name() {
+    let source =
+        "class Cache {\npublic bool TryGetValue(string k, out FileStream s) { s = null; return false; }\n}\n\
+                  class Job {\nDictionary<string, FileStream> _open;\nvoid Run() {\n\
+                  if (_open.TryGetValue(\"a\", out var s)) { s.Flush(); }\n}\n}\n";
+    assert!(findings(source).is_empty(), "{:?}", findings(source));
+    let through_cache = source.replace("Dictionary<string, FileStream> _open;", "Cache _open;");
+    assert_eq!(findings(&through_cache), vec![(7, "CA2000")]);
+}
+
+#[test]
+fn an_assignment_tested_against_null_in_the_condition() {
+    let source = method("StreamReader r;\nif ((r = File.OpenText(\"a\")) != null) {\nr.Dispose();\n}");
+    assert!(findings(&source).is_empty(), "{:?}", findings(&source));
+}
+
+#[test]
+fn pathological_chains_are_analysed_in_bounded_time_and_stack() {
+    let worker = std::thread::Builder::new().stack_size(crate::WORKER_STACK_SIZE);
+    let handle = worker
+        .spawn(|| {
+            let chain = format!("class A {{ void M(B b) {{ b\n{}; }} }}", ".Add(1)\n".repeat(20_000));
+            let sum = format!("class A {{ int M(int x) {{ return x\n{}; }} }}", "+ x\n".repeat(20_000));
+            let coalesce =
+                format!("class A {{ string M(string s) {{ return s\n{}; }} }}", "?? s\n".repeat(20_000));
+            let started = std::time::Instant::now();
+            for source in [chain, sum, coalesce] {
+                assert!(findings(&source).is_empty());
+            }
+            started.elapsed()
+        })
+        .unwrap();
+    let elapsed = handle.join().unwrap();
+    assert!(elapsed < std::time::Duration::from_secs(30), "took {elapsed:?}");
+}
+
+// The catalogue on its own.
+
+fn knowledge_with(settings: &Settings, index: &Index) -> bool {
+    let k = Knowledge::new(index, settings);
+    k.is_disposable("Widget")
+}
+
+#[test]
+fn catalogue_and_exclusions() {
+    let index = Index::default();
+    let k = Knowledge::new(&index, &Settings::default());
+    assert!(k.is_reportable("FileStream"));
+    assert!(k.is_reportable("HttpClient"));
+    assert!(!k.is_reportable("MemoryStream"));
+    assert!(!k.is_reportable("StringReader"));
+    assert!(!k.is_reportable("Task"));
+    assert!(!k.is_reportable("String"));
+    assert_eq!(k.static_factory("File", "OpenRead"), Some("FileStream"));
+    assert_eq!(Knowledge::instance_factory("HttpClient", "GetAsync"), Some("HttpResponseMessage"));
+}
+
+#[test]
+fn project_types_shadow_catalogue_names() {
+    let parse = |source: &str| {
+        let tree = crate::syntax::treesitter::parse(
+            crate::syntax::treesitter::Grammar::CSharp,
+            source,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
+        super::index::gather(tree.root_node(), source)
+    };
+    let facts = parse(
+        "class Activity { } class Image : IDisposable { } class HttpClient : System.Net.Http.HttpClient { }",
+    );
+    let index = Index::build([&facts].into_iter());
+    let k = Knowledge::new(&index, &Settings::default());
+    assert!(!k.is_disposable("Activity"), "a domain entity named like a BCL type");
+    assert!(k.is_disposable("Image"));
+    assert!(k.is_disposable("HttpClient"), "a wrapper deriving from its namesake");
+    assert!(k.is_disposable("Process"));
+}
+
+#[test]
+fn configured_types_and_release_methods() {
+    let index = Index::default();
+    assert!(!knowledge_with(&Settings::default(), &index));
+    let mut settings = Settings::default();
+    settings.csharp.extra_disposable_types.push("Acme.Native.Widget".into());
+    assert!(knowledge_with(&settings, &index));
+
+    let mut settings = Settings::default();
+    settings.resource_kinds.push(ResourceKindSpec {
+        name: "native widget".into(),
+        language: Family::CSharp,
+        rule: "CA2000".into(),
+        acquire: vec!["new Widget".into()],
+        release: vec![".Release".into()],
+    });
+    assert!(knowledge_with(&settings, &index));
+    let k = Knowledge::new(&index, &settings);
+    assert!(k.is_release_method("Release"));
+    assert!(k.is_release_method("Dispose"));
+
+    let mut settings = Settings::default();
+    settings.csharp.excluded_types.push("System.Net.Http.HttpClient".into());
+    assert!(!Knowledge::new(&index, &settings).is_disposable("HttpClient"));
+    settings.csharp.excluded_symbols.push("ConnectionFactory.Open".into());
+    let k = Knowledge::new(&index, &settings);
+    assert!(k.is_excluded_symbol(Some("ConnectionFactory"), "Open"));
+    assert!(!k.is_excluded_symbol(Some("Other"), "Open"));
 }
