@@ -21,10 +21,7 @@ use leaklint_runtime::{Error, ProcessHandle, ProcessManager, ResourceTracker};
 /// Stand-in for `ffmpeg -i input output`: prints `frame=N` lines on stderr.
 fn fake_ffmpeg(script: &str) -> Command {
     let mut command = Command::new("sh");
-    command
-        .args(["-c", script])
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped());
+    command.args(["-c", script]).stdin(Stdio::null()).stderr(Stdio::piped());
     command
 }
 
@@ -51,12 +48,8 @@ fn main() -> Result<(), Error> {
             .child_subreaper(cfg!(target_os = "linux"))
             .build()?,
     );
-    let tracker = Arc::new(
-        ResourceTracker::builder()
-            .process_manager(Arc::clone(&manager))
-            .max_processes(3)
-            .build(),
-    );
+    let tracker =
+        Arc::new(ResourceTracker::builder().process_manager(Arc::clone(&manager)).max_processes(3).build());
     let sampling = tracker
         .start_sampling(Duration::from_millis(250), |snapshot| {
             for warning in &snapshot.warnings {
@@ -66,26 +59,10 @@ fn main() -> Result<(), Error> {
         .map_err(Error::Io)?;
 
     let jobs = [
-        (
-            "transcode-ok",
-            "for i in 1 2 3; do echo frame=$i >&2; sleep 0.1; done",
-            None,
-        ),
-        (
-            "transcode-bad",
-            "echo 'invalid data found' >&2; exit 1",
-            None,
-        ),
-        (
-            "transcode-hung",
-            "echo frame=1 >&2; exec sleep 30",
-            Some(Duration::from_millis(400)),
-        ),
-        (
-            "transcode-cancelled",
-            "sleep 30 & sleep 30 & echo frame=1 >&2; wait",
-            None,
-        ),
+        ("transcode-ok", "for i in 1 2 3; do echo frame=$i >&2; sleep 0.1; done", None),
+        ("transcode-bad", "echo 'invalid data found' >&2; exit 1", None),
+        ("transcode-hung", "echo frame=1 >&2; exec sleep 30", Some(Duration::from_millis(400))),
+        ("transcode-cancelled", "sleep 30 & sleep 30 & echo frame=1 >&2; wait", None),
     ];
     let mut workers = Vec::new();
     for (job_id, script, timeout) in jobs {
@@ -105,16 +82,11 @@ fn main() -> Result<(), Error> {
                 }
             });
         }
-        workers.push(thread::spawn(move || {
-            (job.job_id().to_owned(), follow(&job))
-        }));
+        workers.push(thread::spawn(move || (job.job_id().to_owned(), follow(&job))));
     }
 
     for info in manager.tracked() {
-        println!(
-            "tracking {} (pid {}): {:?}",
-            info.job_id, info.pid, info.state
-        );
+        println!("tracking {} (pid {}): {:?}", info.job_id, info.pid, info.state);
     }
     for worker in workers {
         match worker.join() {

@@ -102,15 +102,11 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAllocator<A> {
 /// Bytes currently allocated and not freed, if a [`CountingAllocator`] is
 /// the global allocator (`None` otherwise).
 pub fn allocated_bytes() -> Option<u64> {
-    INSTALLED
-        .load(Ordering::Relaxed)
-        .then(|| ALLOCATED.load(Ordering::Relaxed) as u64)
+    INSTALLED.load(Ordering::Relaxed).then(|| ALLOCATED.load(Ordering::Relaxed) as u64)
 }
 
 /// The highest value [`allocated_bytes`] has had, if a [`CountingAllocator`]
 /// is the global allocator.
 pub fn peak_allocated_bytes() -> Option<u64> {
-    INSTALLED
-        .load(Ordering::Relaxed)
-        .then(|| PEAK.load(Ordering::Relaxed) as u64)
+    INSTALLED.load(Ordering::Relaxed).then(|| PEAK.load(Ordering::Relaxed) as u64)
 }

@@ -35,9 +35,7 @@ impl ProcessHandle {
     /// As for [`kill`](Self::kill).
     pub async fn kill_async(&self) -> Result<()> {
         let (shared, target) = (self.shared().clone(), self.target().clone());
-        tokio::task::spawn_blocking(move || shared.stop_one(target))
-            .await
-            .map_err(join_error)?
+        tokio::task::spawn_blocking(move || shared.stop_one(target)).await.map_err(join_error)?
     }
 }
 
@@ -49,9 +47,7 @@ impl ProcessManager {
     /// Only if the blocking task panicked.
     pub async fn sweep_async(&self) -> Result<SweepReport> {
         let shared = self.shared().clone();
-        tokio::task::spawn_blocking(move || shared.sweep())
-            .await
-            .map_err(join_error)
+        tokio::task::spawn_blocking(move || shared.sweep()).await.map_err(join_error)
     }
 
     /// Async [`kill_all`](Self::kill_all).
@@ -61,8 +57,6 @@ impl ProcessManager {
     /// Only if the blocking task panicked.
     pub async fn kill_all_async(&self) -> Result<Vec<u32>> {
         let shared = self.shared().clone();
-        tokio::task::spawn_blocking(move || shared.stop_all())
-            .await
-            .map_err(join_error)
+        tokio::task::spawn_blocking(move || shared.stop_all()).await.map_err(join_error)
     }
 }

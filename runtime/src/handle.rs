@@ -34,11 +34,7 @@ impl std::fmt::Debug for ProcessHandle {
 
 impl ProcessHandle {
     pub(crate) fn new(shared: Arc<Shared>, target: Target, job_id: String) -> Self {
-        Self {
-            shared,
-            target,
-            job_id,
-        }
+        Self { shared, target, job_id }
     }
 
     /// The process id (for spawned jobs also their process group id).
@@ -73,9 +69,7 @@ impl ProcessHandle {
     ///
     /// [`Error::StatusUnavailable`] if other code reaped the process first.
     pub fn wait(&self) -> Result<ExitStatus> {
-        self.shared
-            .wait(&self.target, None)?
-            .ok_or(Error::StatusUnavailable(self.pid()))
+        self.shared.wait(&self.target, None)?.ok_or(Error::StatusUnavailable(self.pid()))
     }
 
     /// Like [`wait`](Self::wait), giving up after `timeout` with `Ok(None)`
@@ -100,23 +94,17 @@ impl ProcessHandle {
 
     /// Takes the child's stdin pipe, if it was piped and not taken yet.
     pub fn take_stdin(&self) -> Option<ChildStdin> {
-        self.shared
-            .with_child(&self.target, |c| c.stdin().take())
-            .flatten()
+        self.shared.with_child(&self.target, |c| c.stdin().take()).flatten()
     }
 
     /// Takes the child's stdout pipe, if it was piped and not taken yet.
     pub fn take_stdout(&self) -> Option<ChildStdout> {
-        self.shared
-            .with_child(&self.target, |c| c.stdout().take())
-            .flatten()
+        self.shared.with_child(&self.target, |c| c.stdout().take()).flatten()
     }
 
     /// Takes the child's stderr pipe, if it was piped and not taken yet.
     pub fn take_stderr(&self) -> Option<ChildStderr> {
-        self.shared
-            .with_child(&self.target, |c| c.stderr().take())
-            .flatten()
+        self.shared.with_child(&self.target, |c| c.stderr().take()).flatten()
     }
 
     #[cfg(feature = "tokio")]

@@ -49,14 +49,7 @@ pub fn router(tracker: Arc<ResourceTracker>) -> Router {
         )
         .route(
             "/api/diagnostics/processes",
-            get(move || {
-                blocking(move || {
-                    tracker
-                        .process_manager()
-                        .map(|m| m.tracked())
-                        .unwrap_or_default()
-                })
-            }),
+            get(move || blocking(move || tracker.process_manager().map(|m| m.tracked()).unwrap_or_default())),
         )
 }
 
@@ -65,18 +58,13 @@ pub fn router(tracker: Arc<ResourceTracker>) -> Router {
 /// # Errors
 ///
 /// If accepting connections fails.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    tracker: Arc<ResourceTracker>,
-) -> std::io::Result<()> {
+pub async fn serve(listener: tokio::net::TcpListener, tracker: Arc<ResourceTracker>) -> std::io::Result<()> {
     axum::serve(listener, router(tracker)).await
 }
 
 /// Runs `work` (which reads `/proc` or waits for processes) off the async
 /// workers and answers with its result as JSON.
-async fn blocking<T: Serialize + Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Response {
+async fn blocking<T: Serialize + Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Response {
     match tokio::task::spawn_blocking(work).await {
         Ok(value) => Json(value).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),

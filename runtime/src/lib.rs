@@ -112,12 +112,11 @@ pub use error::{Error, Result};
 pub use handle::ProcessHandle;
 pub use info::{JobRef, ProcessInfo, ProcessState, SweepReport};
 pub use manager::{
-    ProcessManager, ProcessManagerBuilder, DEFAULT_GRACE_PERIOD, DEFAULT_SWEEP_INTERVAL,
-    DEFAULT_TIMEOUT,
+    ProcessManager, ProcessManagerBuilder, DEFAULT_GRACE_PERIOD, DEFAULT_SWEEP_INTERVAL, DEFAULT_TIMEOUT,
 };
 pub use tracker::{
-    ProcessCounts, Resource, ResourceSnapshot, ResourceTracker, ResourceTrackerBuilder,
-    ResourceWarning, Sampling, Thresholds,
+    ProcessCounts, Resource, ResourceSnapshot, ResourceTracker, ResourceTrackerBuilder, ResourceWarning,
+    Sampling, Thresholds,
 };
 
 #[cfg(test)]

@@ -100,10 +100,7 @@ impl ProcessManager {
 
     /// Whether the background sweeper thread is running.
     pub fn has_sweeper(&self) -> bool {
-        self.sweeper
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .is_some()
+        self.sweeper.lock().unwrap_or_else(PoisonError::into_inner).is_some()
     }
 
     /// The deadline given by [`spawn`](Self::spawn) and [`adopt`](Self::adopt).
@@ -149,10 +146,7 @@ impl ProcessManager {
         platform::isolate(&mut wrapped);
         let spawned = wrapped.spawn();
         *command = wrapped.into_command();
-        let child = spawned.map_err(|source| Error::Spawn {
-            job_id: job_id.clone(),
-            source,
-        })?;
+        let child = spawned.map_err(|source| Error::Spawn { job_id: job_id.clone(), source })?;
         let target = self.shared.register(child, job_id.clone(), true, timeout)?;
         Ok(ProcessHandle::new(Arc::clone(&self.shared), target, job_id))
     }
@@ -183,9 +177,7 @@ impl ProcessManager {
         timeout: Duration,
     ) -> Result<ProcessHandle> {
         let job_id = job_id.into();
-        let target = self
-            .shared
-            .register(Box::new(child), job_id.clone(), false, timeout)?;
+        let target = self.shared.register(Box::new(child), job_id.clone(), false, timeout)?;
         Ok(ProcessHandle::new(Arc::clone(&self.shared), target, job_id))
     }
 
@@ -216,9 +208,7 @@ impl ProcessManager {
     /// [`Error::StatusUnavailable`] if other code reaped it first.
     pub fn wait(&self, pid: u32) -> Result<ExitStatus> {
         let target = self.shared.target(pid)?;
-        self.shared
-            .wait(&target, None)?
-            .ok_or(Error::StatusUnavailable(pid))
+        self.shared.wait(&target, None)?.ok_or(Error::StatusUnavailable(pid))
     }
 
     /// Number of tracked processes (exited ones are reaped and unregistered first).
@@ -244,11 +234,7 @@ impl ProcessManager {
     /// and `adopt` fail with [`Error::ShutDown`]. Idempotent; also done on drop.
     pub fn shutdown(&self) {
         self.shared.close();
-        let sweeper = self
-            .sweeper
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        let sweeper = self.sweeper.lock().unwrap_or_else(PoisonError::into_inner).take();
         drop(sweeper); // stops and joins it
         self.shared.stop_all();
         self.shared.drain(SHUTDOWN_DRAIN_TIMEOUT);
@@ -356,10 +342,7 @@ impl ProcessManagerBuilder {
             grace: self.grace,
             reap_orphans: self.reap_orphans,
         };
-        ProcessManager {
-            shared: Arc::new(Shared::new(config)),
-            sweeper: Mutex::new(None),
-        }
+        ProcessManager { shared: Arc::new(Shared::new(config)), sweeper: Mutex::new(None) }
     }
 
     /// Builds the manager and starts its sweeper thread.

@@ -24,17 +24,12 @@ impl Periodic {
     ) -> io::Result<Self> {
         let stop = StopFlag::default();
         let signal = Arc::clone(&stop);
-        let thread = std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || {
-                while !wait_for_stop(&signal, interval) {
-                    task();
-                }
-            })?;
-        Ok(Self {
-            stop,
-            thread: Some(thread),
-        })
+        let thread = std::thread::Builder::new().name(name.into()).spawn(move || {
+            while !wait_for_stop(&signal, interval) {
+                task();
+            }
+        })?;
+        Ok(Self { stop, thread: Some(thread) })
     }
 
     /// Asks the thread to finish and joins it.
@@ -68,10 +63,7 @@ fn wait_for_stop(stop: &(Mutex<bool>, Condvar), interval: Duration) -> bool {
             },
             None => Duration::from_secs(3600),
         };
-        stopped = condvar
-            .wait_timeout(stopped, remaining)
-            .unwrap_or_else(PoisonError::into_inner)
-            .0;
+        stopped = condvar.wait_timeout(stopped, remaining).unwrap_or_else(PoisonError::into_inner).0;
     }
     true
 }

@@ -73,15 +73,10 @@ impl Registry {
         if slot.get().is_some() {
             return true;
         }
-        let Some(entry) = self
-            .entries
-            .get_mut(&pid)
-            .filter(|e| Arc::ptr_eq(&e.slot, slot))
-        else {
+        let Some(entry) = self.entries.get_mut(&pid).filter(|e| Arc::ptr_eq(&e.slot, slot)) else {
             return true;
         };
-        let outcome = match platform::try_reap(entry.child.as_mut(), entry.grouped, &mut self.drain)
-        {
+        let outcome = match platform::try_reap(entry.child.as_mut(), entry.grouped, &mut self.drain) {
             Ok(None) => return false,
             Ok(Some(outcome)) => outcome,
             // The OS won't tell us about this child any more: make sure it is
@@ -98,11 +93,8 @@ impl Registry {
 
     /// Reaps and unregisters every exited child.
     fn reap_exited(&mut self) -> Vec<JobRef> {
-        let targets: Vec<(u32, Slot, String)> = self
-            .entries
-            .iter()
-            .map(|(&pid, e)| (pid, e.slot.clone(), e.job_id.clone()))
-            .collect();
+        let targets: Vec<(u32, Slot, String)> =
+            self.entries.iter().map(|(&pid, e)| (pid, e.slot.clone(), e.job_id.clone())).collect();
         targets
             .into_iter()
             .filter(|(pid, slot, _)| self.poll(*pid, slot))
@@ -118,9 +110,8 @@ impl Registry {
             .into_iter()
             .filter(|(pid, _)| !self.entries.contains_key(pid))
             .collect();
-        let (known, fresh): (Vec<_>, Vec<_>) = zombies
-            .into_iter()
-            .partition(|z| self.orphan_candidates.contains(z));
+        let (known, fresh): (Vec<_>, Vec<_>) =
+            zombies.into_iter().partition(|z| self.orphan_candidates.contains(z));
         for &(pid, _) in &known {
             platform::reap_pid(pid);
         }
@@ -135,20 +126,12 @@ impl Registry {
     /// Sends the stop request (or the kill) to every target still registered.
     fn signal(&mut self, targets: &[Target], force: bool) {
         for (pid, slot) in targets {
-            if let Some(entry) = self
-                .entries
-                .get_mut(pid)
-                .filter(|e| Arc::ptr_eq(&e.slot, slot))
-            {
+            if let Some(entry) = self.entries.get_mut(pid).filter(|e| Arc::ptr_eq(&e.slot, slot)) {
                 entry.terminating = true;
                 let child = entry.child.as_mut();
                 // A failure here means the process is already gone; polling
                 // will find out and reap it.
-                let _ = if force {
-                    platform::force_stop(child)
-                } else {
-                    platform::request_stop(child)
-                };
+                let _ = if force { platform::force_stop(child) } else { platform::request_stop(child) };
             }
         }
     }
@@ -162,10 +145,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(config: Config) -> Self {
-        Self {
-            config,
-            registry: Mutex::default(),
-        }
+        Self { config, registry: Mutex::default() }
     }
 
     /// Locks the registry. Nothing panics while holding it, but should user
@@ -201,19 +181,10 @@ impl Shared {
             return Err(Error::ShutDown);
         }
         let started = SystemTime::now();
-        let deadline = Instant::now()
-            .checked_add(timeout)
-            .zip(started.checked_add(timeout));
+        let deadline = Instant::now().checked_add(timeout).zip(started.checked_add(timeout));
         let slot = Slot::default();
-        let entry = Entry {
-            job_id,
-            started,
-            deadline,
-            child,
-            grouped,
-            terminating: false,
-            slot: slot.clone(),
-        };
+        let entry =
+            Entry { job_id, started, deadline, child, grouped, terminating: false, slot: slot.clone() };
         // The pid can only be taken if other code reaped the old process
         // behind our back: its handles learn that its status is lost.
         if let Some(old) = registry.entries.insert(pid, entry) {
@@ -229,10 +200,7 @@ impl Shared {
         f: impl FnOnce(&mut dyn ChildWrapper) -> R,
     ) -> Option<R> {
         let mut registry = self.lock();
-        let entry = registry
-            .entries
-            .get_mut(pid)
-            .filter(|e| Arc::ptr_eq(&e.slot, slot))?;
+        let entry = registry.entries.get_mut(pid).filter(|e| Arc::ptr_eq(&e.slot, slot))?;
         Some(f(entry.child.as_mut()))
     }
 
@@ -243,10 +211,7 @@ impl Shared {
 
     /// Whether `target` is still registered (running, or exited but unreaped).
     pub(crate) fn is_tracked(&self, (pid, slot): &Target) -> bool {
-        self.lock()
-            .entries
-            .get(pid)
-            .is_some_and(|e| Arc::ptr_eq(&e.slot, slot))
+        self.lock().entries.get(pid).is_some_and(|e| Arc::ptr_eq(&e.slot, slot))
     }
 
     /// Polls the targets until all are reaped or `deadline` passes; the ones
@@ -274,11 +239,7 @@ impl Shared {
     }
 
     /// Blocks until `target` exits (or `timeout` passes) and unregisters it.
-    pub(crate) fn wait(
-        &self,
-        target: &Target,
-        timeout: Option<Duration>,
-    ) -> Result<Option<ExitStatus>> {
+    pub(crate) fn wait(&self, target: &Target, timeout: Option<Duration>) -> Result<Option<ExitStatus>> {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let mut targets = vec![target.clone()];
         self.wait_until(&mut targets, deadline);
@@ -321,11 +282,7 @@ impl Shared {
     pub(crate) fn stop_all(&self) -> Vec<u32> {
         let targets = {
             let registry = self.lock();
-            registry
-                .entries
-                .keys()
-                .filter_map(|&pid| registry.target(pid))
-                .collect()
+            registry.entries.keys().filter_map(|&pid| registry.target(pid)).collect()
         };
         self.stop(targets)
     }
@@ -340,28 +297,15 @@ impl Shared {
             for (&pid, entry) in registry.entries.iter_mut() {
                 if !entry.terminating && entry.deadline.is_some_and(|(d, _)| now >= d) {
                     entry.terminating = true;
-                    overdue.push((
-                        JobRef {
-                            pid,
-                            job_id: entry.job_id.clone(),
-                        },
-                        entry.slot.clone(),
-                    ));
+                    overdue.push((JobRef { pid, job_id: entry.job_id.clone() }, entry.slot.clone()));
                 }
             }
             (exited, overdue)
         };
-        let targets = overdue
-            .iter()
-            .map(|(job, slot)| (job.pid, slot.clone()))
-            .collect();
+        let targets = overdue.iter().map(|(job, slot)| (job.pid, slot.clone())).collect();
         self.stop(targets);
         let mut registry = self.lock();
-        let orphans_reaped = if self.config.reap_orphans {
-            registry.reap_orphans()
-        } else {
-            0
-        };
+        let orphans_reaped = if self.config.reap_orphans { registry.reap_orphans() } else { 0 };
         SweepReport {
             exited,
             timed_out: overdue.into_iter().map(|(job, _)| job).collect(),

@@ -160,11 +160,7 @@ impl ResourceTracker {
 
     /// Measures everything now.
     pub fn snapshot(&self) -> ResourceSnapshot {
-        let raw = self
-            .source
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .sample();
+        let raw = self.source.lock().unwrap_or_else(PoisonError::into_inner).sample();
         let mut snapshot = ResourceSnapshot {
             timestamp: SystemTime::now(),
             open_handles: raw.open_handles,
@@ -185,31 +181,11 @@ impl ResourceTracker {
         let t = &self.thresholds;
         let processes = s.processes.tracked.max(s.processes.os_descendants);
         [
-            (
-                Resource::OpenHandles,
-                s.open_handles,
-                Some(t.max_open_handles),
-                "open handles",
-            ),
-            (
-                Resource::Processes,
-                processes,
-                Some(t.max_processes),
-                "child processes",
-            ),
-            (
-                Resource::ResidentMemory,
-                s.resident_bytes,
-                Some(t.max_resident_bytes),
-                "resident bytes",
-            ),
+            (Resource::OpenHandles, s.open_handles, Some(t.max_open_handles), "open handles"),
+            (Resource::Processes, processes, Some(t.max_processes), "child processes"),
+            (Resource::ResidentMemory, s.resident_bytes, Some(t.max_resident_bytes), "resident bytes"),
             (Resource::Threads, s.threads, t.max_threads, "threads"),
-            (
-                Resource::AllocatedMemory,
-                s.allocated_bytes,
-                t.max_allocated_bytes,
-                "allocated bytes",
-            ),
+            (Resource::AllocatedMemory, s.allocated_bytes, t.max_allocated_bytes, "allocated bytes"),
         ]
         .into_iter()
         .filter_map(|(resource, value, threshold, what)| {
@@ -226,15 +202,8 @@ impl ResourceTracker {
 
     /// Registers `hook` to run on every [`cleanup`](Self::cleanup), after the
     /// hooks registered before it.
-    pub fn add_cleanup_hook(
-        &self,
-        name: impl Into<String>,
-        hook: impl Fn() + Send + Sync + 'static,
-    ) {
-        self.hooks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((name.into(), Arc::new(hook)));
+    pub fn add_cleanup_hook(&self, name: impl Into<String>, hook: impl Fn() + Send + Sync + 'static) {
+        self.hooks.lock().unwrap_or_else(PoisonError::into_inner).push((name.into(), Arc::new(hook)));
     }
 
     /// Names of the registered cleanup hooks, in the order they run.
@@ -269,9 +238,7 @@ impl ResourceTracker {
         mut callback: impl FnMut(&ResourceSnapshot) + Send + 'static,
     ) -> io::Result<Sampling> {
         let tracker = Arc::clone(self);
-        let thread = Periodic::start("leaklint-sampler", interval, move || {
-            callback(&tracker.snapshot())
-        })?;
+        let thread = Periodic::start("leaklint-sampler", interval, move || callback(&tracker.snapshot()))?;
         Ok(Sampling(thread))
     }
 }

@@ -18,10 +18,7 @@ use leaklint_runtime::{Error, ProcessManager, ProcessState};
 const GRACE: Duration = Duration::from_millis(300);
 
 fn manager() -> ProcessManager {
-    ProcessManager::builder()
-        .grace_period(GRACE)
-        .build()
-        .expect("manager")
+    ProcessManager::builder().grace_period(GRACE).build().expect("manager")
 }
 
 fn sleep_cmd() -> Command {
@@ -32,18 +29,9 @@ fn sleep_cmd() -> Command {
 
 /// Spawns `sh -c script`, waits until its group has `members` processes and
 /// returns the shell's pid and the group's processes.
-fn spawn_tree(
-    manager: &ProcessManager,
-    job: &str,
-    script: &str,
-    members: usize,
-) -> (u32, Vec<Ident>) {
-    let handle = manager
-        .spawn(Command::new("sh").args(["-c", script]), job)
-        .expect("spawn sh");
-    let ready = eventually(Duration::from_secs(20), || {
-        group_members(handle.pid()).len() >= members
-    });
+fn spawn_tree(manager: &ProcessManager, job: &str, script: &str, members: usize) -> (u32, Vec<Ident>) {
+    let handle = manager.spawn(Command::new("sh").args(["-c", script]), job).expect("spawn sh");
+    let ready = eventually(Duration::from_secs(20), || group_members(handle.pid()).len() >= members);
     let ids = group_members(handle.pid());
     assert!(ready, "tree {job} never reached {members} members: {ids:?}");
     (handle.pid(), ids)
@@ -54,9 +42,7 @@ fn dropping_the_manager_leaves_none_of_200_sleeps() {
     let manager = manager();
     let ids: Vec<Ident> = (0..200)
         .map(|i| {
-            let handle = manager
-                .spawn(&mut sleep_cmd(), format!("sleep-{i}"))
-                .expect("spawn sleep");
+            let handle = manager.spawn(&mut sleep_cmd(), format!("sleep-{i}")).expect("spawn sleep");
             assert_eq!(handle.job_id(), format!("sleep-{i}"));
             ident(handle.pid())
         })
@@ -66,33 +52,18 @@ fn dropping_the_manager_leaves_none_of_200_sleeps() {
 
     let started = Instant::now();
     drop(manager);
-    assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "shutdown took {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < Duration::from_secs(30), "shutdown took {:?}", started.elapsed());
     assert_all_gone(&ids);
 }
 
 #[test]
 fn dropping_the_manager_takes_down_sh_trees_and_reaps_grandchildren() {
-    let manager = ProcessManager::builder()
-        .grace_period(GRACE)
-        .child_subreaper(true)
-        .build()
-        .expect("manager");
+    let manager =
+        ProcessManager::builder().grace_period(GRACE).child_subreaper(true).build().expect("manager");
     let mut ids = Vec::new();
     for i in 0..5 {
         // The shell plus two background grandchildren, all in the job's group.
-        ids.extend(
-            spawn_tree(
-                &manager,
-                &format!("tree-{i}"),
-                "sleep 1000 & sleep 1000 & wait",
-                3,
-            )
-            .1,
-        );
+        ids.extend(spawn_tree(&manager, &format!("tree-{i}"), "sleep 1000 & sleep 1000 & wait", 3).1);
     }
     drop(manager);
     assert_all_gone(&ids);
@@ -103,24 +74,18 @@ fn a_child_that_traps_term_is_killed_after_the_grace_period() {
     let manager = manager();
     let mut cmd = Command::new("sh");
     // Ignored signals stay ignored across exec: the whole group ignores TERM.
-    cmd.args(["-c", "trap '' TERM; echo ready; exec sleep 1000"])
-        .stdout(Stdio::piped());
+    cmd.args(["-c", "trap '' TERM; echo ready; exec sleep 1000"]).stdout(Stdio::piped());
     let handle = manager.spawn(&mut cmd, "stubborn").expect("spawn");
     let stdout = handle.take_stdout().expect("piped stdout");
     let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read ready");
+    BufReader::new(stdout).read_line(&mut line).expect("read ready");
     assert_eq!(line.trim(), "ready");
     let id = ident(handle.pid());
 
     let started = Instant::now();
     manager.kill(handle.pid()).expect("kill");
     let took = started.elapsed();
-    assert!(
-        took >= GRACE,
-        "killed after {took:?}, before the grace period"
-    );
+    assert!(took >= GRACE, "killed after {took:?}, before the grace period");
     assert!(took < GRACE + Duration::from_secs(10), "kill took {took:?}");
     assert_all_gone(&[id]);
     assert!(!handle.is_tracked());
@@ -135,49 +100,30 @@ fn the_sweeper_kills_a_timed_out_child() {
         .sweep_interval(Duration::from_millis(50))
         .build()
         .expect("manager");
-    let handle = manager
-        .spawn_with_timeout(&mut sleep_cmd(), "too-slow", Duration::from_millis(200))
-        .expect("spawn");
+    let handle =
+        manager.spawn_with_timeout(&mut sleep_cmd(), "too-slow", Duration::from_millis(200)).expect("spawn");
     let id = ident(handle.pid());
-    assert!(
-        eventually(Duration::from_secs(20), || !handle.is_tracked()),
-        "sweeper never stopped it"
-    );
+    assert!(eventually(Duration::from_secs(20), || !handle.is_tracked()), "sweeper never stopped it");
     assert_all_gone(&[id]);
     let status = handle.wait().expect("status");
-    assert_eq!(
-        status.signal(),
-        Some(15),
-        "expected SIGTERM, got {status:?}"
-    );
+    assert_eq!(status.signal(), Some(15), "expected SIGTERM, got {status:?}");
     assert_eq!(manager.count(), 0);
 }
 
 #[test]
 fn sweep_now_reaps_exited_jobs_and_stops_overdue_ones() {
-    let manager = ProcessManager::builder()
-        .grace_period(GRACE)
-        .without_sweeper()
-        .build()
-        .expect("manager");
+    let manager = ProcessManager::builder().grace_period(GRACE).without_sweeper().build().expect("manager");
     assert!(!manager.has_sweeper());
-    let done = manager
-        .spawn(&mut Command::new("true"), "done")
-        .expect("spawn true");
+    let done = manager.spawn(&mut Command::new("true"), "done").expect("spawn true");
     let overdue = manager
         .spawn_with_timeout(&mut sleep_cmd(), "overdue", Duration::from_millis(100))
         .expect("spawn sleep");
     let ids = [ident(done.pid()), ident(overdue.pid())];
-    assert!(eventually(Duration::from_secs(10), || common::stat(
-        done.pid()
-    )
-    .is_some_and(|s| s.state == 'Z')));
+    assert!(eventually(Duration::from_secs(10), || common::stat(done.pid()).is_some_and(|s| s.state == 'Z')));
     assert!(eventually(Duration::from_secs(10), || manager
         .tracked()
         .iter()
-        .any(
-            |p| p.pid == overdue.pid() && p.state == ProcessState::Overdue
-        )));
+        .any(|p| p.pid == overdue.pid() && p.state == ProcessState::Overdue)));
 
     let report = manager.sweep_now();
     // `tracked()` above may already have reaped the finished job.
@@ -210,20 +156,13 @@ fn a_finished_job_leaves_no_stragglers_in_its_group() {
 #[test]
 fn wait_returns_the_status_and_unregisters() {
     let manager = manager();
-    let handle = manager
-        .spawn(
-            Command::new("sh").args(["-c", "sleep 0.1; exit 3"]),
-            "exit-3",
-        )
-        .expect("spawn");
+    let handle =
+        manager.spawn(Command::new("sh").args(["-c", "sleep 0.1; exit 3"]), "exit-3").expect("spawn");
     let pid = handle.pid();
     assert_eq!(handle.try_wait().expect("try_wait"), None);
     assert_eq!(manager.wait(pid).expect("wait").code(), Some(3));
     assert_eq!(manager.count(), 0);
-    assert_eq!(
-        handle.wait().expect("again through the handle").code(),
-        Some(3)
-    );
+    assert_eq!(handle.wait().expect("again through the handle").code(), Some(3));
     assert!(matches!(manager.wait(pid), Err(Error::NotTracked(p)) if p == pid));
     assert!(matches!(manager.kill(pid), Err(Error::NotTracked(_))));
 }
@@ -232,12 +171,7 @@ fn wait_returns_the_status_and_unregisters() {
 fn wait_timeout_gives_up_and_keeps_tracking() {
     let manager = manager();
     let handle = manager.spawn(&mut sleep_cmd(), "long").expect("spawn");
-    assert_eq!(
-        handle
-            .wait_timeout(Duration::from_millis(50))
-            .expect("wait"),
-        None
-    );
+    assert_eq!(handle.wait_timeout(Duration::from_millis(50)).expect("wait"), None);
     assert!(handle.is_tracked());
     handle.kill().expect("kill");
     assert!(!handle.is_tracked());
@@ -269,15 +203,9 @@ fn the_command_is_left_reusable_and_spawn_errors_are_reported() {
         assert_eq!(handle.wait().expect("wait").code(), Some(7));
     }
     let err = manager
-        .spawn(
-            &mut Command::new("/nonexistent/leaklint-test-binary"),
-            "missing",
-        )
+        .spawn(&mut Command::new("/nonexistent/leaklint-test-binary"), "missing")
         .expect_err("must fail");
-    assert!(
-        matches!(err, Error::Spawn { ref job_id, .. } if job_id == "missing"),
-        "{err}"
-    );
+    assert!(matches!(err, Error::Spawn { ref job_id, .. } if job_id == "missing"), "{err}");
     assert_eq!(manager.count(), 0);
 }
 
@@ -285,10 +213,7 @@ fn the_command_is_left_reusable_and_spawn_errors_are_reported() {
 fn after_shutdown_nothing_new_is_accepted() {
     let manager = manager();
     manager.shutdown();
-    assert!(matches!(
-        manager.spawn(&mut sleep_cmd(), "late"),
-        Err(Error::ShutDown)
-    ));
+    assert!(matches!(manager.spawn(&mut sleep_cmd(), "late"), Err(Error::ShutDown)));
     let child = sleep_cmd().spawn().expect("spawn");
     let id = ident(child.id());
     assert!(matches!(manager.adopt(child, "late"), Err(Error::ShutDown)));
@@ -301,9 +226,7 @@ fn a_panic_in_user_code_leaves_no_processes() {
     let worker = std::thread::spawn(move || {
         let manager = manager();
         for i in 0..3 {
-            let handle = manager
-                .spawn(&mut sleep_cmd(), format!("job-{i}"))
-                .expect("spawn");
+            let handle = manager.spawn(&mut sleep_cmd(), format!("job-{i}")).expect("spawn");
             tx.send(ident(handle.pid())).expect("send");
         }
         panic!("user code failed mid-job");
@@ -323,9 +246,7 @@ fn sixteen_threads_spawn_and_kill_concurrently() {
             std::thread::spawn(move || {
                 let mut ids = Vec::new();
                 for i in 0..8 {
-                    let handle = manager
-                        .spawn(&mut sleep_cmd(), format!("t{t}-{i}"))
-                        .expect("spawn");
+                    let handle = manager.spawn(&mut sleep_cmd(), format!("t{t}-{i}")).expect("spawn");
                     ids.push(ident(handle.pid()));
                     match i % 3 {
                         0 => manager.kill(handle.pid()).expect("kill by pid"),
@@ -339,10 +260,7 @@ fn sixteen_threads_spawn_and_kill_concurrently() {
             })
         })
         .collect();
-    let ids: Vec<Ident> = workers
-        .into_iter()
-        .flat_map(|w| w.join().expect("worker panicked"))
-        .collect();
+    let ids: Vec<Ident> = workers.into_iter().flat_map(|w| w.join().expect("worker panicked")).collect();
     assert_eq!(ids.len(), 128);
     // 2 of every 8 per thread were left running.
     assert_eq!(manager.count(), 16 * 2);

@@ -30,10 +30,7 @@ fn a_snapshot_has_every_linux_figure_and_serializes_to_json() {
     assert!(snapshot.threads.is_some_and(|n| n >= 1));
     assert!(snapshot.processes.os_descendants.is_some());
     assert_eq!(snapshot.processes.tracked, None);
-    assert_eq!(
-        snapshot.allocated_bytes, None,
-        "no counting allocator in this binary"
-    );
+    assert_eq!(snapshot.allocated_bytes, None, "no counting allocator in this binary");
 
     let json: serde_json::Value = serde_json::from_str(&snapshot.to_json()).expect("valid JSON");
     for key in [
@@ -47,9 +44,7 @@ fn a_snapshot_has_every_linux_figure_and_serializes_to_json() {
     ] {
         assert!(json.get(key).is_some(), "missing {key} in {json}");
     }
-    assert!(json["timestamp_ms"]
-        .as_u64()
-        .is_some_and(|t| t > 1_600_000_000_000));
+    assert!(json["timestamp_ms"].as_u64().is_some_and(|t| t > 1_600_000_000_000));
     assert_eq!(tracker.thresholds().max_open_handles, 1_000);
     assert_eq!(tracker.thresholds().max_processes, 10);
     assert_eq!(tracker.thresholds().max_resident_bytes, 2 << 30);
@@ -58,25 +53,15 @@ fn a_snapshot_has_every_linux_figure_and_serializes_to_json() {
 #[test]
 fn tracked_and_os_processes_are_counted_and_warned_about() {
     let manager = manager();
-    let tracker = ResourceTracker::builder()
-        .process_manager(Arc::clone(&manager))
-        .max_processes(2)
-        .build();
+    let tracker = ResourceTracker::builder().process_manager(Arc::clone(&manager)).max_processes(2).build();
     let handles: Vec<_> = (0..3)
-        .map(|i| {
-            manager
-                .spawn(Command::new("sleep").arg("1000"), format!("s{i}"))
-                .expect("spawn")
-        })
+        .map(|i| manager.spawn(Command::new("sleep").arg("1000"), format!("s{i}")).expect("spawn"))
         .collect();
     let snapshot = tracker.snapshot();
     assert_eq!(snapshot.processes.tracked, Some(3));
     assert!(snapshot.processes.os_descendants.is_some_and(|n| n >= 3));
-    let warning = snapshot
-        .warnings
-        .iter()
-        .find(|w| w.resource == Resource::Processes)
-        .expect("process warning");
+    let warning =
+        snapshot.warnings.iter().find(|w| w.resource == Resource::Processes).expect("process warning");
     assert!(warning.value >= 3 && warning.threshold == 2, "{warning:?}");
     let ids: Vec<_> = handles.iter().map(|h| ident(h.pid())).collect();
     assert!(manager.kill_all().is_empty());
@@ -86,9 +71,7 @@ fn tracked_and_os_processes_are_counted_and_warned_about() {
 #[test]
 fn cleanup_sweeps_the_manager_runs_the_hooks_and_reports_after() {
     let manager = manager();
-    let tracker = ResourceTracker::builder()
-        .process_manager(Arc::clone(&manager))
-        .build();
+    let tracker = ResourceTracker::builder().process_manager(Arc::clone(&manager)).build();
     let runs = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&runs);
     tracker.add_cleanup_hook("count", move || {
@@ -101,12 +84,7 @@ fn cleanup_sweeps_the_manager_runs_the_hooks_and_reports_after() {
     });
     assert_eq!(
         tracker.cleanup_hooks(),
-        [
-            "process manager sweep",
-            "count",
-            "panics",
-            "runs after the broken one"
-        ]
+        ["process manager sweep", "count", "panics", "runs after the broken one"]
     );
 
     let handle = manager
@@ -128,20 +106,13 @@ fn sampling_calls_back_periodically_until_stopped() {
             let _ = tx.send(snapshot.timestamp);
         })
         .expect("start sampling");
-    let first = rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("first sample");
-    let second = rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("second sample");
+    let first = rx.recv_timeout(Duration::from_secs(10)).expect("first sample");
+    let second = rx.recv_timeout(Duration::from_secs(10)).expect("second sample");
     assert!(second >= first);
     sampling.stop();
     // The sender went away with the thread: the channel drains and closes.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while rx.recv_timeout(Duration::from_millis(100)).is_ok() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "sampling did not stop"
-        );
+        assert!(std::time::Instant::now() < deadline, "sampling did not stop");
     }
 }

@@ -63,10 +63,7 @@ fn all_stats() -> Vec<(u32, Stat)> {
 
 /// `(pid, parent pid)` of every process visible in `/proc`.
 fn parent_pids() -> Vec<(u32, u32)> {
-    all_stats()
-        .into_iter()
-        .map(|(pid, stat)| (pid, stat.ppid))
-        .collect()
+    all_stats().into_iter().map(|(pid, stat)| (pid, stat.ppid)).collect()
 }
 
 /// Zombie children of this process, as `(pid, start time)`.
@@ -109,14 +106,7 @@ mod tests {
     #[test]
     fn parses_stat_with_awkward_command_names() {
         let stat = "42 (a b) c)) Z 7 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 98765 0 0";
-        assert_eq!(
-            Stat::parse(stat),
-            Some(Stat {
-                state: 'Z',
-                ppid: 7,
-                start: 98765
-            })
-        );
+        assert_eq!(Stat::parse(stat), Some(Stat { state: 'Z', ppid: 7, start: 98765 }));
         assert_eq!(Stat::parse("garbage"), None);
     }
 

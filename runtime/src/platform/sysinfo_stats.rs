@@ -16,10 +16,7 @@ pub(crate) struct StatsSource {
 impl StatsSource {
     /// Creates the source; if `sysinfo` cannot initialise, every figure is `None`.
     pub(crate) fn new() -> Self {
-        Self {
-            system: System::new().ok(),
-            pid: Pid::from_u32(std::process::id()),
-        }
+        Self { system: System::new().ok(), pid: Pid::from_u32(std::process::id()) }
     }
 
     /// Samples every figure `sysinfo` has for this platform.
@@ -33,10 +30,8 @@ impl StatsSource {
             ProcessRefreshKind::nothing().with_memory().with_tasks(),
         );
         let me = system.process(self.pid);
-        let pairs = system
-            .processes()
-            .values()
-            .filter_map(|p| Some((p.pid().as_u32(), p.parent()?.as_u32())));
+        let pairs =
+            system.processes().values().filter_map(|p| Some((p.pid().as_u32(), p.parent()?.as_u32())));
         RawStats {
             open_handles: me.and_then(|p| p.open_files()).map(|n| n as u64),
             resident_bytes: me.map(|p| p.memory()),

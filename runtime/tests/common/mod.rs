@@ -48,13 +48,7 @@ pub fn exists(id: Ident) -> bool {
 
 /// The processes of `id` still present, each with its state (`Z` = zombie).
 pub fn leftovers(ids: &[Ident]) -> Vec<(Ident, char)> {
-    ids.iter()
-        .filter_map(|&id| {
-            stat(id.pid)
-                .filter(|s| s.start == id.start)
-                .map(|s| (id, s.state))
-        })
-        .collect()
+    ids.iter().filter_map(|&id| stat(id.pid).filter(|s| s.start == id.start).map(|s| (id, s.state))).collect()
 }
 
 /// Every process in process group `pgid`.
@@ -65,12 +59,7 @@ pub fn group_members(pgid: u32) -> Vec<Ident> {
     entries
         .filter_map(Result::ok)
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| {
-            stat(pid).filter(|s| s.pgid == pgid).map(|s| Ident {
-                pid,
-                start: s.start,
-            })
-        })
+        .filter_map(|pid| stat(pid).filter(|s| s.pgid == pgid).map(|s| Ident { pid, start: s.start }))
         .collect()
 }
 
@@ -91,8 +80,5 @@ pub fn eventually(timeout: Duration, mut condition: impl FnMut() -> bool) -> boo
 /// Asserts that none of `ids` is left in `/proc`, neither running nor zombie.
 pub fn assert_all_gone(ids: &[Ident]) {
     let left = leftovers(ids);
-    assert!(
-        left.is_empty(),
-        "processes left behind (ident, state): {left:?}"
-    );
+    assert!(left.is_empty(), "processes left behind (ident, state): {left:?}");
 }
