@@ -37,13 +37,13 @@ declare_rule! {
     /// ## Fix
     /// Wait for it on every path, or hand it to `leaklint_runtime::ProcessManager`, which reaps
     /// it, kills it past its deadline and kills everything it still tracks when dropped:
-    /// ```rust,ignore
+    /// ```rust
     /// use std::process::Command;
     /// use leaklint_runtime::{ProcessHandle, ProcessManager};
     ///
-    /// fn transcode(manager: &ProcessManager, input: &str) -> std::io::Result<ProcessHandle> {
+    /// fn transcode(manager: &ProcessManager, input: &str) -> Result<ProcessHandle, Box<dyn std::error::Error>> {
     ///     let child = Command::new("ffmpeg").args(["-i", input, "out.mp4"]).spawn()?;
-    ///     let handle = manager.adopt(child, "job-42");
+    ///     let handle = manager.adopt(child, "job-42")?;
     ///     Ok(handle) // later: handle.wait() or handle.kill()
     /// }
     /// ```
@@ -59,7 +59,7 @@ declare_rule! {
 
 const HELP: &str = "reap it: call `.wait()` (or `.wait_with_output()`) on every path — or let a \
 `leaklint_runtime::ProcessManager` own it: `let manager = ProcessManager::new();` once, then \
-`let handle = manager.adopt(child, \"job-42\");` (or `let handle = manager.spawn(&mut cmd, \"job-42\")?;` \
+`let handle = manager.adopt(child, \"job-42\")?;` (or `let handle = manager.spawn(&mut cmd, \"job-42\")?;` \
 instead of `spawn()`); the manager reaps it, kills it past its deadline (60 min by default) and \
 kills it when the manager is dropped; `handle.wait()` / `handle.kill()` when you are done";
 

@@ -33,7 +33,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Hold the process through the runtime crate, which kills everything it tracks on drop:
-    /// ```rust,ignore
+    /// ```rust
     /// use leaklint_runtime::{ProcessHandle, ProcessManager};
     ///
     /// pub struct Worker {
@@ -63,7 +63,7 @@ pub fn finding(owner: &ChildOwner, index: &Index) -> Option<Diagnostic> {
     );
     let help = format!(
         "hold a `leaklint_runtime::ProcessManager` in `{name}` and keep a `ProcessHandle` instead of the `Child` \
-(`let handle = manager.adopt(child, \"job-42\");`): the manager kills and reaps what it tracks when `{name}` is \
+(`let handle = manager.adopt(child, \"job-42\")?;`): the manager kills and reaps what it tracks when `{name}` is \
 dropped — or add `impl Drop for {name}` that calls `kill()` then `wait()` on the child",
         name = owner.type_name
     );

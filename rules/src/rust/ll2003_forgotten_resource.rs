@@ -37,7 +37,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Let the value drop (or keep it where it is needed). For a child process, hand it to
-    /// `leaklint_runtime::ProcessManager` (`let handle = manager.adopt(child, "job-42");`) instead
+    /// `leaklint_runtime::ProcessManager` (`let handle = manager.adopt(child, "job-42")?;`) instead
     /// of forgetting it. A raw handle must go back into an owner: `OwnedFd::from_raw_fd(fd)`.
     /// ```rust
     /// use std::fs::File;
@@ -138,7 +138,7 @@ fn what(ty: &str) -> &'static str {
 fn help(ty: Option<&str>) -> String {
     match ty.map(short) {
         Some("Child") => "do not forget a child process: hand it to a `leaklint_runtime::ProcessManager` \
-(`let handle = manager.adopt(child, \"job-42\");`), which reaps it, enforces its deadline and kills it on shutdown — or `wait()` for it"
+(`let handle = manager.adopt(child, \"job-42\")?;`), which reaps it, enforces its deadline and kills it on shutdown — or `wait()` for it"
             .to_string(),
         _ => "let the value drop where it goes out of use (remove the `forget`/`leak`), or keep it in the struct that \
 needs it; a raw handle must be turned back into an owner (`OwnedFd::from_raw_fd(fd)`, `File::from_raw_fd(fd)`) or closed"
