@@ -165,10 +165,11 @@ fn write_rules(format: RulesFormat, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out)
         }
         RulesFormat::Text => {
+            let name_width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
             for rule in RULES {
                 writeln!(
                     out,
-                    "{:<7} {:<36} {:<11} {:<8} {}",
+                    "{:<7} {:<name_width$} {:<11} {:<8} {}",
                     rule.code,
                     rule.name,
                     rule.family.name(),
