@@ -32,6 +32,16 @@ pub enum BaselineState {
     Unchanged,
 }
 
+impl BaselineState {
+    /// The name SARIF's `baselineState` and the JSON report use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RelatedLocation {
     pub range: TextRange,

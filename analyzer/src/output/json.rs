@@ -32,6 +32,7 @@ fn finding(f: &Finding) -> Value {
             "kind": s.kind,
             "justification": s.justification,
         })),
+        "baseline": f.baseline.map(|state| state.as_str()),
     })
 }
 

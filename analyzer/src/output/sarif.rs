@@ -9,7 +9,7 @@ use leaklint_rules::catalogue::{self, Rule, RULES};
 use serde_json::{json, Map, Value};
 
 use super::fingerprint::line_hashes;
-use crate::report::{BaselineState, FileProblem, Finding, ProblemLevel, Report};
+use crate::report::{FileProblem, Finding, ProblemLevel, Report};
 
 /// GitHub code scanning takes at most this many results per run; the rest are left out.
 pub const MAX_RESULTS: usize = 25_000;
@@ -159,11 +159,7 @@ fn result(finding: &Finding, rule_index: usize, fingerprints: &mut Fingerprints)
         fields.insert("suppressions".into(), json!([entry]));
     }
     if let Some(state) = finding.baseline {
-        let state = match state {
-            BaselineState::New => "new",
-            BaselineState::Unchanged => "unchanged",
-        };
-        fields.insert("baselineState".into(), json!(state));
+        fields.insert("baselineState".into(), json!(state.as_str()));
     }
     Value::Object(fields)
 }
