@@ -84,6 +84,9 @@ pub(crate) fn lower_function<'t>(
             named_children(function).into_iter().find(|c| c.kind() == "arrow_expression_clause")
         })?,
     };
+    if !may_acquire(body, source, know) {
+        return None;
+    }
     let mut l = Lowerer::new(source, know, owner);
     l.declare_parameters(function);
     l.collect_local_functions(body);
@@ -105,6 +108,18 @@ pub(crate) fn lower_function<'t>(
         }
     };
     Some(Lowered { body: l.b.finish(end), sites: l.sites })
+}
+
+/// Whether `body` may create a disposable at all: a `new`, an `out` argument, or a call that
+/// may be a factory. Nested functions are not looked into: they are lowered on their own, and
+/// the enclosing body only sees what they capture. A body that creates nothing has nothing to
+/// report, so it is not lowered.
+fn may_acquire(body: Node, source: &str, know: &Knowledge) -> bool {
+    syntax::pruned_descendants(body, syntax::is_function_like).any(|n| match n.kind() {
+        "object_creation_expression" | "implicit_object_creation_expression" | "out" => true,
+        "invocation_expression" => syntax::invoked_member(n, source).is_some_and(|(_, m)| know.may_create(m)),
+        _ => false,
+    })
 }
 
 /// Lowers a file's top-level statements (C# 9's implicit `Main`), if it has any.
