@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::disposables::Knowledge;
 use super::lower::{lower_function, lower_top_level, Lowered, SiteUse, TypeScope};
-use super::syntax::{self, pruned_descendants};
+use super::syntax::{self, kind_of, pruned_descendants};
 use crate::catalogue::{Precision, Severity};
 use crate::engine::{self, Leak};
 use crate::source::{Family, LineIndex};
@@ -72,18 +72,18 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
     }
     // Functions outside any type (in top-level statements), then each type's own functions.
     let outside = pruned_descendants(root, syntax::is_type_declaration);
-    for function in outside.filter(|n| syntax::is_function_like(n.kind())) {
+    for function in outside.filter(|n| syntax::is_function_like(kind_of(n))) {
         if let Some(lowered) = lower_function(function, source, know, &global) {
             report(function, lowered);
         }
     }
-    for decl in descendants(root).filter(|n| syntax::is_type_declaration(n.kind())) {
+    for decl in descendants(root).filter(|n| syntax::is_type_declaration(kind_of(n))) {
         let owner = TypeScope {
             name: super::index::type_name(decl, source),
             member_types: super::fields::member_types(decl, source),
         };
         let functions = pruned_descendants(decl, syntax::is_type_declaration);
-        for function in functions.filter(|n| syntax::is_function_like(n.kind())) {
+        for function in functions.filter(|n| syntax::is_function_like(kind_of(n))) {
             if let Some(lowered) = lower_function(function, source, know, &owner) {
                 report(function, lowered);
             }
@@ -96,7 +96,7 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
 }
 
 fn function_kind(function: Node) -> &'static str {
-    match function.kind() {
+    match kind_of(&function) {
         "lambda_expression" | "anonymous_method_expression" => "lambda",
         "local_function_statement" => "local function",
         "constructor_declaration" => "constructor",

@@ -8,7 +8,7 @@ use tree_sitter::Node;
 
 use super::disposables::{Knowledge, PROCESS_EXITS};
 use super::lower_expr::Dest;
-use super::syntax::{self, field, named_children, range, text};
+use super::syntax::{self, field, kind_of, named_children, range, text};
 use crate::engine::{BlockId, Body, BodyBuilder, Event, Terminator, VarId};
 use crate::TextRange;
 
@@ -78,10 +78,10 @@ pub(crate) fn lower_function<'t>(
     know: &Knowledge,
     owner: &TypeScope<'t>,
 ) -> Option<Lowered> {
-    let body = match function.kind() {
+    let body = match kind_of(&function) {
         "property_declaration" | "indexer_declaration" => field(function, "value")?,
         _ => field(function, "body").or_else(|| {
-            named_children(function).into_iter().find(|c| c.kind() == "arrow_expression_clause")
+            named_children(function).into_iter().find(|c| kind_of(c) == "arrow_expression_clause")
         })?,
     };
     if !may_acquire(body, source, know) {
@@ -90,7 +90,7 @@ pub(crate) fn lower_function<'t>(
     let mut l = Lowerer::new(source, know, owner);
     l.declare_parameters(function);
     l.collect_local_functions(body);
-    let end = match body.kind() {
+    let end = match kind_of(&body) {
         "block" => {
             l.stmt(body);
             TextRange::new(body.end_byte().saturating_sub(1), body.end_byte())
@@ -115,7 +115,7 @@ pub(crate) fn lower_function<'t>(
 /// the enclosing body only sees what they capture. A body that creates nothing has nothing to
 /// report, so it is not lowered.
 fn may_acquire(body: Node, source: &str, know: &Knowledge) -> bool {
-    syntax::pruned_descendants(body, syntax::is_function_like).any(|n| match n.kind() {
+    syntax::pruned_descendants(body, syntax::is_function_like).any(|n| match kind_of(&n) {
         "object_creation_expression" | "implicit_object_creation_expression" | "out" => true,
         "invocation_expression" => syntax::invoked_member(n, source).is_some_and(|(_, m)| know.may_create(m)),
         _ => false,
@@ -131,7 +131,7 @@ pub(crate) fn lower_top_level<'t>(
 ) -> Option<Lowered> {
     let statements: Vec<Node> = named_children(root)
         .into_iter()
-        .filter(|c| c.kind() == "global_statement")
+        .filter(|c| kind_of(c) == "global_statement")
         .filter_map(|g| named_children(g).into_iter().next())
         .collect();
     if statements.is_empty() {
@@ -169,14 +169,14 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn declare_parameters(&mut self, function: Node<'t>) {
         let list = field(function, "parameters");
         let params: Vec<Node> = match list {
-            Some(l) if l.kind() == "parameter_list" => named_children(l),
+            Some(l) if kind_of(&l) == "parameter_list" => named_children(l),
             Some(single) => vec![single],
             None => Vec::new(),
         };
         for p in params {
-            let name_node = if p.kind() == "parameter" { field(p, "name") } else { Some(p) };
+            let name_node = if kind_of(&p) == "parameter" { field(p, "name") } else { Some(p) };
             let Some(name) = name_node
-                .filter(|n| matches!(n.kind(), "identifier" | "implicit_parameter"))
+                .filter(|n| matches!(kind_of(n), "identifier" | "implicit_parameter"))
                 .map(|n| text(n, self.source))
             else {
                 continue;
@@ -195,7 +195,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn collect_local_functions(&mut self, body: Node<'t>) {
         for node in syntax::pruned_descendants(body, syntax::is_function_like) {
-            if node.kind() != "local_function_statement" {
+            if kind_of(&node) != "local_function_statement" {
                 continue;
             }
             let Some(name) = field(node, "name").map(|n| text(n, self.source)) else { continue };
@@ -263,12 +263,12 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn stmt_at(&mut self, node: Node<'t>) {
         if matches!(
-            node.kind(),
+            kind_of(&node),
             "local_declaration_statement" | "expression_statement" | "return_statement" | "yield_statement"
         ) {
             self.throw_point(node);
         }
-        match node.kind() {
+        match kind_of(&node) {
             "block" => {
                 for child in named_children(node) {
                     self.stmt(child);
@@ -277,7 +277,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             "local_declaration_statement" => {
                 let using = syntax::has_token(node, "using");
                 if let Some(decl) =
-                    named_children(node).into_iter().find(|c| c.kind() == "variable_declaration")
+                    named_children(node).into_iter().find(|c| kind_of(c) == "variable_declaration")
                 {
                     self.declaration(decl, using);
                 }
@@ -346,11 +346,11 @@ impl<'a, 't> Lowerer<'a, 't> {
             "labeled_statement" | "lock_statement" | "checked_statement" | "unsafe_statement"
             | "fixed_statement" => {
                 for child in named_children(node) {
-                    if is_statement(child.kind()) {
+                    if is_statement(kind_of(&child)) {
                         self.stmt(child);
-                    } else if child.kind() == "variable_declaration" {
+                    } else if kind_of(&child) == "variable_declaration" {
                         self.declaration(child, false);
-                    } else if child.kind() != "identifier" || node.kind() != "labeled_statement" {
+                    } else if kind_of(&child) != "identifier" || kind_of(&node) != "labeled_statement" {
                         self.expr(child, Dest::Read);
                     }
                 }
@@ -364,7 +364,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn is_process_exit(&self, expr: Node) -> bool {
-        expr.kind() == "invocation_expression"
+        kind_of(&expr) == "invocation_expression"
             && syntax::invoked_member(expr, self.source).is_some_and(|(recv, name)| {
                 recv.is_some_and(|r| {
                     PROCESS_EXITS
@@ -378,11 +378,11 @@ impl<'a, 't> Lowerer<'a, 't> {
     pub(super) fn declaration(&mut self, decl: Node<'t>, using: bool) {
         let declared =
             syntax::declared_type(decl, self.source).map(|t| syntax::simple_type_name(t).to_string());
-        for declarator in named_children(decl).into_iter().filter(|c| c.kind() == "variable_declarator") {
+        for declarator in named_children(decl).into_iter().filter(|c| kind_of(c) == "variable_declarator") {
             let Some(name) = field(declarator, "name").map(|n| text(n, self.source)) else { continue };
             let value = named_children(declarator)
                 .into_iter()
-                .find(|c| Some(*c) != field(declarator, "name") && c.kind() != "bracketed_argument_list");
+                .find(|c| Some(*c) != field(declarator, "name") && kind_of(c) != "bracketed_argument_list");
             let ty = declared.clone().or_else(|| value.and_then(|v| self.type_of(v)));
             let var = self.declare(name, ty.clone());
             if let Some(value) = value {
@@ -415,7 +415,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             if Some(child) == field(node, "body") {
                 continue;
             }
-            if child.kind() == "variable_declaration" {
+            if kind_of(&child) == "variable_declaration" {
                 self.declaration(child, true);
             } else {
                 self.expr(child, Dest::Released);
@@ -482,7 +482,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn for_statement(&mut self, node: Node<'t>) {
         let mut cursor = node.walk();
         for init in node.children_by_field_name("initializer", &mut cursor).collect::<Vec<_>>() {
-            if init.kind() == "variable_declaration" {
+            if kind_of(&init) == "variable_declaration" {
                 self.declaration(init, false);
             } else {
                 self.expr(init, Dest::Discard);
@@ -510,7 +510,8 @@ impl<'a, 't> Lowerer<'a, 't> {
         let ty = syntax::declared_type(node, self.source).map(|t| syntax::simple_type_name(t).to_string());
         self.loop_body(field(node, "body"), head, |l| {
             if let Some(left) = left {
-                for id in crate::syntax::treesitter::descendants(left).filter(|n| n.kind() == "identifier") {
+                for id in crate::syntax::treesitter::descendants(left).filter(|n| kind_of(n) == "identifier")
+                {
                     let var = l.declare(text(id, l.source), ty.clone());
                     l.push(Event::Assign { to: var, from: None }, range(id));
                 }
@@ -526,7 +527,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             .map(named_children)
             .unwrap_or_default()
             .into_iter()
-            .filter(|s| s.kind() == "switch_section")
+            .filter(|s| kind_of(s) == "switch_section")
             .collect();
         let has_default = sections.iter().any(|s| syntax::has_token(*s, "default"));
         let exit = self.b.new_block();
@@ -540,7 +541,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         for (section, block) in sections.into_iter().zip(blocks) {
             self.cur = block;
             for child in named_children(section) {
-                if is_statement(child.kind()) {
+                if is_statement(kind_of(&child)) {
                     self.stmt(child);
                 }
             }

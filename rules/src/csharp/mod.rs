@@ -24,6 +24,7 @@ use std::time::Duration;
 use crate::syntax::treesitter::{self, Grammar};
 use crate::syntax::ParseError;
 use crate::{Diagnostic, Settings};
+use syntax::kind_of;
 
 pub use ca1001::CA1001;
 pub use ca2000::CA2000;
@@ -55,7 +56,7 @@ pub fn check(model: &Model, text: &str, index: &Index, settings: &Settings) -> V
     let run_ca1001 = settings.is_enabled(CA1001.code);
     if run_ca2213 || run_ca1001 {
         for decl in treesitter::descendants(root)
-            .filter(|n| n.kind() == "class_declaration" || n.kind() == "record_declaration")
+            .filter(|n| kind_of(n) == "class_declaration" || kind_of(n) == "record_declaration")
         {
             let owned = fields::owned_fields(decl, text, &know);
             if run_ca2213 {
