@@ -11,7 +11,6 @@ use super::syntax::{self, kind_of, pruned_descendants};
 use crate::catalogue::{Precision, Severity};
 use crate::engine::{self, Leak};
 use crate::source::{Family, LineIndex};
-use crate::syntax::treesitter::descendants;
 use crate::{declare_rule, Diagnostic, TextRange};
 
 declare_rule! {
@@ -55,7 +54,8 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnostic> {
+/// `types`: the file's type declarations (classes, structs, records, interfaces), in order.
+pub(crate) fn check(root: Node, source: &str, know: &Knowledge, types: &[Node]) -> Vec<Diagnostic> {
     let global = TypeScope { name: "", member_types: HashMap::new() };
     let mut lines: Option<LineIndex> = None;
     let mut out = Vec::new();
@@ -77,7 +77,7 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
             report(function, lowered);
         }
     }
-    for decl in descendants(root).filter(|n| syntax::is_type_declaration(kind_of(n))) {
+    for &decl in types {
         let owner = TypeScope {
             name: super::index::type_name(decl, source),
             member_types: super::fields::member_types(decl, source),

@@ -84,12 +84,13 @@ pub(crate) fn lower_function<'t>(
             named_children(function).into_iter().find(|c| kind_of(c) == "arrow_expression_clause")
         })?,
     };
-    if !may_acquire(body, source, know) {
+    let (creates, local_functions) = survey(body, source, know);
+    if !creates {
         return None;
     }
     let mut l = Lowerer::new(source, know, owner);
     l.declare_parameters(function);
-    l.collect_local_functions(body);
+    l.collect_local_functions(local_functions);
     let end = match kind_of(&body) {
         "block" => {
             l.stmt(body);
@@ -110,16 +111,24 @@ pub(crate) fn lower_function<'t>(
     Some(Lowered { body: l.b.finish(end), sites: l.sites })
 }
 
-/// Whether `body` may create a disposable at all: a `new`, an `out` argument, or a call that
-/// may be a factory. Nested functions are not looked into: they are lowered on their own, and
-/// the enclosing body only sees what they capture. A body that creates nothing has nothing to
-/// report, so it is not lowered.
-fn may_acquire(body: Node, source: &str, know: &Knowledge) -> bool {
-    syntax::pruned_descendants(body, syntax::is_function_like).any(|n| match kind_of(&n) {
-        "object_creation_expression" | "implicit_object_creation_expression" | "out" => true,
-        "invocation_expression" => syntax::invoked_member(n, source).is_some_and(|(_, m)| know.may_create(m)),
-        _ => false,
-    })
+/// One walk over a body, not into the functions nested in it (they are lowered on their own,
+/// and the body only sees what they capture): whether it may create a disposable at all (a
+/// `new`, an `out` argument, a call that may be a factory), and its local functions. A body
+/// that creates nothing has nothing to report, so it is not lowered.
+fn survey<'t>(body: Node<'t>, source: &str, know: &Knowledge) -> (bool, Vec<Node<'t>>) {
+    let mut creates = false;
+    let mut local_functions = Vec::new();
+    for n in syntax::pruned_descendants(body, syntax::is_function_like) {
+        match kind_of(&n) {
+            "local_function_statement" => local_functions.push(n),
+            "object_creation_expression" | "implicit_object_creation_expression" | "out" => creates = true,
+            "invocation_expression" if !creates => {
+                creates = syntax::invoked_member(n, source).is_some_and(|(_, m)| know.may_create(m));
+            }
+            _ => {}
+        }
+    }
+    (creates, local_functions)
 }
 
 /// Lowers a file's top-level statements (C# 9's implicit `Main`), if it has any.
@@ -138,7 +147,10 @@ pub(crate) fn lower_top_level<'t>(
         return None;
     }
     let mut l = Lowerer::new(source, know, owner);
-    l.collect_local_functions(root);
+    let local_functions = syntax::pruned_descendants(root, syntax::is_function_like)
+        .filter(|n| kind_of(n) == "local_function_statement")
+        .collect();
+    l.collect_local_functions(local_functions);
     for statement in statements {
         l.stmt(statement);
     }
@@ -193,11 +205,10 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
     }
 
-    fn collect_local_functions(&mut self, body: Node<'t>) {
-        for node in syntax::pruned_descendants(body, syntax::is_function_like) {
-            if kind_of(&node) != "local_function_statement" {
-                continue;
-            }
+    /// Records the body's local functions (`local_function_statement`s) with the parameters
+    /// each takes ownership of.
+    fn collect_local_functions(&mut self, functions: Vec<Node<'t>>) {
+        for node in functions {
             let Some(name) = field(node, "name").map(|n| text(n, self.source)) else { continue };
             let owned = super::ownership::consumed_parameters(node, node, self.source)
                 .into_iter()

@@ -49,14 +49,21 @@ pub fn check(model: &Model, text: &str, index: &Index, settings: &Settings) -> V
     let know = disposables::Knowledge::new(index, settings);
     let root = model.tree.root_node();
     let mut diagnostics = Vec::new();
-    if settings.is_enabled(CA2000.code) {
-        diagnostics.extend(ca2000::check(root, text, &know));
-    }
+    let run_ca2000 = settings.is_enabled(CA2000.code);
     let run_ca2213 = settings.is_enabled(CA2213.code);
     let run_ca1001 = settings.is_enabled(CA1001.code);
+    // The type declarations, found in one walk shared by the rules.
+    let types: Vec<tree_sitter::Node> = if run_ca2000 || run_ca2213 || run_ca1001 {
+        treesitter::descendants(root).filter(|n| syntax::is_type_declaration(kind_of(n))).collect()
+    } else {
+        Vec::new()
+    };
+    if run_ca2000 {
+        diagnostics.extend(ca2000::check(root, text, &know, &types));
+    }
     if run_ca2213 || run_ca1001 {
-        for decl in treesitter::descendants(root)
-            .filter(|n| kind_of(n) == "class_declaration" || kind_of(n) == "record_declaration")
+        for &decl in
+            types.iter().filter(|n| kind_of(n) == "class_declaration" || kind_of(n) == "record_declaration")
         {
             let owned = fields::owned_fields(decl, text, &know);
             if run_ca2213 {

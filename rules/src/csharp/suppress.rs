@@ -36,11 +36,15 @@ pub(crate) fn apply(root: Node, source: &str, globals: &[GlobalSuppression], dia
     }
     let mut regions = Vec::new();
     let mut open: Vec<(Option<String>, usize, String)> = Vec::new();
-    for node in descendants(root) {
-        match kind_of(&node) {
-            "preproc_pragma" => pragma(node, source, &mut open, &mut regions),
-            "attribute" => regions.extend(suppress_message(node, source)),
-            _ => {}
+    // Regions come from `#pragma` directives and `[SuppressMessage]` attributes only: a file
+    // whose text names neither is not walked.
+    if source.contains("pragma") || source.contains("SuppressMessage") {
+        for node in descendants(root) {
+            match kind_of(&node) {
+                "preproc_pragma" => pragma(node, source, &mut open, &mut regions),
+                "attribute" => regions.extend(suppress_message(node, source)),
+                _ => {}
+            }
         }
     }
     for (code, start, kind) in open {
