@@ -7,7 +7,8 @@ use tree_sitter::Node;
 
 use super::disposables::Knowledge;
 use super::lower::{lower_function, lower_top_level, Lowered, SiteUse, TypeScope};
-use super::syntax::{self, kind_of, pruned_descendants};
+use super::survey;
+use super::syntax::kind_of;
 use crate::catalogue::{Precision, Severity};
 use crate::engine::{self, Leak};
 use crate::source::{Family, LineIndex};
@@ -71,9 +72,9 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge, types: &[Node]) 
         report(root, lowered);
     }
     // Functions outside any type (in top-level statements), then each type's own functions.
-    let outside = pruned_descendants(root, syntax::is_type_declaration);
-    for function in outside.filter(|n| syntax::is_function_like(kind_of(n))) {
-        if let Some(lowered) = lower_function(function, source, know, &global) {
+    for surveyed in survey::functions(root, source, know) {
+        let function = surveyed.function;
+        if let Some(lowered) = lower_function(surveyed, source, know, &global) {
             report(function, lowered);
         }
     }
@@ -82,9 +83,9 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge, types: &[Node]) 
             name: super::index::type_name(decl, source),
             member_types: super::fields::member_types(decl, source),
         };
-        let functions = pruned_descendants(decl, syntax::is_type_declaration);
-        for function in functions.filter(|n| syntax::is_function_like(kind_of(n))) {
-            if let Some(lowered) = lower_function(function, source, know, &owner) {
+        for surveyed in survey::functions(decl, source, know) {
+            let function = surveyed.function;
+            if let Some(lowered) = lower_function(surveyed, source, know, &owner) {
                 report(function, lowered);
             }
         }

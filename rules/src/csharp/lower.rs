@@ -8,6 +8,7 @@ use tree_sitter::Node;
 
 use super::disposables::{Knowledge, PROCESS_EXITS};
 use super::lower_expr::Dest;
+use super::survey::Surveyed;
 use super::syntax::{self, field, kind_of, named_children, range, text};
 use crate::engine::{BlockId, Body, BodyBuilder, Event, Terminator, VarId};
 use crate::TextRange;
@@ -70,21 +71,15 @@ pub(crate) struct Lowerer<'a, 't> {
     pub(super) depth: usize,
 }
 
-/// Lowers one function-like node (method, constructor, accessor, lambda, local function,
-/// expression-bodied property). `None` when it has no body.
+/// Lowers one surveyed function-like node (method, constructor, accessor, lambda, local
+/// function, expression-bodied property). `None` when its body creates nothing.
 pub(crate) fn lower_function<'t>(
-    function: Node<'t>,
+    surveyed: Surveyed<'t>,
     source: &'t str,
     know: &Knowledge,
     owner: &TypeScope<'t>,
 ) -> Option<Lowered> {
-    let body = match kind_of(&function) {
-        "property_declaration" | "indexer_declaration" => field(function, "value")?,
-        _ => field(function, "body").or_else(|| {
-            named_children(function).into_iter().find(|c| kind_of(c) == "arrow_expression_clause")
-        })?,
-    };
-    let (creates, local_functions) = survey(body, source, know);
+    let Surveyed { function, body, creates, local_functions } = surveyed;
     if !creates {
         return None;
     }
@@ -109,26 +104,6 @@ pub(crate) fn lower_function<'t>(
         }
     };
     Some(Lowered { body: l.b.finish(end), sites: l.sites })
-}
-
-/// One walk over a body, not into the functions nested in it (they are lowered on their own,
-/// and the body only sees what they capture): whether it may create a disposable at all (a
-/// `new`, an `out` argument, a call that may be a factory), and its local functions. A body
-/// that creates nothing has nothing to report, so it is not lowered.
-fn survey<'t>(body: Node<'t>, source: &str, know: &Knowledge) -> (bool, Vec<Node<'t>>) {
-    let mut creates = false;
-    let mut local_functions = Vec::new();
-    for n in syntax::pruned_descendants(body, syntax::is_function_like) {
-        match kind_of(&n) {
-            "local_function_statement" => local_functions.push(n),
-            "object_creation_expression" | "implicit_object_creation_expression" | "out" => creates = true,
-            "invocation_expression" if !creates => {
-                creates = syntax::invoked_member(n, source).is_some_and(|(_, m)| know.may_create(m));
-            }
-            _ => {}
-        }
-    }
-    (creates, local_functions)
 }
 
 /// Lowers a file's top-level statements (C# 9's implicit `Main`), if it has any.

@@ -17,6 +17,7 @@ mod lower_expr;
 mod lower_try;
 mod ownership;
 mod suppress;
+mod survey;
 mod syntax;
 
 use std::time::Duration;
