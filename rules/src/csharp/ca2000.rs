@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::disposables::Knowledge;
 use super::lower::{lower_function, lower_top_level, Lowered, SiteUse, TypeScope};
-use super::survey;
+use super::survey::{self, Surveyed};
 use super::syntax::kind_of;
 use crate::catalogue::{Precision, Severity};
 use crate::engine::{self, Leak};
@@ -55,8 +55,14 @@ declare_rule! {
     }
 }
 
-/// `types`: the file's type declarations (classes, structs, records, interfaces), in order.
-pub(crate) fn check(root: Node, source: &str, know: &Knowledge, types: &[Node]) -> Vec<Diagnostic> {
+/// `types`: the file's type declarations (classes, structs, records, interfaces) in order, each
+/// with its surveyed functions.
+pub(crate) fn check<'t>(
+    root: Node<'t>,
+    source: &'t str,
+    know: &Knowledge,
+    types: Vec<(Node<'t>, Vec<Surveyed<'t>>)>,
+) -> Vec<Diagnostic> {
     let global = TypeScope { name: "", member_types: HashMap::new() };
     let mut lines: Option<LineIndex> = None;
     let mut out = Vec::new();
@@ -72,18 +78,18 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge, types: &[Node]) 
         report(root, lowered);
     }
     // Functions outside any type (in top-level statements), then each type's own functions.
-    for surveyed in survey::functions(root, source, know) {
+    for surveyed in survey::functions(root, source, know, |_, _| {}) {
         let function = surveyed.function;
         if let Some(lowered) = lower_function(surveyed, source, know, &global) {
             report(function, lowered);
         }
     }
-    for &decl in types {
+    for (decl, functions) in types {
         let owner = TypeScope {
             name: super::index::type_name(decl, source),
             member_types: super::fields::member_types(decl, source),
         };
-        for surveyed in survey::functions(decl, source, know) {
+        for surveyed in functions {
             let function = surveyed.function;
             if let Some(lowered) = lower_function(surveyed, source, know, &owner) {
                 report(function, lowered);

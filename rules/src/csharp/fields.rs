@@ -7,9 +7,8 @@ use tree_sitter::Node;
 
 use super::disposables::{Knowledge, COLLECTION_ADDS, OWNED_WHEN_PASSED_TO_CONSTRUCTOR, RECEIVER_OWNERS};
 use super::syntax::{
-    argument_value, arguments, enclosing, field, has_modifier, invoked_member, is_function_like,
-    is_type_declaration, kind_of, member_of_this, named_children, pruned_descendants, range,
-    simple_type_name, text, unwrap_value,
+    argument_value, arguments, enclosing, field, has_modifier, invoked_member, is_function_like, kind_of,
+    member_of_this, named_children, range, simple_type_name, text, unwrap_value,
 };
 use crate::syntax::treesitter::descendants;
 use crate::TextRange;
@@ -86,7 +85,14 @@ struct Declared {
 /// The fields of `decl` that the type itself assigns a created object (in a field initializer,
 /// a constructor or any method, directly, through a local, or from a factory), and fields
 /// assigned a constructor parameter of an owned-by-convention type (`Stream`, `TextReader`, ...).
-pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<OwnedField> {
+/// `assignments_and_calls`: the [`is_field_use`] nodes of the declaration (outside nested
+/// types), in document order, as the walk that surveys its functions collects them.
+pub(crate) fn owned_fields(
+    decl: Node,
+    source: &str,
+    know: &Knowledge,
+    assignments_and_calls: &[Node],
+) -> Vec<OwnedField> {
     let mut fields: Vec<OwnedField> = Vec::new();
     let mut declared: HashMap<&str, usize> = HashMap::new();
     let mut candidates: Vec<Declared> = Vec::new();
@@ -118,7 +124,7 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
     if candidates.is_empty() {
         return fields;
     }
-    for node in pruned_descendants(decl, is_type_declaration) {
+    for &node in assignments_and_calls {
         for member in handed_to_container(node, source, know) {
             if let Some(&slot) = declared.get(member) {
                 candidates[slot].handed_over = true;
@@ -152,6 +158,11 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
         }
     }
     fields
+}
+
+/// The nodes [`owned_fields`] reads: assignments, calls and creations.
+pub(crate) fn is_field_use(kind: &str) -> bool {
+    matches!(kind, "assignment_expression" | "invocation_expression" | "object_creation_expression")
 }
 
 /// The members a call or creation hands to a disposing container: arguments of a collection's

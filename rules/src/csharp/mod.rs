@@ -59,14 +59,30 @@ pub fn check(model: &Model, text: &str, index: &Index, settings: &Settings) -> V
     } else {
         Vec::new()
     };
-    if run_ca2000 {
-        diagnostics.extend(ca2000::check(root, text, &know, &types));
+    // One walk per type declaration: the functions CA2000 lowers, and the assignments and
+    // calls the field rules read.
+    let run_fields = run_ca2213 || run_ca1001;
+    let mut functions = Vec::with_capacity(types.len());
+    let mut classes = Vec::new();
+    for &decl in &types {
+        let is_class = matches!(kind_of(&decl), "class_declaration" | "record_declaration");
+        let mut uses = Vec::new();
+        let surveyed = survey::functions(decl, text, &know, |node, kind| {
+            if is_class && run_fields && fields::is_field_use(kind) {
+                uses.push(node);
+            }
+        });
+        functions.push((decl, surveyed));
+        if is_class {
+            classes.push((decl, uses));
+        }
     }
-    if run_ca2213 || run_ca1001 {
-        for &decl in
-            types.iter().filter(|n| kind_of(n) == "class_declaration" || kind_of(n) == "record_declaration")
-        {
-            let owned = fields::owned_fields(decl, text, &know);
+    if run_ca2000 {
+        diagnostics.extend(ca2000::check(root, text, &know, functions));
+    }
+    if run_fields {
+        for (decl, uses) in classes {
+            let owned = fields::owned_fields(decl, text, &know, &uses);
             if run_ca2213 {
                 diagnostics.extend(ca2213::check(decl, text, &know, &owned));
             }

@@ -52,8 +52,14 @@ impl<'t> Frame<'t> {
 }
 
 /// The function-like declarations below `root` (in document order), without entering the type
-/// declarations nested in it (each is surveyed on its own).
-pub(crate) fn functions<'t>(root: Node<'t>, source: &str, know: &Knowledge) -> Vec<Surveyed<'t>> {
+/// declarations nested in it (each is surveyed on its own). `visit` sees every node the walk
+/// passes, in document order: other rules gather what they need from the same walk.
+pub(crate) fn functions<'t>(
+    root: Node<'t>,
+    source: &str,
+    know: &Knowledge,
+    mut visit: impl FnMut(Node<'t>, &str),
+) -> Vec<Surveyed<'t>> {
     let mut found: Vec<Surveyed<'t>> = Vec::new();
     let mut frames: Vec<Frame<'t>> = Vec::new();
     let mut cursor = root.walk();
@@ -61,6 +67,7 @@ pub(crate) fn functions<'t>(root: Node<'t>, source: &str, know: &Knowledge) -> V
     loop {
         let node = cursor.node();
         let kind = kind_of(&node);
+        visit(node, kind);
         if let Some(index) = owner {
             note(&mut found[index], node, kind, source, know);
         }
@@ -137,7 +144,7 @@ mod tests {
         let settings = Settings::default();
         let know = Knowledge::new(&index, &settings);
         let decl = tree.root_node().named_child(0).unwrap();
-        let found = functions(decl, source, &know);
+        let found = functions(decl, source, &know, |_, _| {});
         let summary: Vec<(&str, bool, usize)> = found
             .iter()
             .map(|s| {
