@@ -251,7 +251,7 @@ fn is_creation(value: Node, source: &str, know: &Knowledge) -> bool {
     let value = unwrap_value(value, source);
     match kind_of(&value) {
         "object_creation_expression" | "implicit_object_creation_expression" => true,
-        "await_expression" => named_children(value).into_iter().next().is_some_and(|inner| {
+        "await_expression" => value.named_child(0).is_some_and(|inner| {
             let call = unwrap_value(inner, source);
             kind_of(&call) == "invocation_expression" && factory_result(call, source, know, true).is_some()
         }),

@@ -287,7 +287,7 @@ fn returns_existing(body: Node, source: &str) -> bool {
     } else {
         syntax::pruned_descendants(body, syntax::is_function_like)
             .filter(|n| kind_of(n) == "return_statement")
-            .filter_map(|n| named_children(n).into_iter().next())
+            .filter_map(|n| n.named_child(0))
             .collect()
     };
     let is_local = |name: &str| {

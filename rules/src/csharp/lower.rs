@@ -92,7 +92,7 @@ pub(crate) fn lower_function<'t>(
             TextRange::new(body.end_byte().saturating_sub(1), body.end_byte())
         }
         "arrow_expression_clause" => {
-            if let Some(value) = named_children(body).into_iter().next() {
+            if let Some(value) = body.named_child(0) {
                 l.expr(value, Dest::Escape);
             }
             range(body)
@@ -116,7 +116,7 @@ pub(crate) fn lower_top_level<'t>(
     let statements: Vec<Node> = named_children(root)
         .into_iter()
         .filter(|c| kind_of(c) == "global_statement")
-        .filter_map(|g| named_children(g).into_iter().next())
+        .filter_map(|g| g.named_child(0))
         .collect();
     if statements.is_empty() {
         return None;
@@ -269,7 +269,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
             }
             "expression_statement" => {
-                if let Some(e) = named_children(node).into_iter().next() {
+                if let Some(e) = node.named_child(0) {
                     self.expr(e, Dest::Discard);
                     if self.is_process_exit(e) {
                         self.end_path(Terminator::Diverge);
@@ -278,7 +278,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
             "if_statement" => self.if_statement(node),
             "return_statement" => {
-                if let Some(value) = named_children(node).into_iter().next() {
+                if let Some(value) = node.named_child(0) {
                     self.expr(value, Dest::Escape);
                 }
                 self.run_finallys_down_to(0);
@@ -289,12 +289,12 @@ impl<'a, 't> Lowerer<'a, 't> {
                     self.run_finallys_down_to(0);
                     self.end_path(Terminator::Return(Some(range(node))));
                 }
-                if let Some(value) = named_children(node).into_iter().next() {
+                if let Some(value) = node.named_child(0) {
                     self.expr(value, Dest::Escape);
                 }
             }
             "throw_statement" => {
-                if let Some(value) = named_children(node).into_iter().next() {
+                if let Some(value) = node.named_child(0) {
                     self.expr(value, Dest::Read);
                 }
                 self.throw_exit();

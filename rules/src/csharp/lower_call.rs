@@ -255,7 +255,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
             "invocation_expression" => self.returned_type(node, false, budget.checked_sub(1)?),
             "await_expression" => {
-                let call = syntax::unwrap_value(named_children(node).into_iter().next()?, self.source);
+                let call = syntax::unwrap_value(node.named_child(0)?, self.source);
                 let budget = budget.checked_sub(1)?;
                 (kind_of(&call) == "invocation_expression")
                     .then(|| self.returned_type(call, true, budget))

@@ -51,7 +51,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn expr_at(&mut self, node: Node<'t>, dest: Dest, target: Option<&str>) {
         match kind_of(&node) {
             "parenthesized_expression" | "ref_expression" => {
-                if let Some(inner) = named_children(node).into_iter().next() {
+                if let Some(inner) = node.named_child(0) {
                     self.expr_with_target(inner, dest, target);
                 }
             }
@@ -66,7 +66,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
             }
             "postfix_unary_expression" if text(node, self.source).ends_with('!') => {
-                if let Some(inner) = named_children(node).into_iter().next() {
+                if let Some(inner) = node.named_child(0) {
                     self.expr(inner, dest);
                 }
             }
@@ -79,7 +79,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             "implicit_object_creation_expression" => self.creation(node, target.map(str::to_string), dest),
             "invocation_expression" => self.invocation(node, dest, None),
             "await_expression" => {
-                let Some(inner) = named_children(node).into_iter().next() else { return };
+                let Some(inner) = node.named_child(0) else { return };
                 let call = syntax::unwrap_value(inner, self.source);
                 if kind_of(&call) == "invocation_expression" {
                     self.invocation(call, dest, Some(node));
@@ -161,7 +161,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             "query_expression" => {
                 for clause in named_children(node) {
                     let selects = matches!(kind_of(&clause), "select_clause" | "group_clause");
-                    match named_children(clause).into_iter().next().filter(|_| selects) {
+                    match clause.named_child(0).filter(|_| selects) {
                         Some(value) => self.expr(value, Dest::Escape),
                         None => self.expr(clause, Dest::Read),
                     }
@@ -359,7 +359,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             && text(condition, self.source).starts_with('!')
         {
             negated = !negated;
-            condition = syntax::unwrap_value(named_children(condition).into_iter().next()?, self.source);
+            condition = syntax::unwrap_value(condition.named_child(0)?, self.source);
         }
         let (var, null_when_true) = self.null_test(condition)?;
         Some((var, null_when_true != negated))

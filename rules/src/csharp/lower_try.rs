@@ -104,7 +104,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         let throws = || {
             syntax::pruned_descendants(node, syntax::is_function_like).any(|n| match kind_of(&n) {
                 "invocation_expression" => !is_release(n),
-                "await_expression" => !named_children(n).into_iter().next().is_some_and(is_release),
+                "await_expression" => !n.named_child(0).is_some_and(is_release),
                 "object_creation_expression"
                 | "implicit_object_creation_expression"
                 | "element_access_expression"

@@ -58,15 +58,11 @@ pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     node.named_children(&mut cursor).collect()
 }
 
-/// All children, named or not.
-pub(crate) fn children(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut cursor = node.walk();
-    node.children(&mut cursor).collect()
-}
-
 /// True when `node` has an anonymous token child spelled `token` (`using`, `await`, `out`, ...).
 pub(crate) fn has_token(node: Node, token: &str) -> bool {
-    children(node).iter().any(|c| !c.is_named() && kind_of(c) == token)
+    let mut cursor = node.walk();
+    let found = node.children(&mut cursor).any(|c| !c.is_named() && kind_of(&c) == token);
+    found
 }
 
 /// The simple name of a type as written: `System.IO.FileStream` -> `FileStream`,
@@ -104,12 +100,10 @@ pub(crate) fn has_modifier(node: Node, source: &str, word: &str) -> bool {
 pub(crate) fn unwrap_value<'t>(mut node: Node<'t>, source: &str) -> Node<'t> {
     loop {
         let next = match kind_of(&node) {
-            "parenthesized_expression" => named_children(node).into_iter().next(),
+            "parenthesized_expression" => node.named_child(0),
             "cast_expression" => field(node, "value"),
             "as_expression" => field(node, "left"),
-            "postfix_unary_expression" if text(node, source).ends_with('!') => {
-                named_children(node).into_iter().next()
-            }
+            "postfix_unary_expression" if text(node, source).ends_with('!') => node.named_child(0),
             "invocation_expression" => configure_await_receiver(node, source),
             _ => None,
         };
