@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use super::disposables::Knowledge;
 use super::fields::OwnedField;
 use super::index::type_name;
-use super::syntax::{self, field};
+use super::syntax::{self, field, kind_of};
 use crate::catalogue::{Precision, Severity};
 use crate::source::Family;
 use crate::{declare_rule, Diagnostic};
@@ -55,8 +55,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(decl: Node, source: &str, know: &Knowledge, owned: &[OwnedField]) -> Vec<Diagnostic> {
-    let is_class = decl.kind() == "class_declaration"
-        || (decl.kind() == "record_declaration" && !syntax::has_token(decl, "struct"));
+    let is_class = kind_of(&decl) == "class_declaration"
+        || (kind_of(&decl) == "record_declaration" && !syntax::has_token(decl, "struct"));
     let name = type_name(decl, source);
     if !is_class || syntax::has_modifier(decl, source, "static") || know.is_disposable(name) {
         return Vec::new();

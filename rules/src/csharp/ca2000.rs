@@ -7,11 +7,11 @@ use tree_sitter::Node;
 
 use super::disposables::Knowledge;
 use super::lower::{lower_function, lower_top_level, Lowered, SiteUse, TypeScope};
-use super::syntax::{self, pruned_descendants};
+use super::survey::{self, Surveyed};
+use super::syntax::kind_of;
 use crate::catalogue::{Precision, Severity};
 use crate::engine::{self, Leak};
 use crate::source::{Family, LineIndex};
-use crate::syntax::treesitter::descendants;
 use crate::{declare_rule, Diagnostic, TextRange};
 
 declare_rule! {
@@ -55,7 +55,14 @@ declare_rule! {
     }
 }
 
-pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnostic> {
+/// `types`: the file's type declarations (classes, structs, records, interfaces) in order, each
+/// with its surveyed functions.
+pub(crate) fn check<'t>(
+    root: Node<'t>,
+    source: &'t str,
+    know: &Knowledge,
+    types: Vec<(Node<'t>, Vec<Surveyed<'t>>)>,
+) -> Vec<Diagnostic> {
     let global = TypeScope { name: "", member_types: HashMap::new() };
     let mut lines: Option<LineIndex> = None;
     let mut out = Vec::new();
@@ -71,20 +78,20 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
         report(root, lowered);
     }
     // Functions outside any type (in top-level statements), then each type's own functions.
-    let outside = pruned_descendants(root, syntax::is_type_declaration);
-    for function in outside.filter(|n| syntax::is_function_like(n.kind())) {
-        if let Some(lowered) = lower_function(function, source, know, &global) {
+    for surveyed in survey::functions(root, source, know, |_, _| {}) {
+        let function = surveyed.function;
+        if let Some(lowered) = lower_function(surveyed, source, know, &global) {
             report(function, lowered);
         }
     }
-    for decl in descendants(root).filter(|n| syntax::is_type_declaration(n.kind())) {
+    for (decl, functions) in types {
         let owner = TypeScope {
             name: super::index::type_name(decl, source),
             member_types: super::fields::member_types(decl, source),
         };
-        let functions = pruned_descendants(decl, syntax::is_type_declaration);
-        for function in functions.filter(|n| syntax::is_function_like(n.kind())) {
-            if let Some(lowered) = lower_function(function, source, know, &owner) {
+        for surveyed in functions {
+            let function = surveyed.function;
+            if let Some(lowered) = lower_function(surveyed, source, know, &owner) {
                 report(function, lowered);
             }
         }
@@ -96,7 +103,7 @@ pub(crate) fn check(root: Node, source: &str, know: &Knowledge) -> Vec<Diagnosti
 }
 
 fn function_kind(function: Node) -> &'static str {
-    match function.kind() {
+    match kind_of(&function) {
         "lambda_expression" | "anonymous_method_expression" => "lambda",
         "local_function_statement" => "local function",
         "constructor_declaration" => "constructor",

@@ -3,6 +3,7 @@
 //! configuration adds. [`Knowledge`] combines this catalogue with the project index.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use super::index::Index;
 use crate::settings::Settings;
@@ -366,7 +367,31 @@ pub(crate) struct Knowledge<'i> {
     /// Configured calls that acquire (`Pool.Rent`): (qualifier, method, the kind's name).
     extra_factories: Vec<(Option<String>, String, String)>,
     pub transfer_to_unknown_methods: bool,
-    static_factories: HashMap<(&'static str, &'static str), &'static str>,
+}
+
+/// `STATIC_FACTORIES` as a lookup, built once per process.
+fn static_factories() -> &'static HashMap<(&'static str, &'static str), &'static str> {
+    static MAP: OnceLock<HashMap<(&str, &str), &str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for (ty, methods, result) in STATIC_FACTORIES {
+            for m in *methods {
+                map.insert((*ty, *m), *result);
+            }
+        }
+        map
+    })
+}
+
+/// Every method name of the BCL factory tables (static, instance and named), built once.
+fn factory_method_names() -> &'static HashSet<&'static str> {
+    static NAMES: OnceLock<HashSet<&str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let statics = STATIC_FACTORIES.iter().flat_map(|(_, methods, _)| methods.iter());
+        let instances = INSTANCE_FACTORIES.iter().flat_map(|(_, methods, _)| methods.iter());
+        let named = NAMED_FACTORIES.iter().flat_map(|(methods, _)| methods.iter());
+        statics.chain(instances).chain(named).copied().collect()
+    })
 }
 
 impl<'i> Knowledge<'i> {
@@ -399,12 +424,6 @@ impl<'i> Knowledge<'i> {
                 }
             }
         }
-        let mut static_factories = HashMap::new();
-        for (ty, methods, result) in STATIC_FACTORIES {
-            for m in *methods {
-                static_factories.insert((*ty, *m), *result);
-            }
-        }
         Knowledge {
             index,
             extra_disposable,
@@ -418,7 +437,6 @@ impl<'i> Knowledge<'i> {
             extra_release_calls,
             extra_factories,
             transfer_to_unknown_methods: cs.transfer_to_unknown_methods,
-            static_factories,
         }
     }
 
@@ -479,7 +497,16 @@ impl<'i> Knowledge<'i> {
 
     /// The type a static BCL factory returns.
     pub fn static_factory(&self, receiver: &str, method: &str) -> Option<&'static str> {
-        self.static_factories.get(&(receiver, method)).copied()
+        static_factories().get(&(receiver, method)).copied()
+    }
+
+    /// True when a call of this name may hand back a new disposable, whatever its receiver:
+    /// a BCL factory, a configured acquisition or a method the project declares. A cheap
+    /// superset of what lowering a call recognises, to skip bodies that create nothing.
+    pub fn may_create(&self, method: &str) -> bool {
+        factory_method_names().contains(method)
+            || self.extra_factories.iter().any(|(_, m, _)| m == method)
+            || self.index.declares_method(method)
     }
 
     /// The type a BCL instance method returns, when the receiver's type is known.

@@ -7,9 +7,8 @@ use tree_sitter::Node;
 
 use super::disposables::{Knowledge, COLLECTION_ADDS, OWNED_WHEN_PASSED_TO_CONSTRUCTOR, RECEIVER_OWNERS};
 use super::syntax::{
-    argument_value, arguments, enclosing, field, has_modifier, invoked_member, is_function_like,
-    is_type_declaration, member_of_this, named_children, pruned_descendants, range, simple_type_name, text,
-    unwrap_value,
+    argument_value, arguments, enclosing, field, has_modifier, invoked_member, is_function_like, kind_of,
+    member_of_this, named_children, range, simple_type_name, text, unwrap_value,
 };
 use crate::syntax::treesitter::descendants;
 use crate::TextRange;
@@ -19,16 +18,16 @@ pub(crate) fn member_types<'t>(decl: Node<'t>, source: &'t str) -> HashMap<&'t s
     let mut types = HashMap::new();
     let simple = |t: Node| super::syntax::simple_type_name(super::syntax::text(t, source)).to_string();
     for member in super::index::members(decl) {
-        match member.kind() {
+        match kind_of(&member) {
             "field_declaration" | "event_field_declaration" => {
                 let Some(var_decl) =
-                    named_children(member).into_iter().find(|c| c.kind() == "variable_declaration")
+                    named_children(member).into_iter().find(|c| kind_of(c) == "variable_declaration")
                 else {
                     continue;
                 };
                 let Some(ty) = field(var_decl, "type") else { continue };
                 for declarator in
-                    named_children(var_decl).into_iter().filter(|d| d.kind() == "variable_declarator")
+                    named_children(var_decl).into_iter().filter(|d| kind_of(d) == "variable_declarator")
                 {
                     if let Some(name) = field(declarator, "name") {
                         types.insert(text(name, source), simple(ty));
@@ -44,7 +43,7 @@ pub(crate) fn member_types<'t>(decl: Node<'t>, source: &'t str) -> HashMap<&'t s
         }
     }
     // Primary constructor parameters are in scope in every member.
-    if let Some(list) = named_children(decl).into_iter().find(|c| c.kind() == "parameter_list") {
+    if let Some(list) = named_children(decl).into_iter().find(|c| kind_of(c) == "parameter_list") {
         for p in named_children(list) {
             if let (Some(ty), Some(name)) = (field(p, "type"), field(p, "name")) {
                 types.insert(text(name, source), simple(ty));
@@ -86,19 +85,28 @@ struct Declared {
 /// The fields of `decl` that the type itself assigns a created object (in a field initializer,
 /// a constructor or any method, directly, through a local, or from a factory), and fields
 /// assigned a constructor parameter of an owned-by-convention type (`Stream`, `TextReader`, ...).
-pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<OwnedField> {
+/// `assignments_and_calls`: the [`is_field_use`] nodes of the declaration (outside nested
+/// types), in document order, as the walk that surveys its functions collects them.
+pub(crate) fn owned_fields(
+    decl: Node,
+    source: &str,
+    know: &Knowledge,
+    assignments_and_calls: &[Node],
+) -> Vec<OwnedField> {
     let mut fields: Vec<OwnedField> = Vec::new();
     let mut declared: HashMap<&str, usize> = HashMap::new();
     let mut candidates: Vec<Declared> = Vec::new();
-    for member in super::index::members(decl).into_iter().filter(|m| m.kind() == "field_declaration") {
+    for member in super::index::members(decl).into_iter().filter(|m| kind_of(m) == "field_declaration") {
         let is_static = has_modifier(member, source, "static") || has_modifier(member, source, "const");
-        let Some(var_decl) = named_children(member).into_iter().find(|c| c.kind() == "variable_declaration")
+        let Some(var_decl) =
+            named_children(member).into_iter().find(|c| kind_of(c) == "variable_declaration")
         else {
             continue;
         };
         let Some(ty) = field(var_decl, "type") else { continue };
         let type_name = simple_type_name(text(ty, source)).to_string();
-        for declarator in named_children(var_decl).into_iter().filter(|d| d.kind() == "variable_declarator") {
+        for declarator in named_children(var_decl).into_iter().filter(|d| kind_of(d) == "variable_declarator")
+        {
             let Some(name) = field(declarator, "name") else { continue };
             let initializer = named_children(declarator).into_iter().find(|c| Some(*c) != Some(name));
             let owned_at = initializer.filter(|v| is_creation(*v, source, know)).map(|v| (range(v), false));
@@ -116,13 +124,13 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
     if candidates.is_empty() {
         return fields;
     }
-    for node in pruned_descendants(decl, is_type_declaration) {
+    for &node in assignments_and_calls {
         for member in handed_to_container(node, source, know) {
             if let Some(&slot) = declared.get(member) {
                 candidates[slot].handed_over = true;
             }
         }
-        if node.kind() != "assignment_expression" {
+        if kind_of(&node) != "assignment_expression" {
             continue;
         }
         let (Some(left), Some(right)) = (field(node, "left"), field(node, "right")) else { continue };
@@ -152,6 +160,11 @@ pub(crate) fn owned_fields(decl: Node, source: &str, know: &Knowledge) -> Vec<Ow
     fields
 }
 
+/// The nodes [`owned_fields`] reads: assignments, calls and creations.
+pub(crate) fn is_field_use(kind: &str) -> bool {
+    matches!(kind, "assignment_expression" | "invocation_expression" | "object_creation_expression")
+}
+
 /// The members a call or creation hands to a disposing container: arguments of a collection's
 /// `Add` or of a `...Disposable` constructor, the stream or handler given to an owning wrapper
 /// (`new HttpClient(_handler)`), the receiver of `DisposeWith`/`AddTo`.
@@ -161,7 +174,7 @@ fn handed_to_container<'t>(node: Node, source: &'t str, know: &Knowledge) -> Vec
             .filter_map(|a| argument_value(a).and_then(|v| member_of_this(unwrap_value(v, source), source)))
             .collect()
     };
-    match node.kind() {
+    match kind_of(&node) {
         "invocation_expression" => match invoked_member(node, source) {
             Some((Some(_), method)) if COLLECTION_ADDS.contains(&method) => members(arguments(node)),
             Some((Some(receiver), method)) if RECEIVER_OWNERS.contains(&method) => {
@@ -189,7 +202,7 @@ fn handed_to_container<'t>(node: Node, source: &'t str, know: &Knowledge) -> Vec
 fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
     // `_x = a ?? b ?? new X()`: the value that may be created is the last one.
     let mut value = unwrap_value(value, source);
-    while value.kind() == "binary_expression"
+    while kind_of(&value) == "binary_expression"
         && field(value, "operator").is_some_and(|o| text(o, source) == "??")
     {
         value = unwrap_value(field(value, "right")?, source);
@@ -197,12 +210,12 @@ fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
     if is_creation(value, source, know) {
         return Some(false);
     }
-    if value.kind() != "identifier" {
+    if kind_of(&value) != "identifier" {
         return None;
     }
     let name = text(value, source);
     let function = enclosing(value, is_function_like)?;
-    if function.kind() == "constructor_declaration" {
+    if kind_of(&function) == "constructor_declaration" {
         let params = field(function, "parameters").map(named_children).unwrap_or_default();
         let owned_param = params.iter().any(|p| {
             field(*p, "name").is_some_and(|n| text(n, source) == name)
@@ -215,7 +228,7 @@ fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
         }
     }
     // A local of the same function that was given a created object.
-    let from_local = descendants(function).any(|n| match n.kind() {
+    let from_local = descendants(function).any(|n| match kind_of(&n) {
         "variable_declarator" => {
             let declared = field(n, "name");
             declared.is_some_and(|d| text(d, source) == name)
@@ -224,7 +237,7 @@ fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
                     .any(|c| Some(c) != declared && is_creation(unwrap_value(c, source), source, know))
         }
         "assignment_expression" => {
-            field(n, "left").is_some_and(|l| l.kind() == "identifier" && text(l, source) == name)
+            field(n, "left").is_some_and(|l| kind_of(&l) == "identifier" && text(l, source) == name)
                 && field(n, "right").is_some_and(|r| is_creation(unwrap_value(r, source), source, know))
         }
         _ => false,
@@ -236,11 +249,11 @@ fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
 /// project method with a disposable return type), or an awaited one.
 fn is_creation(value: Node, source: &str, know: &Knowledge) -> bool {
     let value = unwrap_value(value, source);
-    match value.kind() {
+    match kind_of(&value) {
         "object_creation_expression" | "implicit_object_creation_expression" => true,
-        "await_expression" => named_children(value).into_iter().next().is_some_and(|inner| {
+        "await_expression" => value.named_child(0).is_some_and(|inner| {
             let call = unwrap_value(inner, source);
-            call.kind() == "invocation_expression" && factory_result(call, source, know, true).is_some()
+            kind_of(&call) == "invocation_expression" && factory_result(call, source, know, true).is_some()
         }),
         "invocation_expression" => factory_result(value, source, know, false).is_some(),
         _ => false,

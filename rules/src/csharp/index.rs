@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::ownership;
-use super::syntax::{self, field, named_children, simple_type_name, text};
+use super::syntax::{self, field, kind_of, named_children, simple_type_name, text};
 use crate::syntax::treesitter::descendants;
 
 /// This file's contribution to the project index.
@@ -183,12 +183,12 @@ impl Index {
 pub(crate) fn gather(root: Node, source: &str) -> Facts {
     let mut facts =
         Facts { global_suppressions: super::suppress::global_suppressions(root, source), ..Facts::default() };
-    for decl in descendants(root).filter(|n| syntax::is_type_declaration(n.kind())) {
+    for decl in descendants(root).filter(|n| syntax::is_type_declaration(kind_of(n))) {
         facts.types.push(type_fact(decl, source));
         facts.methods.extend(primary_constructor(decl, source));
         let owner = type_name(decl, source);
         for member in members(decl) {
-            if matches!(member.kind(), "method_declaration" | "constructor_declaration") {
+            if matches!(kind_of(&member), "method_declaration" | "constructor_declaration") {
                 facts.methods.extend(method_fact(member, owner, source));
             }
         }
@@ -203,15 +203,18 @@ pub(crate) fn type_name<'t>(decl: Node, source: &'t str) -> &'t str {
 
 /// The simple names of a type declaration's bases.
 pub(crate) fn bases(decl: Node, source: &str) -> Vec<String> {
-    let Some(list) = named_children(decl).into_iter().find(|c| c.kind() == "base_list") else {
+    let Some(list) = named_children(decl).into_iter().find(|c| kind_of(c) == "base_list") else {
         return Vec::new();
     };
     named_children(list)
         .into_iter()
-        .filter(|b| b.kind() != "argument_list")
+        .filter(|b| kind_of(b) != "argument_list")
         .map(|b| {
-            let b =
-                if b.kind() == "primary_constructor_base_type" { field(b, "type").unwrap_or(b) } else { b };
+            let b = if kind_of(&b) == "primary_constructor_base_type" {
+                field(b, "type").unwrap_or(b)
+            } else {
+                b
+            };
             simple_type_name(text(b, source)).to_string()
         })
         .filter(|b| !b.is_empty())
@@ -219,15 +222,15 @@ pub(crate) fn bases(decl: Node, source: &str) -> Vec<String> {
 }
 
 fn type_fact(decl: Node, source: &str) -> TypeFact {
-    let is_struct = decl.kind() == "struct_declaration"
-        || (decl.kind() == "record_declaration" && syntax::has_token(decl, "struct"));
+    let is_struct = kind_of(&decl) == "struct_declaration"
+        || (kind_of(&decl) == "record_declaration" && syntax::has_token(decl, "struct"));
     TypeFact {
         name: type_name(decl, source).to_string(),
         bases: bases(decl, source),
         is_struct,
         disposals: members(decl)
             .into_iter()
-            .filter(|m| m.kind() == "method_declaration")
+            .filter(|m| kind_of(m) == "method_declaration")
             .filter_map(|m| method_disposals(m, source))
             .collect(),
     }
@@ -241,7 +244,7 @@ pub(crate) fn members(decl: Node<'_>) -> Vec<Node<'_>> {
 fn method_fact(decl: Node, owner: &str, source: &str) -> Option<MethodFact> {
     let name = text(field(decl, "name")?, source).to_string();
     // A constructor's `: base(..)` initializer hands parameters on too.
-    let body = if decl.kind() == "constructor_declaration" { Some(decl) } else { field(decl, "body") };
+    let body = if kind_of(&decl) == "constructor_declaration" { Some(decl) } else { field(decl, "body") };
     let (returns, returns_task_of) = match field(decl, "returns").or_else(|| field(decl, "type")) {
         Some(ty) => {
             let written = text(ty, source);
@@ -279,17 +282,17 @@ fn method_fact(decl: Node, owner: &str, source: &str) -> Option<MethodFact> {
 /// True when some value the method returns is not one it created: a field, a property, a
 /// parameter, or a cached instance (`_x ??= new X()`).
 fn returns_existing(body: Node, source: &str) -> bool {
-    let returned: Vec<Node> = if body.kind() == "arrow_expression_clause" {
+    let returned: Vec<Node> = if kind_of(&body) == "arrow_expression_clause" {
         named_children(body).into_iter().take(1).collect()
     } else {
         syntax::pruned_descendants(body, syntax::is_function_like)
-            .filter(|n| n.kind() == "return_statement")
-            .filter_map(|n| named_children(n).into_iter().next())
+            .filter(|n| kind_of(n) == "return_statement")
+            .filter_map(|n| n.named_child(0))
             .collect()
     };
     let is_local = |name: &str| {
         descendants(body).any(|n| {
-            n.kind() == "variable_declarator" && field(n, "name").is_some_and(|d| text(d, source) == name)
+            kind_of(&n) == "variable_declarator" && field(n, "name").is_some_and(|d| text(d, source) == name)
         })
     };
     let mut stack = returned;
@@ -300,7 +303,7 @@ fn returns_existing(body: Node, source: &str) -> bool {
             break;
         }
         let value = syntax::unwrap_value(value, source);
-        match value.kind() {
+        match kind_of(&value) {
             "identifier" if !is_local(text(value, source)) => return true,
             "member_access_expression" | "assignment_expression" | "element_access_expression" => {
                 return true
@@ -319,11 +322,11 @@ fn returns_existing(body: Node, source: &str) -> bool {
 /// `record Order(Stream Body)` / `class Job(Stream input)`: the primary constructor keeps
 /// every parameter (as a property or a captured field).
 fn primary_constructor(decl: Node, source: &str) -> Option<MethodFact> {
-    let list = named_children(decl).into_iter().find(|c| c.kind() == "parameter_list")?;
+    let list = named_children(decl).into_iter().find(|c| kind_of(c) == "parameter_list")?;
     let name = type_name(decl, source).to_string();
     let params = named_children(list)
         .into_iter()
-        .filter(|p| p.kind() == "parameter")
+        .filter(|p| kind_of(p) == "parameter")
         .map(|p| ParamFact {
             type_name: field(p, "type")
                 .map(|t| simple_type_name(text(t, source)).to_string())
@@ -344,7 +347,7 @@ fn primary_constructor(decl: Node, source: &str) -> Option<MethodFact> {
 }
 
 fn has_modifier_word(param: Node, source: &str, word: &str) -> bool {
-    named_children(param).iter().any(|c| c.kind() == "modifier" && text(*c, source) == word)
+    named_children(param).iter().any(|c| kind_of(c) == "modifier" && text(*c, source) == word)
 }
 
 /// Which members a method disposes directly and which methods it calls (by simple name).
@@ -353,7 +356,7 @@ pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDispo
     let body = field(method, "body")?;
     let mut out = MethodDisposals { method: name, ..MethodDisposals::default() };
     for node in descendants(body) {
-        if node.kind() != "invocation_expression" {
+        if kind_of(&node) != "invocation_expression" {
             continue;
         }
         match syntax::invoked_member(node, source) {
@@ -385,7 +388,7 @@ pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDispo
 /// `Interlocked.Exchange(ref _x, null)`.
 fn released_member<'t>(receiver: Node, source: &'t str) -> Option<&'t str> {
     let value = syntax::unwrap_value(receiver, source);
-    if value.kind() == "invocation_expression" {
+    if kind_of(&value) == "invocation_expression" {
         let (_, method) = syntax::invoked_member(value, source)?;
         if method != "Exchange" {
             return None;

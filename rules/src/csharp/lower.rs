@@ -8,7 +8,8 @@ use tree_sitter::Node;
 
 use super::disposables::{Knowledge, PROCESS_EXITS};
 use super::lower_expr::Dest;
-use super::syntax::{self, field, named_children, range, text};
+use super::survey::Surveyed;
+use super::syntax::{self, field, kind_of, named_children, range, text};
 use crate::engine::{BlockId, Body, BodyBuilder, Event, Terminator, VarId};
 use crate::TextRange;
 
@@ -70,30 +71,28 @@ pub(crate) struct Lowerer<'a, 't> {
     pub(super) depth: usize,
 }
 
-/// Lowers one function-like node (method, constructor, accessor, lambda, local function,
-/// expression-bodied property). `None` when it has no body.
+/// Lowers one surveyed function-like node (method, constructor, accessor, lambda, local
+/// function, expression-bodied property). `None` when its body creates nothing.
 pub(crate) fn lower_function<'t>(
-    function: Node<'t>,
+    surveyed: Surveyed<'t>,
     source: &'t str,
     know: &Knowledge,
     owner: &TypeScope<'t>,
 ) -> Option<Lowered> {
-    let body = match function.kind() {
-        "property_declaration" | "indexer_declaration" => field(function, "value")?,
-        _ => field(function, "body").or_else(|| {
-            named_children(function).into_iter().find(|c| c.kind() == "arrow_expression_clause")
-        })?,
-    };
+    let Surveyed { function, body, creates, local_functions } = surveyed;
+    if !creates {
+        return None;
+    }
     let mut l = Lowerer::new(source, know, owner);
     l.declare_parameters(function);
-    l.collect_local_functions(body);
-    let end = match body.kind() {
+    l.collect_local_functions(local_functions);
+    let end = match kind_of(&body) {
         "block" => {
             l.stmt(body);
             TextRange::new(body.end_byte().saturating_sub(1), body.end_byte())
         }
         "arrow_expression_clause" => {
-            if let Some(value) = named_children(body).into_iter().next() {
+            if let Some(value) = body.named_child(0) {
                 l.expr(value, Dest::Escape);
             }
             range(body)
@@ -116,14 +115,17 @@ pub(crate) fn lower_top_level<'t>(
 ) -> Option<Lowered> {
     let statements: Vec<Node> = named_children(root)
         .into_iter()
-        .filter(|c| c.kind() == "global_statement")
-        .filter_map(|g| named_children(g).into_iter().next())
+        .filter(|c| kind_of(c) == "global_statement")
+        .filter_map(|g| g.named_child(0))
         .collect();
     if statements.is_empty() {
         return None;
     }
     let mut l = Lowerer::new(source, know, owner);
-    l.collect_local_functions(root);
+    let local_functions = syntax::pruned_descendants(root, syntax::is_function_like)
+        .filter(|n| kind_of(n) == "local_function_statement")
+        .collect();
+    l.collect_local_functions(local_functions);
     for statement in statements {
         l.stmt(statement);
     }
@@ -154,14 +156,14 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn declare_parameters(&mut self, function: Node<'t>) {
         let list = field(function, "parameters");
         let params: Vec<Node> = match list {
-            Some(l) if l.kind() == "parameter_list" => named_children(l),
+            Some(l) if kind_of(&l) == "parameter_list" => named_children(l),
             Some(single) => vec![single],
             None => Vec::new(),
         };
         for p in params {
-            let name_node = if p.kind() == "parameter" { field(p, "name") } else { Some(p) };
+            let name_node = if kind_of(&p) == "parameter" { field(p, "name") } else { Some(p) };
             let Some(name) = name_node
-                .filter(|n| matches!(n.kind(), "identifier" | "implicit_parameter"))
+                .filter(|n| matches!(kind_of(n), "identifier" | "implicit_parameter"))
                 .map(|n| text(n, self.source))
             else {
                 continue;
@@ -178,11 +180,10 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
     }
 
-    fn collect_local_functions(&mut self, body: Node<'t>) {
-        for node in syntax::pruned_descendants(body, syntax::is_function_like) {
-            if node.kind() != "local_function_statement" {
-                continue;
-            }
+    /// Records the body's local functions (`local_function_statement`s) with the parameters
+    /// each takes ownership of.
+    fn collect_local_functions(&mut self, functions: Vec<Node<'t>>) {
+        for node in functions {
             let Some(name) = field(node, "name").map(|n| text(n, self.source)) else { continue };
             let owned = super::ownership::consumed_parameters(node, node, self.source)
                 .into_iter()
@@ -248,12 +249,12 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn stmt_at(&mut self, node: Node<'t>) {
         if matches!(
-            node.kind(),
+            kind_of(&node),
             "local_declaration_statement" | "expression_statement" | "return_statement" | "yield_statement"
         ) {
             self.throw_point(node);
         }
-        match node.kind() {
+        match kind_of(&node) {
             "block" => {
                 for child in named_children(node) {
                     self.stmt(child);
@@ -262,13 +263,13 @@ impl<'a, 't> Lowerer<'a, 't> {
             "local_declaration_statement" => {
                 let using = syntax::has_token(node, "using");
                 if let Some(decl) =
-                    named_children(node).into_iter().find(|c| c.kind() == "variable_declaration")
+                    named_children(node).into_iter().find(|c| kind_of(c) == "variable_declaration")
                 {
                     self.declaration(decl, using);
                 }
             }
             "expression_statement" => {
-                if let Some(e) = named_children(node).into_iter().next() {
+                if let Some(e) = node.named_child(0) {
                     self.expr(e, Dest::Discard);
                     if self.is_process_exit(e) {
                         self.end_path(Terminator::Diverge);
@@ -277,7 +278,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
             "if_statement" => self.if_statement(node),
             "return_statement" => {
-                if let Some(value) = named_children(node).into_iter().next() {
+                if let Some(value) = node.named_child(0) {
                     self.expr(value, Dest::Escape);
                 }
                 self.run_finallys_down_to(0);
@@ -288,12 +289,12 @@ impl<'a, 't> Lowerer<'a, 't> {
                     self.run_finallys_down_to(0);
                     self.end_path(Terminator::Return(Some(range(node))));
                 }
-                if let Some(value) = named_children(node).into_iter().next() {
+                if let Some(value) = node.named_child(0) {
                     self.expr(value, Dest::Escape);
                 }
             }
             "throw_statement" => {
-                if let Some(value) = named_children(node).into_iter().next() {
+                if let Some(value) = node.named_child(0) {
                     self.expr(value, Dest::Read);
                 }
                 self.throw_exit();
@@ -331,11 +332,11 @@ impl<'a, 't> Lowerer<'a, 't> {
             "labeled_statement" | "lock_statement" | "checked_statement" | "unsafe_statement"
             | "fixed_statement" => {
                 for child in named_children(node) {
-                    if is_statement(child.kind()) {
+                    if is_statement(kind_of(&child)) {
                         self.stmt(child);
-                    } else if child.kind() == "variable_declaration" {
+                    } else if kind_of(&child) == "variable_declaration" {
                         self.declaration(child, false);
-                    } else if child.kind() != "identifier" || node.kind() != "labeled_statement" {
+                    } else if kind_of(&child) != "identifier" || kind_of(&node) != "labeled_statement" {
                         self.expr(child, Dest::Read);
                     }
                 }
@@ -349,7 +350,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn is_process_exit(&self, expr: Node) -> bool {
-        expr.kind() == "invocation_expression"
+        kind_of(&expr) == "invocation_expression"
             && syntax::invoked_member(expr, self.source).is_some_and(|(recv, name)| {
                 recv.is_some_and(|r| {
                     PROCESS_EXITS
@@ -363,11 +364,11 @@ impl<'a, 't> Lowerer<'a, 't> {
     pub(super) fn declaration(&mut self, decl: Node<'t>, using: bool) {
         let declared =
             syntax::declared_type(decl, self.source).map(|t| syntax::simple_type_name(t).to_string());
-        for declarator in named_children(decl).into_iter().filter(|c| c.kind() == "variable_declarator") {
+        for declarator in named_children(decl).into_iter().filter(|c| kind_of(c) == "variable_declarator") {
             let Some(name) = field(declarator, "name").map(|n| text(n, self.source)) else { continue };
             let value = named_children(declarator)
                 .into_iter()
-                .find(|c| Some(*c) != field(declarator, "name") && c.kind() != "bracketed_argument_list");
+                .find(|c| Some(*c) != field(declarator, "name") && kind_of(c) != "bracketed_argument_list");
             let ty = declared.clone().or_else(|| value.and_then(|v| self.type_of(v)));
             let var = self.declare(name, ty.clone());
             if let Some(value) = value {
@@ -400,7 +401,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             if Some(child) == field(node, "body") {
                 continue;
             }
-            if child.kind() == "variable_declaration" {
+            if kind_of(&child) == "variable_declaration" {
                 self.declaration(child, true);
             } else {
                 self.expr(child, Dest::Released);
@@ -467,7 +468,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn for_statement(&mut self, node: Node<'t>) {
         let mut cursor = node.walk();
         for init in node.children_by_field_name("initializer", &mut cursor).collect::<Vec<_>>() {
-            if init.kind() == "variable_declaration" {
+            if kind_of(&init) == "variable_declaration" {
                 self.declaration(init, false);
             } else {
                 self.expr(init, Dest::Discard);
@@ -495,7 +496,8 @@ impl<'a, 't> Lowerer<'a, 't> {
         let ty = syntax::declared_type(node, self.source).map(|t| syntax::simple_type_name(t).to_string());
         self.loop_body(field(node, "body"), head, |l| {
             if let Some(left) = left {
-                for id in crate::syntax::treesitter::descendants(left).filter(|n| n.kind() == "identifier") {
+                for id in crate::syntax::treesitter::descendants(left).filter(|n| kind_of(n) == "identifier")
+                {
                     let var = l.declare(text(id, l.source), ty.clone());
                     l.push(Event::Assign { to: var, from: None }, range(id));
                 }
@@ -511,7 +513,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             .map(named_children)
             .unwrap_or_default()
             .into_iter()
-            .filter(|s| s.kind() == "switch_section")
+            .filter(|s| kind_of(s) == "switch_section")
             .collect();
         let has_default = sections.iter().any(|s| syntax::has_token(*s, "default"));
         let exit = self.b.new_block();
@@ -525,7 +527,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         for (section, block) in sections.into_iter().zip(blocks) {
             self.cur = block;
             for child in named_children(section) {
-                if is_statement(child.kind()) {
+                if is_statement(kind_of(&child)) {
                     self.stmt(child);
                 }
             }

@@ -7,7 +7,7 @@ use tree_sitter::Node;
 use super::disposables::{Knowledge, COLLECTION_ADDS, OWNING_METHODS, RECEIVER_OWNERS, STORING_CALLS};
 use super::lower::Lowerer;
 use super::lower_expr::Dest;
-use super::syntax::{self, field, named_children, text};
+use super::syntax::{self, field, kind_of, named_children, text};
 
 /// How many calls of a chain type inference follows.
 const MAX_TYPE_DEPTH: usize = 16;
@@ -28,7 +28,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     /// `out var x` / `out T x` / `out x`: the callee hands back a value, a creation when its
     /// type is disposable.
     pub(super) fn out_argument(&mut self, arg: Node<'t>, value: Node<'t>, param_type: Option<&str>) {
-        let (name, declared) = match value.kind() {
+        let (name, declared) = match kind_of(&value) {
             "declaration_expression" => (
                 field(value, "name").map(|n| text(n, self.source)),
                 syntax::declared_type(value, self.source).map(|t| syntax::simple_type_name(t).to_string()),
@@ -37,7 +37,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             _ => (None, None),
         };
         let Some(name) = name.filter(|n| *n != "_") else { return };
-        let var = match (value.kind(), self.locals.get(name)) {
+        let var = match (kind_of(&value), self.locals.get(name)) {
             ("identifier", Some(&var)) => var,
             ("identifier", None) => return,
             _ => {
@@ -62,7 +62,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         let args = syntax::arguments(call);
         if method == "ConfigureAwait" {
             if let Some(inner) = receiver.map(|r| syntax::unwrap_value(r, self.source)) {
-                match inner.kind() {
+                match kind_of(&inner) {
                     "invocation_expression" => self.invocation(inner, dest, awaited),
                     _ => self.expr(inner, dest),
                 }
@@ -217,7 +217,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     /// True when `node` names a type rather than a value (`File` in `File.OpenRead`).
     pub(super) fn is_type_reference(&self, node: Node) -> bool {
         let name = text(node, self.source);
-        match node.kind() {
+        match kind_of(&node) {
             "identifier" => !self.locals.contains_key(name) && !self.owner.member_types.contains_key(name),
             "member_access_expression" | "qualified_name" => {
                 name.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '_')
@@ -235,7 +235,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     /// `type_of`, following at most `budget` calls of a chain (`a.B().C().D()`).
     fn type_within(&self, node: Node, budget: usize) -> Option<String> {
         let node = syntax::unwrap_value(node, self.source);
-        match node.kind() {
+        match kind_of(&node) {
             "identifier" => {
                 let name = text(node, self.source);
                 match self.locals.get(name) {
@@ -255,9 +255,9 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
             "invocation_expression" => self.returned_type(node, false, budget.checked_sub(1)?),
             "await_expression" => {
-                let call = syntax::unwrap_value(named_children(node).into_iter().next()?, self.source);
+                let call = syntax::unwrap_value(node.named_child(0)?, self.source);
                 let budget = budget.checked_sub(1)?;
-                (call.kind() == "invocation_expression")
+                (kind_of(&call) == "invocation_expression")
                     .then(|| self.returned_type(call, true, budget))
                     .flatten()
             }

@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use super::lower::{Lowerer, Site, SiteUse};
 use super::ownership;
-use super::syntax::{self, field, named_children, range, text};
+use super::syntax::{self, field, kind_of, named_children, range, text};
 use crate::engine::{Event, VarId};
 
 /// Where the value of an expression goes.
@@ -49,9 +49,9 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn expr_at(&mut self, node: Node<'t>, dest: Dest, target: Option<&str>) {
-        match node.kind() {
+        match kind_of(&node) {
             "parenthesized_expression" | "ref_expression" => {
-                if let Some(inner) = named_children(node).into_iter().next() {
+                if let Some(inner) = node.named_child(0) {
                     self.expr_with_target(inner, dest, target);
                 }
             }
@@ -66,7 +66,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
             }
             "postfix_unary_expression" if text(node, self.source).ends_with('!') => {
-                if let Some(inner) = named_children(node).into_iter().next() {
+                if let Some(inner) = node.named_child(0) {
                     self.expr(inner, dest);
                 }
             }
@@ -79,9 +79,9 @@ impl<'a, 't> Lowerer<'a, 't> {
             "implicit_object_creation_expression" => self.creation(node, target.map(str::to_string), dest),
             "invocation_expression" => self.invocation(node, dest, None),
             "await_expression" => {
-                let Some(inner) = named_children(node).into_iter().next() else { return };
+                let Some(inner) = node.named_child(0) else { return };
                 let call = syntax::unwrap_value(inner, self.source);
-                if call.kind() == "invocation_expression" {
+                if kind_of(&call) == "invocation_expression" {
                     self.invocation(call, dest, Some(node));
                 } else {
                     self.expr(inner, dest);
@@ -116,7 +116,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
                 let arms: Vec<Option<Node>> = children
                     .iter()
-                    .filter(|c| c.kind() == "switch_expression_arm")
+                    .filter(|c| kind_of(c) == "switch_expression_arm")
                     .map(|arm| named_children(*arm).last().copied())
                     .collect();
                 self.fork(&arms, |l, value| {
@@ -143,8 +143,11 @@ impl<'a, 't> Lowerer<'a, 't> {
                     _ => Dest::Escape,
                 };
                 for child in named_children(node) {
-                    let child =
-                        if child.kind() == "argument" { syntax::argument_value(child) } else { Some(child) };
+                    let child = if kind_of(&child) == "argument" {
+                        syntax::argument_value(child)
+                    } else {
+                        Some(child)
+                    };
                     if let Some(child) = child {
                         self.expr(child, element_dest.clone());
                     }
@@ -157,8 +160,8 @@ impl<'a, 't> Lowerer<'a, 't> {
             // `from p in paths select new StreamReader(p)`: the values flow into the query's result.
             "query_expression" => {
                 for clause in named_children(node) {
-                    let selects = matches!(clause.kind(), "select_clause" | "group_clause");
-                    match named_children(clause).into_iter().next().filter(|_| selects) {
+                    let selects = matches!(kind_of(&clause), "select_clause" | "group_clause");
+                    match clause.named_child(0).filter(|_| selects) {
                         Some(value) => self.expr(value, Dest::Escape),
                         None => self.expr(clause, Dest::Read),
                     }
@@ -180,7 +183,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
             _ => {
                 for child in named_children(node) {
-                    if !is_type_syntax(child.kind()) {
+                    if !is_type_syntax(kind_of(&child)) {
                         self.expr(child, Dest::Read);
                     }
                 }
@@ -270,7 +273,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn assignment(&mut self, node: Node<'t>) {
         let (Some(left), Some(right)) = (field(node, "left"), field(node, "right")) else { return };
         let operator = field(node, "operator").map(|o| text(o, self.source)).unwrap_or("=");
-        let local = (left.kind() == "identifier")
+        let local = (kind_of(&left) == "identifier")
             .then(|| text(left, self.source))
             .filter(|n| !self.by_ref.contains(n))
             .and_then(|n| self.locals.get(n).copied().map(|v| (n, v)));
@@ -288,7 +291,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 });
             }
             ("=" | "??=", None) => {
-                if left.kind() != "identifier" {
+                if kind_of(&left) != "identifier" {
                     self.expr(left, Dest::Read);
                 }
                 let ty = self.type_of(left);
@@ -306,12 +309,13 @@ impl<'a, 't> Lowerer<'a, 't> {
         let Some(value) = field(node, "expression") else { return };
         self.expr(value, Dest::Read);
         let Some(pattern) = field(node, "pattern") else { return };
-        let source_var = (value.kind() == "identifier")
+        let source_var = (kind_of(&value) == "identifier")
             .then(|| self.locals.get(text(value, self.source)).copied())
             .flatten();
-        for p in crate::syntax::treesitter::descendants(pattern).filter(|p| p.kind() == "declaration_pattern")
+        for p in
+            crate::syntax::treesitter::descendants(pattern).filter(|p| kind_of(p) == "declaration_pattern")
         {
-            let Some(name) = field(p, "name").filter(|n| n.kind() == "identifier") else { continue };
+            let Some(name) = field(p, "name").filter(|n| kind_of(n) == "identifier") else { continue };
             let ty = field(p, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string());
             let var = self.declare(text(name, self.source), ty);
             self.push(Event::Assign { to: var, from: source_var }, range(name));
@@ -322,18 +326,18 @@ impl<'a, 't> Lowerer<'a, 't> {
     /// over.
     pub(super) fn captures(&mut self, lambda: Node<'t>) {
         let Some(body) = field(lambda, "body")
-            .or_else(|| named_children(lambda).into_iter().find(|c| c.kind() == "block"))
+            .or_else(|| named_children(lambda).into_iter().find(|c| kind_of(c) == "block"))
         else {
             return;
         };
         // The function's own parameters shadow the locals they are named after.
         let shadowed: Vec<&str> = crate::syntax::treesitter::descendants(lambda)
-            .filter(|n| matches!(n.kind(), "parameter" | "implicit_parameter"))
-            .filter_map(|p| if p.kind() == "parameter" { field(p, "name") } else { Some(p) })
+            .filter(|n| matches!(kind_of(n), "parameter" | "implicit_parameter"))
+            .filter_map(|p| if kind_of(&p) == "parameter" { field(p, "name") } else { Some(p) })
             .map(|n| text(n, self.source))
             .collect();
         let mut captured: Vec<&str> = Vec::new();
-        for id in crate::syntax::treesitter::descendants(body).filter(|n| n.kind() == "identifier") {
+        for id in crate::syntax::treesitter::descendants(body).filter(|n| kind_of(n) == "identifier") {
             let name = text(id, self.source);
             if self.locals.contains_key(name) && !shadowed.contains(&name) && !captured.contains(&name) {
                 captured.push(name);
@@ -351,9 +355,11 @@ impl<'a, 't> Lowerer<'a, 't> {
     pub(super) fn null_check(&self, condition: Node) -> Option<(VarId, bool)> {
         let mut condition = syntax::unwrap_value(condition, self.source);
         let mut negated = false;
-        while condition.kind() == "prefix_unary_expression" && text(condition, self.source).starts_with('!') {
+        while kind_of(&condition) == "prefix_unary_expression"
+            && text(condition, self.source).starts_with('!')
+        {
             negated = !negated;
-            condition = syntax::unwrap_value(named_children(condition).into_iter().next()?, self.source);
+            condition = syntax::unwrap_value(condition.named_child(0)?, self.source);
         }
         let (var, null_when_true) = self.null_test(condition)?;
         Some((var, null_when_true != negated))
@@ -363,14 +369,14 @@ impl<'a, 't> Lowerer<'a, 't> {
         // `x`, or `(x = Open())` tested in place.
         let local = |n: Node| {
             let n = syntax::unwrap_value(n, self.source);
-            let n = if n.kind() == "assignment_expression" { field(n, "left")? } else { n };
-            (n.kind() == "identifier").then(|| self.locals.get(text(n, self.source)).copied()).flatten()
+            let n = if kind_of(&n) == "assignment_expression" { field(n, "left")? } else { n };
+            (kind_of(&n) == "identifier").then(|| self.locals.get(text(n, self.source)).copied()).flatten()
         };
-        match condition.kind() {
+        match kind_of(&condition) {
             "binary_expression" => {
                 let op = text(field(condition, "operator")?, self.source);
                 let (l, r) = (field(condition, "left")?, field(condition, "right")?);
-                let var = match (l.kind(), r.kind()) {
+                let var = match (kind_of(&l), kind_of(&r)) {
                     (_, "null_literal") => local(l)?,
                     ("null_literal", _) => local(r)?,
                     _ => return None,
@@ -397,7 +403,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 let out = syntax::arguments(condition).into_iter().find(|a| syntax::has_token(*a, "out"))?;
                 let value = syntax::argument_value(out)?;
                 let name =
-                    if value.kind() == "declaration_expression" { field(value, "name")? } else { value };
+                    if kind_of(&value) == "declaration_expression" { field(value, "name")? } else { value };
                 Some((local(name)?, false))
             }
             _ => None,

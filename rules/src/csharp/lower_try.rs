@@ -11,17 +11,17 @@ use tree_sitter::Node;
 
 use super::lower::{Lowerer, Scope};
 use super::lower_expr::Dest;
-use super::syntax::{self, field, named_children, range, text};
+use super::syntax::{self, field, kind_of, named_children, range, text};
 use crate::engine::{BlockId, Event, Terminator};
 
 impl<'a, 't> Lowerer<'a, 't> {
     pub(super) fn try_statement(&mut self, node: Node<'t>) {
         let children = named_children(node);
-        let catches: Vec<Node> = children.iter().copied().filter(|c| c.kind() == "catch_clause").collect();
+        let catches: Vec<Node> = children.iter().copied().filter(|c| kind_of(c) == "catch_clause").collect();
         let finally = children
             .iter()
-            .find(|c| c.kind() == "finally_clause")
-            .and_then(|f| named_children(*f).into_iter().find(|c| c.kind() == "block"));
+            .find(|c| kind_of(c) == "finally_clause")
+            .and_then(|f| named_children(*f).into_iter().find(|c| kind_of(c) == "block"));
         if let Some(body) = finally {
             self.scopes.push(Scope::Finally { body, landing: None });
         }
@@ -39,7 +39,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             self.cur = landing;
             self.fork(&catches, |l, clause| {
                 if let Some(decl) =
-                    named_children(clause).into_iter().find(|c| c.kind() == "catch_declaration")
+                    named_children(clause).into_iter().find(|c| kind_of(c) == "catch_declaration")
                 {
                     if let Some(name) = field(decl, "name") {
                         let var = l.declare(text(name, l.source), None);
@@ -96,15 +96,15 @@ impl<'a, 't> Lowerer<'a, 't> {
         // Disposing is not counted as throwing: a path where `Dispose()` itself fails is not a leak.
         let is_release = |call: Node| {
             let call = syntax::unwrap_value(call, self.source);
-            call.kind() == "invocation_expression"
+            kind_of(&call) == "invocation_expression"
                 && syntax::arguments(call).is_empty()
                 && syntax::invoked_member(call, self.source)
                     .is_some_and(|(_, m)| self.know.is_release_method(m))
         };
         let throws = || {
-            syntax::pruned_descendants(node, syntax::is_function_like).any(|n| match n.kind() {
+            syntax::pruned_descendants(node, syntax::is_function_like).any(|n| match kind_of(&n) {
                 "invocation_expression" => !is_release(n),
-                "await_expression" => !named_children(n).into_iter().next().is_some_and(is_release),
+                "await_expression" => !n.named_child(0).is_some_and(is_release),
                 "object_creation_expression"
                 | "implicit_object_creation_expression"
                 | "element_access_expression"

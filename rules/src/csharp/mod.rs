@@ -17,6 +17,7 @@ mod lower_expr;
 mod lower_try;
 mod ownership;
 mod suppress;
+mod survey;
 mod syntax;
 
 use std::time::Duration;
@@ -24,6 +25,7 @@ use std::time::Duration;
 use crate::syntax::treesitter::{self, Grammar};
 use crate::syntax::ParseError;
 use crate::{Diagnostic, Settings};
+use syntax::kind_of;
 
 pub use ca1001::CA1001;
 pub use ca2000::CA2000;
@@ -48,16 +50,39 @@ pub fn check(model: &Model, text: &str, index: &Index, settings: &Settings) -> V
     let know = disposables::Knowledge::new(index, settings);
     let root = model.tree.root_node();
     let mut diagnostics = Vec::new();
-    if settings.is_enabled(CA2000.code) {
-        diagnostics.extend(ca2000::check(root, text, &know));
-    }
+    let run_ca2000 = settings.is_enabled(CA2000.code);
     let run_ca2213 = settings.is_enabled(CA2213.code);
     let run_ca1001 = settings.is_enabled(CA1001.code);
-    if run_ca2213 || run_ca1001 {
-        for decl in treesitter::descendants(root)
-            .filter(|n| n.kind() == "class_declaration" || n.kind() == "record_declaration")
-        {
-            let owned = fields::owned_fields(decl, text, &know);
+    // The type declarations, found in one walk shared by the rules.
+    let types: Vec<tree_sitter::Node> = if run_ca2000 || run_ca2213 || run_ca1001 {
+        treesitter::descendants(root).filter(|n| syntax::is_type_declaration(kind_of(n))).collect()
+    } else {
+        Vec::new()
+    };
+    // One walk per type declaration: the functions CA2000 lowers, and the assignments and
+    // calls the field rules read.
+    let run_fields = run_ca2213 || run_ca1001;
+    let mut functions = Vec::with_capacity(types.len());
+    let mut classes = Vec::new();
+    for &decl in &types {
+        let is_class = matches!(kind_of(&decl), "class_declaration" | "record_declaration");
+        let mut uses = Vec::new();
+        let surveyed = survey::functions(decl, text, &know, |node, kind| {
+            if is_class && run_fields && fields::is_field_use(kind) {
+                uses.push(node);
+            }
+        });
+        functions.push((decl, surveyed));
+        if is_class {
+            classes.push((decl, uses));
+        }
+    }
+    if run_ca2000 {
+        diagnostics.extend(ca2000::check(root, text, &know, functions));
+    }
+    if run_fields {
+        for (decl, uses) in classes {
+            let owned = fields::owned_fields(decl, text, &know, &uses);
             if run_ca2213 {
                 diagnostics.extend(ca2213::check(decl, text, &know, &owned));
             }

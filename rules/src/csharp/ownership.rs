@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::disposables::{COLLECTION_ADDS, LEAVE_OPEN_ARGUMENTS, OWNING_METHODS, RELEASE_METHODS};
-use super::syntax::{self, field, named_children, text};
+use super::syntax::{self, field, kind_of, named_children, text};
 use crate::syntax::treesitter::descendants;
 
 /// How deep aliases (`var s = stream;`) are followed.
@@ -34,7 +34,7 @@ fn scan<'s>(body: Node, source: &'s str, candidates: &[&'s str]) -> Scan<'s> {
     let mut forwards = Vec::new();
     // The locals declared in the scanned code: assigning to one makes an alias.
     let locals: Vec<&str> = descendants(body)
-        .filter(|n| n.kind() == "variable_declarator")
+        .filter(|n| kind_of(n) == "variable_declarator")
         .filter_map(|n| field(n, "name"))
         .map(|n| text(n, source))
         .collect();
@@ -83,7 +83,7 @@ pub(crate) fn consumed_parameters(function: Node, scope: Node, source: &str) -> 
 /// The `parameter` nodes of a method, constructor or local function.
 pub(crate) fn parameters(function: Node<'_>) -> Vec<Node<'_>> {
     field(function, "parameters")
-        .map(|list| named_children(list).into_iter().filter(|p| p.kind() == "parameter").collect())
+        .map(|list| named_children(list).into_iter().filter(|p| kind_of(p) == "parameter").collect())
         .unwrap_or_default()
 }
 
@@ -101,7 +101,7 @@ fn identifiers_with_ancestors<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>
     let mut path: Vec<Node<'t>> = Vec::new();
     loop {
         let node = cursor.node();
-        if node.kind() == "identifier" {
+        if kind_of(&node) == "identifier" {
             visit(node, &path);
         }
         if cursor.goto_first_child() {
@@ -130,10 +130,10 @@ fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], locals: &[&str], source
     let mut up = ancestors.len();
     let ancestor = |i: usize| if i == 0 { None } else { ancestors.get(i - 1).copied() };
     let Some(mut parent) = ancestor(up) else { return Use::Other };
-    while matches!(parent.kind(), "parenthesized_expression" | "cast_expression" | "as_expression")
-        || (parent.kind() == "postfix_unary_expression" && text(parent, source).ends_with('!'))
+    while matches!(kind_of(&parent), "parenthesized_expression" | "cast_expression" | "as_expression")
+        || (kind_of(&parent) == "postfix_unary_expression" && text(parent, source).ends_with('!'))
     {
-        if parent.kind() == "cast_expression" && field(parent, "value") != Some(value) {
+        if kind_of(&parent) == "cast_expression" && field(parent, "value") != Some(value) {
             return Use::Other;
         }
         value = parent;
@@ -144,10 +144,10 @@ fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], locals: &[&str], source
         };
     }
     let grandparent = ancestor(up - 1);
-    match parent.kind() {
+    match kind_of(&parent) {
         "member_access_expression" if field(parent, "expression") == Some(value) => {
             let released = field(parent, "name").is_some_and(|n| RELEASE_METHODS.contains(&text(n, source)));
-            let called = grandparent.is_some_and(|g| g.kind() == "invocation_expression");
+            let called = grandparent.is_some_and(|g| kind_of(&g) == "invocation_expression");
             if released && called {
                 Use::Consumed
             } else {
@@ -156,7 +156,7 @@ fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], locals: &[&str], source
         }
         "conditional_access_expression" if field(parent, "condition") == Some(value) => {
             let released = named_children(parent).iter().any(|c| {
-                c.kind() == "member_binding_expression"
+                kind_of(c) == "member_binding_expression"
                     && field(*c, "name").is_some_and(|n| RELEASE_METHODS.contains(&text(n, source)))
             });
             if released {
@@ -170,7 +170,7 @@ fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], locals: &[&str], source
         }
         "lambda_expression" if field(parent, "body") == Some(value) => Use::Consumed,
         "assignment_expression" if field(parent, "right") == Some(value) => match field(parent, "left") {
-            Some(left) if left.kind() == "identifier" && locals.contains(&text(left, source)) => {
+            Some(left) if kind_of(&left) == "identifier" && locals.contains(&text(left, source)) => {
                 Use::AliasedAs(left)
             }
             _ => Use::Consumed,
@@ -188,7 +188,7 @@ fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], locals: &[&str], source
 /// collection's `Add`, or a tuple/initializer; handed on (forwarded) to any other call.
 fn argument_use<'t>(arg: Node<'t>, list: Option<Node<'t>>, call: Option<Node<'t>>, source: &str) -> Use<'t> {
     let Some(list) = list else { return Use::Other };
-    if list.kind() == "tuple_expression" {
+    if kind_of(&list) == "tuple_expression" {
         return Use::Consumed;
     }
     let Some(call) = call else { return Use::Other };
@@ -197,7 +197,7 @@ fn argument_use<'t>(arg: Node<'t>, list: Option<Node<'t>>, call: Option<Node<'t>
         let position = args.iter().position(|a| *a == arg).unwrap_or(usize::MAX);
         Use::Forwarded(Forward { callee: callee.to_string(), arity: args.len(), position })
     };
-    match call.kind() {
+    match kind_of(&call) {
         // `: base(stream)` / `: this(stream)`: the object under construction keeps it.
         "constructor_initializer" => Use::Consumed,
         "object_creation_expression" => {

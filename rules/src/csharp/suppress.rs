@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::syntax::{self, field, named_children, range, text};
+use super::syntax::{self, field, kind_of, named_children, range, text};
 use crate::syntax::treesitter::descendants;
 use crate::{Diagnostic, Suppression};
 
@@ -36,11 +36,15 @@ pub(crate) fn apply(root: Node, source: &str, globals: &[GlobalSuppression], dia
     }
     let mut regions = Vec::new();
     let mut open: Vec<(Option<String>, usize, String)> = Vec::new();
-    for node in descendants(root) {
-        match node.kind() {
-            "preproc_pragma" => pragma(node, source, &mut open, &mut regions),
-            "attribute" => regions.extend(suppress_message(node, source)),
-            _ => {}
+    // Regions come from `#pragma` directives and `[SuppressMessage]` attributes only: a file
+    // whose text names neither is not walked.
+    if source.contains("pragma") || source.contains("SuppressMessage") {
+        for node in descendants(root) {
+            match kind_of(&node) {
+                "preproc_pragma" => pragma(node, source, &mut open, &mut regions),
+                "attribute" => regions.extend(suppress_message(node, source)),
+                _ => {}
+            }
         }
     }
     for (code, start, kind) in open {
@@ -124,7 +128,7 @@ fn read_suppress_message(attribute: Node, source: &str) -> Option<SuppressMessag
     if simple != "SuppressMessage" && simple != "SuppressMessageAttribute" {
         return None;
     }
-    let list = named_children(attribute).into_iter().find(|c| c.kind() == "attribute_argument_list")?;
+    let list = named_children(attribute).into_iter().find(|c| kind_of(c) == "attribute_argument_list")?;
     let args = named_children(list);
     let positional: Vec<Node> = args.iter().copied().filter(|a| field(*a, "name").is_none()).collect();
     let check_id = string_value(*positional.get(1)?, source)?;
@@ -140,7 +144,7 @@ fn read_suppress_message(attribute: Node, source: &str) -> Option<SuppressMessag
 /// `[SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "...")]`
 /// silences the code on the declaration the attribute is attached to.
 fn suppress_message(attribute: Node, source: &str) -> Option<Region> {
-    let declaration = attribute.parent().filter(|l| l.kind() == "attribute_list")?.parent()?;
+    let declaration = attribute.parent().filter(|l| kind_of(l) == "attribute_list")?.parent()?;
     let message = read_suppress_message(attribute, source)?;
     let target = range(declaration);
     Some(Region {
@@ -167,9 +171,9 @@ pub struct GlobalSuppression {
 pub(crate) fn global_suppressions(root: Node, source: &str) -> Vec<GlobalSuppression> {
     named_children(root)
         .into_iter()
-        .filter(|c| c.kind() == "global_attribute")
+        .filter(|c| kind_of(c) == "global_attribute")
         .flat_map(named_children)
-        .filter(|a| a.kind() == "attribute")
+        .filter(|a| kind_of(a) == "attribute")
         .filter_map(|a| read_suppress_message(a, source))
         .filter_map(|m| {
             Some(GlobalSuppression {
@@ -197,7 +201,7 @@ fn symbol_path(root: Node, offset: usize, source: &str) -> SymbolPath {
     let mut cur = root.descendant_for_byte_range(offset, offset);
     while let Some(node) = cur {
         let name = || field(node, "name").map(|n| text(n, source).to_string());
-        match node.kind() {
+        match kind_of(&node) {
             "variable_declarator" => declarator = declarator.or_else(name),
             "field_declaration" | "event_field_declaration" if path.member.is_none() => {
                 path.member = declarator.clone()
@@ -216,7 +220,7 @@ fn symbol_path(root: Node, offset: usize, source: &str) -> SymbolPath {
     }
     if namespaces.is_empty() {
         let file_scoped =
-            named_children(root).into_iter().find(|c| c.kind() == "file_scoped_namespace_declaration");
+            named_children(root).into_iter().find(|c| kind_of(c) == "file_scoped_namespace_declaration");
         namespaces.extend(file_scoped.and_then(|n| field(n, "name")).map(|n| text(n, source).to_string()));
     }
     namespaces.reverse();
@@ -260,7 +264,7 @@ impl GlobalSuppression {
 /// The text of the string literal in an attribute argument.
 fn string_value(arg: Node, source: &str) -> Option<String> {
     let literal =
-        descendants(arg).find(|n| matches!(n.kind(), "string_literal" | "verbatim_string_literal"))?;
+        descendants(arg).find(|n| matches!(kind_of(n), "string_literal" | "verbatim_string_literal"))?;
     let raw = text(literal, source);
     Some(raw.trim_start_matches('@').trim_matches('"').to_string())
 }

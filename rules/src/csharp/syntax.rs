@@ -1,5 +1,8 @@
 //! Small helpers over tree-sitter-c-sharp nodes: names, types and the shapes the rules look for.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use tree_sitter::Node;
 
 use crate::syntax::treesitter;
@@ -14,8 +17,39 @@ pub(crate) fn range(node: Node) -> TextRange {
     treesitter::range(node)
 }
 
+fn grammar() -> &'static tree_sitter::Language {
+    static LANGUAGE: OnceLock<tree_sitter::Language> = OnceLock::new();
+    LANGUAGE.get_or_init(|| tree_sitter_c_sharp::LANGUAGE.into())
+}
+
+/// A node's kind, from a table built once: `Node::kind` measures and validates the C string
+/// of the name on every call, and the rules ask for the kind of nearly every node they pass.
+pub(crate) fn kind_of<'t>(node: &Node<'t>) -> &'t str {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let language = grammar();
+        (0..language.node_kind_count())
+            .map(|id| u16::try_from(id).ok().and_then(|id| language.node_kind_for_id(id)).unwrap_or(""))
+            .collect()
+    });
+    match names.get(usize::from(node.kind_id())) {
+        Some(name) if !name.is_empty() => name,
+        _ => node.kind(),
+    }
+}
+
+/// The child in field `name`. Field ids are looked up once: `child_by_field_name` compares
+/// the name against every field name of the grammar on each call.
 pub(crate) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
-    node.child_by_field_name(name)
+    static IDS: OnceLock<HashMap<&'static str, u16>> = OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let language = grammar();
+        (1..=language.field_count())
+            .filter_map(|id| u16::try_from(id).ok())
+            .filter_map(|id| language.field_name_for_id(id).map(|name| (name, id)))
+            .collect()
+    });
+    ids.get(name).and_then(|id| node.child_by_field_id(*id))
 }
 
 /// The named children of a node, collected (tree-sitter's iterator borrows a cursor).
@@ -24,15 +58,11 @@ pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     node.named_children(&mut cursor).collect()
 }
 
-/// All children, named or not.
-pub(crate) fn children(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut cursor = node.walk();
-    node.children(&mut cursor).collect()
-}
-
 /// True when `node` has an anonymous token child spelled `token` (`using`, `await`, `out`, ...).
 pub(crate) fn has_token(node: Node, token: &str) -> bool {
-    children(node).iter().any(|c| !c.is_named() && c.kind() == token)
+    let mut cursor = node.walk();
+    let found = node.children(&mut cursor).any(|c| !c.is_named() && kind_of(&c) == token);
+    found
 }
 
 /// The simple name of a type as written: `System.IO.FileStream` -> `FileStream`,
@@ -57,25 +87,23 @@ pub(crate) fn task_result(written: &str) -> Option<&str> {
 /// The written type of a declaration node (`type` field), or `None` for `var`.
 pub(crate) fn declared_type<'t>(node: Node, source: &'t str) -> Option<&'t str> {
     let ty = field(node, "type")?;
-    (ty.kind() != "implicit_type").then(|| text(ty, source))
+    (kind_of(&ty) != "implicit_type").then(|| text(ty, source))
 }
 
 /// The node of a modifier/token-bearing list: true when any `modifier` child reads `word`.
 pub(crate) fn has_modifier(node: Node, source: &str, word: &str) -> bool {
-    named_children(node).iter().any(|c| c.kind() == "modifier" && text(*c, source) == word)
+    named_children(node).iter().any(|c| kind_of(c) == "modifier" && text(*c, source) == word)
 }
 
 /// Strips parentheses, casts, `as`, the null-forgiving `!` and `.ConfigureAwait(..)`: the
 /// expression whose value this one is.
 pub(crate) fn unwrap_value<'t>(mut node: Node<'t>, source: &str) -> Node<'t> {
     loop {
-        let next = match node.kind() {
-            "parenthesized_expression" => named_children(node).into_iter().next(),
+        let next = match kind_of(&node) {
+            "parenthesized_expression" => node.named_child(0),
             "cast_expression" => field(node, "value"),
             "as_expression" => field(node, "left"),
-            "postfix_unary_expression" if text(node, source).ends_with('!') => {
-                named_children(node).into_iter().next()
-            }
+            "postfix_unary_expression" if text(node, source).ends_with('!') => node.named_child(0),
             "invocation_expression" => configure_await_receiver(node, source),
             _ => None,
         };
@@ -94,14 +122,14 @@ fn configure_await_receiver<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>
 /// For `recv.Name(..)`, `recv?.Name(..)` and `Name(..)`: the receiver (if any) and the name.
 pub(crate) fn invoked_member<'t, 's>(call: Node<'t>, source: &'s str) -> Option<(Option<Node<'t>>, &'s str)> {
     let function = field(call, "function")?;
-    match function.kind() {
+    match kind_of(&function) {
         "member_access_expression" => {
             let name = field(function, "name")?;
             Some((field(function, "expression"), text(simple_name_node(name), source)))
         }
         "conditional_access_expression" => {
             let binding =
-                named_children(function).into_iter().find(|c| c.kind() == "member_binding_expression")?;
+                named_children(function).into_iter().find(|c| kind_of(c) == "member_binding_expression")?;
             let name = field(binding, "name")?;
             Some((field(function, "condition"), text(simple_name_node(name), source)))
         }
@@ -113,8 +141,8 @@ pub(crate) fn invoked_member<'t, 's>(call: Node<'t>, source: &'s str) -> Option<
 
 /// `Foo<T>` -> the `Foo` identifier; anything else is itself.
 fn simple_name_node(node: Node<'_>) -> Node<'_> {
-    if node.kind() == "generic_name" {
-        if let Some(id) = named_children(node).into_iter().find(|c| c.kind() == "identifier") {
+    if kind_of(&node) == "generic_name" {
+        if let Some(id) = named_children(node).into_iter().find(|c| kind_of(c) == "identifier") {
             return id;
         }
     }
@@ -124,8 +152,8 @@ fn simple_name_node(node: Node<'_>) -> Node<'_> {
 /// The arguments of a call or creation, in order.
 pub(crate) fn arguments(node: Node<'_>) -> Vec<Node<'_>> {
     let list = field(node, "arguments")
-        .or_else(|| named_children(node).into_iter().find(|c| c.kind() == "argument_list"));
-    list.map(|l| named_children(l).into_iter().filter(|a| a.kind() == "argument").collect())
+        .or_else(|| named_children(node).into_iter().find(|c| kind_of(c) == "argument_list"));
+    list.map(|l| named_children(l).into_iter().filter(|a| kind_of(a) == "argument").collect())
         .unwrap_or_default()
 }
 
@@ -144,11 +172,11 @@ pub(crate) fn named_argument<'t>(args: &[Node<'t>], source: &str, name: &str) ->
 
 /// `this.name` or `name`: the member name (for fields), else `None`.
 pub(crate) fn member_of_this<'t>(node: Node, source: &'t str) -> Option<&'t str> {
-    match node.kind() {
+    match kind_of(&node) {
         "identifier" => Some(text(node, source)),
         "member_access_expression" => {
             let receiver = field(node, "expression")?;
-            (receiver.kind() == "this_expression" || text(receiver, source) == "this")
+            (kind_of(&receiver) == "this_expression" || text(receiver, source) == "this")
                 .then(|| field(node, "name").map(|n| text(n, source)))
                 .flatten()
         }
@@ -160,7 +188,7 @@ pub(crate) fn member_of_this<'t>(node: Node, source: &'t str) -> Option<&'t str>
 pub(crate) fn enclosing<'t>(node: Node<'t>, is: impl Fn(&str) -> bool) -> Option<Node<'t>> {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if is(n.kind()) {
+        if is(kind_of(&n)) {
             return Some(n);
         }
         cur = n.parent();
@@ -181,7 +209,7 @@ pub(crate) fn pruned_descendants<'t>(
             return None;
         }
         let node = cursor.node();
-        let enter = node == root || !prune(node.kind());
+        let enter = node == root || !prune(kind_of(&node));
         if enter && cursor.goto_first_child() {
             return Some(node);
         }
@@ -236,7 +264,7 @@ mod tests {
         let tree = treesitter::parse(treesitter::Grammar::CSharp, source, std::time::Duration::from_secs(5))
             .unwrap();
         let names: Vec<&str> = pruned_descendants(tree.root_node(), |k| k == "lambda_expression")
-            .filter(|n| n.kind() == "variable_declarator")
+            .filter(|n| kind_of(n) == "variable_declarator")
             .filter_map(|n| field(n, "name").map(|n| text(n, source)))
             .collect();
         assert_eq!(names, vec!["f", "outer"]);
