@@ -197,36 +197,12 @@ pub(crate) fn enclosing<'t>(node: Node<'t>, is: impl Fn(&str) -> bool) -> Option
 }
 
 /// `root` and the nodes below it in document order, without entering the nodes (other than
-/// `root`) whose kind `prune` accepts: they are visited, their insides are not. Iterative.
+/// `root`) whose kind `prune` accepts: they are visited, their insides are not.
 pub(crate) fn pruned_descendants<'t>(
     root: Node<'t>,
     prune: fn(&str) -> bool,
 ) -> impl Iterator<Item = Node<'t>> {
-    let mut cursor = root.walk();
-    let mut done = false;
-    std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        let node = cursor.node();
-        let enter = node == root || !prune(kind_of(&node));
-        if enter && cursor.goto_first_child() {
-            return Some(node);
-        }
-        loop {
-            if cursor.node() == root {
-                done = true;
-                return Some(node);
-            }
-            if cursor.goto_next_sibling() {
-                return Some(node);
-            }
-            if !cursor.goto_parent() {
-                done = true;
-                return Some(node);
-            }
-        }
-    })
+    treesitter::pruned_descendants(root, move |node| prune(kind_of(node)))
 }
 
 /// Declarations whose bodies are lowered on their own.

@@ -95,6 +95,15 @@ pub fn text<'t>(node: Node, source: &'t str) -> &'t str {
 /// All nodes below `root` (and `root` itself) in document order, walked with a cursor so that
 /// depth costs no stack.
 pub fn descendants(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    pruned_descendants(root, |_| false)
+}
+
+/// Like [`descendants`], but the nodes below `root` that `prune` accepts are visited without
+/// entering them (a nested function's body, say, which is analysed on its own).
+pub fn pruned_descendants<'t>(
+    root: Node<'t>,
+    prune: impl Fn(&Node<'t>) -> bool,
+) -> impl Iterator<Item = Node<'t>> {
     let mut cursor = root.walk();
     let mut done = false;
     std::iter::from_fn(move || {
@@ -102,7 +111,8 @@ pub fn descendants(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {
             return None;
         }
         let node = cursor.node();
-        if cursor.goto_first_child() {
+        let enter = node == root || !prune(&node);
+        if enter && cursor.goto_first_child() {
             return Some(node);
         }
         loop {
