@@ -320,10 +320,9 @@ pub fn class_members<'t>(class_body: Node<'t>, source: &str) -> Vec<(String, Nod
 }
 
 /// Every scope in the file that must clean up after itself.
-pub fn owner_scopes<'t>(cx: &FileCx<'t>, root: Node<'t>) -> Vec<Scope<'t>> {
+pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
     let mut effects: Vec<Node<'t>> = Vec::new();
     let mut unmounts: Vec<Node<'t>> = Vec::new();
-    let mut classes: Vec<Node<'t>> = Vec::new();
     let first_function = |call: Node<'t>| {
         nodes::arguments(call).first().map(|a| nodes::unwrap(*a)).and_then(|a| {
             if nodes::is_function(a) {
@@ -333,18 +332,15 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>, root: Node<'t>) -> Vec<Scope<'t>> {
             }
         })
     };
-    for node in descendants(root) {
-        match node.kind() {
-            "call_expression" if is_effect_hook(cx, node) => effects.extend(first_function(node)),
-            "call_expression" if hook_name(cx, node).is_some_and(|n| UNMOUNT_HOOKS.contains(&n.as_str())) => {
-                unmounts.extend(first_function(node))
-            }
-            "class_declaration" | "class" | "abstract_class_declaration" => classes.push(node),
-            _ => {}
+    for &call in &cx.scopes.census.calls {
+        if is_effect_hook(cx, call) {
+            effects.extend(first_function(call));
+        } else if hook_name(cx, call).is_some_and(|n| UNMOUNT_HOOKS.contains(&n.as_str())) {
+            unmounts.extend(first_function(call));
         }
     }
     let mut scopes = effect_scopes(cx, &effects, &unmounts);
-    for class in classes {
+    for &class in &cx.scopes.census.classes {
         scopes.extend(class_scopes(cx, class));
     }
     scopes

@@ -1,0 +1,106 @@
+//! A cheap text pre-filter: where in a file could an acquisition (or an inline
+//! `removeEventListener`, which LL1003 reports on its own) be at all?
+//!
+//! Every acquisition the lowering recognises names its pattern's last segment literally in the
+//! source (`setTimeout`, `createObjectURL`, `WebSocket`, a user kind's `.subscribe`): a callee
+//! path is an identifier or a `member_expression` chain of `property_identifier`s. So a body
+//! whose text holds none of those names has no acquisition site and no finding, and need not be
+//! lowered; a file with none needs no analysis beyond its parse.
+
+use std::ops::Range;
+
+use super::kinds::{Acquire, Kind, Release};
+use super::lower::Mode;
+
+/// The byte offsets, sorted, where the names that can start a finding occur.
+pub struct Candidates {
+    /// Acquisitions of kinds that belong to an owner, and registration removes.
+    owner: Vec<usize>,
+    /// Acquisitions of kinds that leak anywhere, and registration removes.
+    anywhere: Vec<usize>,
+}
+
+impl Candidates {
+    pub fn find(source: &str, kinds: &[Kind]) -> Candidates {
+        let mut owner_names: Vec<&str> = Vec::new();
+        let mut anywhere_names: Vec<&str> = Vec::new();
+        for kind in kinds {
+            let names = if kind.anywhere() { &mut anywhere_names } else { &mut owner_names };
+            names.extend(kind.acquire.iter().map(|a| match a {
+                Acquire::New(path) | Acquire::Call(path) => last_segment(path),
+                Acquire::Method(name) => name.as_str(),
+            }));
+            if kind.registration {
+                for release in &kind.release {
+                    if let Release::Method(steps) = release {
+                        if let [step] = steps.as_slice() {
+                            owner_names.push(&step.name);
+                            anywhere_names.push(&step.name);
+                        }
+                    }
+                }
+            }
+        }
+        Candidates { owner: occurrences(source, owner_names), anywhere: occurrences(source, anywhere_names) }
+    }
+
+    /// Can no rule fire anywhere in the file?
+    pub fn is_empty(&self) -> bool {
+        self.owner.is_empty() && self.anywhere.is_empty()
+    }
+
+    /// Do the kinds of `mode` have a candidate name in `range`?
+    pub fn any_in(&self, mode: Mode, range: Range<usize>) -> bool {
+        let offsets = match mode {
+            Mode::Owner => &self.owner,
+            Mode::Anywhere => &self.anywhere,
+        };
+        let first = offsets.partition_point(|&offset| offset < range.start);
+        offsets.get(first).is_some_and(|&offset| offset < range.end)
+    }
+
+    /// Is there a candidate of a kind that leaks anywhere (a local factory needs one)?
+    pub fn has_anywhere(&self) -> bool {
+        !self.anywhere.is_empty()
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+fn occurrences(source: &str, mut names: Vec<&str>) -> Vec<usize> {
+    names.sort_unstable();
+    names.dedup();
+    // An empty name (a malformed user pattern) could match anything: every offset is a candidate.
+    if names.contains(&"") {
+        return (0..=source.len()).collect();
+    }
+    let mut offsets: Vec<usize> =
+        names.iter().flat_map(|name| source.match_indices(name).map(|(offset, _)| offset)).collect();
+    offsets.sort_unstable();
+    offsets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_found_by_mode_and_range() {
+        let kinds = super::super::kinds::compile(&[]);
+        let source =
+            "const a = 1;\nsetInterval(f, 5);\nURL.createObjectURL(b);\nx.removeEventListener('k', g);";
+        let found = Candidates::find(source, &kinds);
+        let interval = source.find("setInterval").unwrap();
+        let blob = source.find("createObjectURL").unwrap();
+        assert!(!found.is_empty());
+        assert!(!found.any_in(Mode::Owner, 0..interval));
+        assert!(found.any_in(Mode::Owner, interval..interval + 1));
+        assert!(!found.any_in(Mode::Anywhere, interval..blob));
+        assert!(found.any_in(Mode::Anywhere, blob..blob + 1));
+        let remove = source.find("removeEventListener").unwrap();
+        assert!(found.any_in(Mode::Anywhere, remove..source.len()));
+        assert!(Candidates::find("const plain = 1;", &kinds).is_empty());
+    }
+}
