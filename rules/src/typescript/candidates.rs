@@ -18,13 +18,21 @@ pub struct Candidates {
     owner: Vec<usize>,
     /// Acquisitions of kinds that leak anywhere, and registration removes.
     anywhere: Vec<usize>,
+    /// The names a release call ends in (`clearInterval`, `close`, `unobserve`).
+    releases: Vec<usize>,
 }
 
 impl Candidates {
     pub fn find(source: &str, kinds: &[Kind]) -> Candidates {
         let mut owner_names: Vec<&str> = Vec::new();
         let mut anywhere_names: Vec<&str> = Vec::new();
+        // `observer.unobserve(element)` ends an observation (see `FileCx::releases`).
+        let mut release_names: Vec<&str> = vec!["unobserve"];
         for kind in kinds {
+            release_names.extend(kind.release.iter().map(|r| match r {
+                Release::Function(path) => last_segment(path),
+                Release::Method(steps) => steps.last().map_or("", |s| s.name.as_str()),
+            }));
             let names = if kind.anywhere() { &mut anywhere_names } else { &mut owner_names };
             names.extend(kind.acquire.iter().map(|a| match a {
                 Acquire::New(path) | Acquire::Call(path) => last_segment(path),
@@ -41,7 +49,11 @@ impl Candidates {
                 }
             }
         }
-        Candidates { owner: occurrences(source, owner_names), anywhere: occurrences(source, anywhere_names) }
+        Candidates {
+            owner: occurrences(source, owner_names),
+            anywhere: occurrences(source, anywhere_names),
+            releases: occurrences(source, release_names),
+        }
     }
 
     /// Can no rule fire anywhere in the file?
@@ -51,18 +63,27 @@ impl Candidates {
 
     /// Do the kinds of `mode` have a candidate name in `range`?
     pub fn any_in(&self, mode: Mode, range: Range<usize>) -> bool {
-        let offsets = match mode {
-            Mode::Owner => &self.owner,
-            Mode::Anywhere => &self.anywhere,
-        };
-        let first = offsets.partition_point(|&offset| offset < range.start);
-        offsets.get(first).is_some_and(|&offset| offset < range.end)
+        match mode {
+            Mode::Owner => any_in(&self.owner, range),
+            Mode::Anywhere => any_in(&self.anywhere, range),
+        }
+    }
+
+    /// Can a call in `range` release anything? A release names its function or its last
+    /// method (`x.close.call(x)` names `close`) inside the call.
+    pub fn may_release(&self, range: Range<usize>) -> bool {
+        any_in(&self.releases, range)
     }
 
     /// Is there a candidate of a kind that leaks anywhere (a local factory needs one)?
     pub fn has_anywhere(&self) -> bool {
         !self.anywhere.is_empty()
     }
+}
+
+fn any_in(offsets: &[usize], range: Range<usize>) -> bool {
+    let first = offsets.partition_point(|&offset| offset < range.start);
+    offsets.get(first).is_some_and(|&offset| offset < range.end)
 }
 
 fn last_segment(path: &str) -> &str {
@@ -101,6 +122,8 @@ mod tests {
         assert!(found.any_in(Mode::Anywhere, blob..blob + 1));
         let remove = source.find("removeEventListener").unwrap();
         assert!(found.any_in(Mode::Anywhere, remove..source.len()));
+        assert!(found.may_release(remove..source.len()));
+        assert!(!found.may_release(0..remove));
         assert!(Candidates::find("const plain = 1;", &kinds).is_empty());
     }
 }

@@ -333,6 +333,11 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
         })
     };
     for &call in &cx.scopes.census.calls {
+        // `hook_name` takes a segment of the callee as written: a hook's name is in its text.
+        let callee = call.child_by_field_name("function").map_or("", |f| text(f, cx.source));
+        if !callee.contains("Effect") && !UNMOUNT_HOOKS.iter().any(|hook| callee.contains(hook)) {
+            continue;
+        }
         if is_effect_hook(cx, call) {
             effects.extend(first_function(call));
         } else if hook_name(cx, call).is_some_and(|n| UNMOUNT_HOOKS.contains(&n.as_str())) {

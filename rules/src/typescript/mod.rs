@@ -71,7 +71,14 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     if candidates.has_anywhere() {
         cx.find_factories();
     }
-    cx.released = cx.scopes.census.calls.iter().flat_map(|c| cx.releases(*c)).collect();
+    cx.released = cx
+        .scopes
+        .census
+        .calls
+        .iter()
+        .filter(|c| candidates.may_release(c.byte_range()))
+        .flat_map(|c| cx.releases(*c))
+        .collect();
     let mut diagnostics = report::module_intervals(&cx, root);
     let owners = effects::owner_scopes(&cx);
     let anywhere = effects::anywhere_scopes(root);
