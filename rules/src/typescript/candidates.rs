@@ -18,6 +18,8 @@ pub struct Candidates {
     owner: Vec<usize>,
     /// Acquisitions of kinds that leak anywhere, and registration removes.
     anywhere: Vec<usize>,
+    /// Does an acquisition name of a kind that leaks anywhere occur (a local factory needs one)?
+    anywhere_acquisition: bool,
     /// The names a release call ends in (`clearInterval`, `close`, `unobserve`).
     releases: Vec<usize>,
 }
@@ -28,16 +30,22 @@ impl Candidates {
         let mut anywhere_names: Vec<&str> = Vec::new();
         // `observer.unobserve(element)` ends an observation (see `FileCx::releases`).
         let mut release_names: Vec<&str> = vec!["unobserve"];
+        let mut anywhere_acquisition = false;
         for kind in kinds {
             release_names.extend(kind.release.iter().map(|r| match r {
                 Release::Function(path) => last_segment(path),
                 Release::Method(steps) => steps.last().map_or("", |s| s.name.as_str()),
             }));
-            let names = if kind.anywhere() { &mut anywhere_names } else { &mut owner_names };
-            names.extend(kind.acquire.iter().map(|a| match a {
+            let acquired = kind.acquire.iter().map(|a| match a {
                 Acquire::New(path) | Acquire::Call(path) => last_segment(path),
                 Acquire::Method(name) => name.as_str(),
-            }));
+            });
+            if kind.anywhere() {
+                anywhere_acquisition |= acquired.clone().any(|name| source.contains(name));
+                anywhere_names.extend(acquired);
+            } else {
+                owner_names.extend(acquired);
+            }
             if kind.registration {
                 for release in &kind.release {
                     if let Release::Method(steps) = release {
@@ -52,6 +60,7 @@ impl Candidates {
         Candidates {
             owner: occurrences(source, owner_names),
             anywhere: occurrences(source, anywhere_names),
+            anywhere_acquisition,
             releases: occurrences(source, release_names),
         }
     }
@@ -75,9 +84,9 @@ impl Candidates {
         any_in(&self.releases, range)
     }
 
-    /// Is there a candidate of a kind that leaks anywhere (a local factory needs one)?
-    pub fn has_anywhere(&self) -> bool {
-        !self.anywhere.is_empty()
+    /// Does an acquisition name of a kind that leaks anywhere occur (a local factory needs one)?
+    pub fn has_anywhere_acquisition(&self) -> bool {
+        self.anywhere_acquisition
     }
 }
 
@@ -116,6 +125,8 @@ mod tests {
         let interval = source.find("setInterval").unwrap();
         let blob = source.find("createObjectURL").unwrap();
         assert!(!found.is_empty());
+        assert!(found.has_anywhere_acquisition());
+        assert!(!Candidates::find("x.removeEventListener('k', g);", &kinds).has_anywhere_acquisition());
         assert!(!found.any_in(Mode::Owner, 0..interval));
         assert!(found.any_in(Mode::Owner, interval..interval + 1));
         assert!(!found.any_in(Mode::Anywhere, interval..blob));

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
+use super::ids::Ids;
 use super::keys::FileCx;
 use super::lower::{Owner, Role};
 use super::nodes::{self, text};
@@ -267,21 +268,22 @@ fn collect_release_facts<'t>(
 /// The return values of a function's own `return`s (not those of functions nested in it),
 /// or its expression body.
 pub fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
+    let ids = Ids::of(function);
     let Some(body) = function.child_by_field_name("body") else { return Vec::new() };
-    if body.kind() != "statement_block" {
+    if body.kind_id() != ids.statement_block {
         return vec![body];
     }
     let mut out = Vec::new();
     let mut stack = vec![body];
+    let mut cursor = body.walk();
     while let Some(node) = stack.pop() {
-        if node.kind() == "return_statement" {
-            out.extend(nodes::children(node).into_iter().next());
+        let mut children = node.named_children(&mut cursor).filter(|c| c.kind_id() != ids.comment);
+        if node.kind_id() == ids.return_statement {
+            out.extend(children.next());
             continue;
         }
         stack.extend(
-            nodes::children(node)
-                .into_iter()
-                .filter(|c| !nodes::is_function(*c) && c.kind() != "class_declaration"),
+            children.filter(|c| !ids.is_function(c.kind_id()) && c.kind_id() != ids.class_declaration),
         );
     }
     out

@@ -48,7 +48,7 @@ tables! {
         generator_function, generator_function_declaration, method_definition, statement_block,
         for_statement, for_in_statement, catch_clause, switch_body, variable_declarator,
         import_clause, namespace_import, import_specifier, class_declaration,
-        abstract_class_declaration, class_expression = "class",
+        abstract_class_declaration, class_expression = "class", return_statement,
     }
     fields {
         function, arguments, property, object, left, right,

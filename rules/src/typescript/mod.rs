@@ -68,7 +68,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         facts_cache: Default::default(),
     };
     // A factory returns an acquisition of a kind that leaks anywhere: without one, there is none.
-    if candidates.has_anywhere() {
+    if candidates.has_anywhere_acquisition() {
         cx.find_factories();
     }
     cx.released = cx
