@@ -99,6 +99,9 @@ fn last_segment(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
 
+/// Where the names occur as whole identifiers (the text of an identifier or property node is a
+/// whole token). One pass over the text; a name that is no plain identifier (`#start`) is
+/// searched as a substring.
 fn occurrences(source: &str, mut names: Vec<&str>) -> Vec<usize> {
     names.sort_unstable();
     names.dedup();
@@ -106,10 +109,32 @@ fn occurrences(source: &str, mut names: Vec<&str>) -> Vec<usize> {
     if names.contains(&"") {
         return (0..=source.len()).collect();
     }
+    let (plain, other): (Vec<&str>, Vec<&str>) = names.into_iter().partition(|n| n.bytes().all(is_word_byte));
     let mut offsets: Vec<usize> =
-        names.iter().flat_map(|name| source.match_indices(name).map(|(offset, _)| offset)).collect();
+        other.iter().flat_map(|name| source.match_indices(name).map(|(offset, _)| offset)).collect();
+    let bytes = source.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !is_word_byte(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && is_word_byte(bytes[at]) {
+            at += 1;
+        }
+        // Both ends are ASCII separators or the text's ends: a char boundary.
+        if plain.binary_search(&&source[start..at]).is_ok() {
+            offsets.push(start);
+        }
+    }
     offsets.sort_unstable();
     offsets
+}
+
+/// A byte of an identifier: ASCII word characters, `$`, and every byte of a non-ASCII char.
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
 }
 
 #[cfg(test)]
@@ -136,5 +161,9 @@ mod tests {
         assert!(found.may_release(remove..source.len()));
         assert!(!found.may_release(0..remove));
         assert!(Candidates::find("const plain = 1;", &kinds).is_empty());
+        // Whole identifiers only, non-ASCII letters included in them.
+        assert!(Candidates::find("const mysetTimeout = 1; xfetch(); fetché();", &kinds).is_empty());
+        assert!(!Candidates::find("const t = window.setTimeout(f);", &kinds).is_empty());
+        assert_eq!(occurrences("a.#start(); start()", vec!["#start", "start"]), vec![2, 3, 12]);
     }
 }
