@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
+use super::ids::Ids;
 use super::keys::FileCx;
 use super::lower::{Owner, Role};
 use super::nodes::{self, text};
@@ -267,21 +268,22 @@ fn collect_release_facts<'t>(
 /// The return values of a function's own `return`s (not those of functions nested in it),
 /// or its expression body.
 pub fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
+    let ids = Ids::of(function);
     let Some(body) = function.child_by_field_name("body") else { return Vec::new() };
-    if body.kind() != "statement_block" {
+    if body.kind_id() != ids.statement_block {
         return vec![body];
     }
     let mut out = Vec::new();
     let mut stack = vec![body];
+    let mut cursor = body.walk();
     while let Some(node) = stack.pop() {
-        if node.kind() == "return_statement" {
-            out.extend(nodes::children(node).into_iter().next());
+        let mut children = node.named_children(&mut cursor).filter(|c| c.kind_id() != ids.comment);
+        if node.kind_id() == ids.return_statement {
+            out.extend(children.next());
             continue;
         }
         stack.extend(
-            nodes::children(node)
-                .into_iter()
-                .filter(|c| !nodes::is_function(*c) && c.kind() != "class_declaration"),
+            children.filter(|c| !ids.is_function(c.kind_id()) && c.kind_id() != ids.class_declaration),
         );
     }
     out
@@ -320,10 +322,9 @@ pub fn class_members<'t>(class_body: Node<'t>, source: &str) -> Vec<(String, Nod
 }
 
 /// Every scope in the file that must clean up after itself.
-pub fn owner_scopes<'t>(cx: &FileCx<'t>, root: Node<'t>) -> Vec<Scope<'t>> {
+pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
     let mut effects: Vec<Node<'t>> = Vec::new();
     let mut unmounts: Vec<Node<'t>> = Vec::new();
-    let mut classes: Vec<Node<'t>> = Vec::new();
     let first_function = |call: Node<'t>| {
         nodes::arguments(call).first().map(|a| nodes::unwrap(*a)).and_then(|a| {
             if nodes::is_function(a) {
@@ -333,18 +334,20 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>, root: Node<'t>) -> Vec<Scope<'t>> {
             }
         })
     };
-    for node in descendants(root) {
-        match node.kind() {
-            "call_expression" if is_effect_hook(cx, node) => effects.extend(first_function(node)),
-            "call_expression" if hook_name(cx, node).is_some_and(|n| UNMOUNT_HOOKS.contains(&n.as_str())) => {
-                unmounts.extend(first_function(node))
-            }
-            "class_declaration" | "class" | "abstract_class_declaration" => classes.push(node),
-            _ => {}
+    for &call in &cx.scopes.census.calls {
+        // `hook_name` takes a segment of the callee as written: a hook's name is in its text.
+        let callee = call.child_by_field_name("function").map_or("", |f| text(f, cx.source));
+        if !callee.contains("Effect") && !UNMOUNT_HOOKS.iter().any(|hook| callee.contains(hook)) {
+            continue;
+        }
+        if is_effect_hook(cx, call) {
+            effects.extend(first_function(call));
+        } else if hook_name(cx, call).is_some_and(|n| UNMOUNT_HOOKS.contains(&n.as_str())) {
+            unmounts.extend(first_function(call));
         }
     }
     let mut scopes = effect_scopes(cx, &effects, &unmounts);
-    for class in classes {
+    for &class in &cx.scopes.census.classes {
         scopes.extend(class_scopes(cx, class));
     }
     scopes

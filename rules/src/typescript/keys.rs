@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
+use super::ids::{field, Ids};
 use super::kinds::{Acquire, Kind, Release};
 use super::nodes::{self, text};
 use super::scope::{BindingId, Scopes};
@@ -236,10 +237,13 @@ impl<'t> FileCx<'t> {
 
     /// The kind a call or `new` expression acquires, if any.
     pub fn acquisition(&self, node: Node) -> Option<usize> {
-        let (is_new, callee) = match node.kind() {
-            "new_expression" => (true, node.child_by_field_name("constructor")?),
-            "call_expression" => (false, node.child_by_field_name("function")?),
-            _ => return None,
+        let ids = Ids::of(node);
+        let (is_new, callee) = if node.kind_id() == ids.new_expression {
+            (true, node.child_by_field_name("constructor")?)
+        } else if node.kind_id() == ids.call_expression {
+            (false, field(node, ids.function)?)
+        } else {
+            return None;
         };
         let path = nodes::path(callee, self.source);
         let method = (!is_new).then(|| nodes::method_name(node, self.source)).flatten();
@@ -261,8 +265,10 @@ impl<'t> FileCx<'t> {
     /// Functions of this file that return what they create (`const toUrl = (b) =>
     /// URL.createObjectURL(b)`), for kinds that leak anywhere: calling one creates the resource,
     /// and the caller must release it. By function node id, the kind.
-    pub fn find_factories(&mut self, root: Node<'t>) {
-        for function in crate::syntax::treesitter::descendants(root).filter(|n| nodes::is_function(*n)) {
+    pub fn find_factories(&mut self) {
+        // By index: each factory found counts for the functions after it (`factories` grows).
+        for index in 0..self.scopes.census.functions.len() {
+            let function = self.scopes.census.functions[index];
             let creates = super::effects::returned_values(function).into_iter().find_map(|value| {
                 let value = self.scopes.resolve_const(value);
                 let value = match value.kind() {
@@ -281,7 +287,7 @@ impl<'t> FileCx<'t> {
     /// `this.ws.close()` -> `this.ws`), registrations it removes, observations it ends.
     pub fn releases(&self, call: Node<'t>) -> Vec<String> {
         let mut keys = Vec::new();
-        let path = call.child_by_field_name("function").and_then(|f| nodes::path(f, self.source));
+        let path = field(call, Ids::of(call).function).and_then(|f| nodes::path(f, self.source));
         let method = nodes::method_name(call, self.source);
         for kind in &self.kinds {
             for release in &kind.release {

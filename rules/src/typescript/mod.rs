@@ -6,9 +6,11 @@
 //! the user's), the scopes that must clean up ([`effects`]), each lowered to the shared
 //! engine's CFG ([`lower`]), and the engine's leaks described ([`report`]).
 
+mod candidates;
 mod effects;
 mod exprs;
 mod flow;
+mod ids;
 mod keys;
 mod kinds;
 mod lower;
@@ -31,7 +33,7 @@ pub mod ll1010_media_stream;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use crate::syntax::treesitter::{self, descendants, Grammar};
+use crate::syntax::treesitter::{self, Grammar};
 use crate::syntax::ParseError;
 use crate::{Diagnostic, Language, Settings};
 
@@ -52,22 +54,42 @@ pub fn parse(language: Language, text: &str, timeout: Duration) -> Result<Model,
 
 pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> {
     let root = model.tree.root_node();
+    let kinds = kinds::compile(&settings.resource_kinds);
+    let candidates = candidates::Candidates::find(text, &kinds);
+    if candidates.is_empty() {
+        return Vec::new();
+    }
     let mut cx = keys::FileCx {
         source: text,
         scopes: scope::Scopes::build(root, text),
-        kinds: kinds::compile(&settings.resource_kinds),
+        kinds,
         released: HashSet::new(),
         factories: Default::default(),
         facts_cache: Default::default(),
     };
-    cx.find_factories(root);
-    cx.released =
-        descendants(root).filter(|n| n.kind() == "call_expression").flat_map(|c| cx.releases(c)).collect();
+    // A factory returns an acquisition of a kind that leaks anywhere: without one, there is none.
+    if candidates.has_anywhere_acquisition() {
+        cx.find_factories();
+    }
+    cx.released = cx
+        .scopes
+        .census
+        .calls
+        .iter()
+        .filter(|c| candidates.may_release(c.byte_range()))
+        .flat_map(|c| cx.releases(*c))
+        .collect();
     let mut diagnostics = report::module_intervals(&cx, root);
-    let owners = effects::owner_scopes(&cx, root);
+    let owners = effects::owner_scopes(&cx);
     let anywhere = effects::anywhere_scopes(root);
     for (scopes, mode) in [(&owners, lower::Mode::Owner), (&anywhere, lower::Mode::Anywhere)] {
         for scope in scopes {
+            // A local factory can be called under any name: then every body is a candidate.
+            let may_acquire = candidates.any_in(mode, scope.body.byte_range())
+                || (mode == lower::Mode::Anywhere && !cx.factories.is_empty());
+            if !may_acquire {
+                continue;
+            }
             let owner = effects::ScopeOwner { cx: &cx, scope };
             let lowered = lower::Lowerer::lower(&cx, &owner, mode, scope.role, scope.body);
             diagnostics.extend(report::report(&cx, scope, &lowered));

@@ -2,19 +2,19 @@
 
 use tree_sitter::Node;
 
+use super::ids::{field, Ids};
+
 /// Global objects whose members are the plain globals: `window.setTimeout` is `setTimeout`.
 const GLOBAL_OBJECTS: &[&str] = &["window", "globalThis", "global", "self"];
 
 /// The expression under casts, non-null assertions and parentheses: `(id as number)!` is `id`.
 pub fn unwrap(mut node: Node<'_>) -> Node<'_> {
+    let ids = Ids::of(node);
     for _ in 0..64 {
-        let inner = match node.kind() {
-            "parenthesized_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "non_null_expression"
-            | "type_assertion" => node.named_children(&mut node.walk()).find(|c| !is_type(*c)),
-            _ => None,
+        let inner = if ids.is_wrapper(node.kind_id()) {
+            node.named_children(&mut node.walk()).find(|c| !is_type(*c))
+        } else {
+            None
         };
         match inner {
             Some(inner) => node = inner,
@@ -39,54 +39,57 @@ pub fn text<'t>(node: Node, source: &'t str) -> &'t str {
 
 /// The named children of a node, comments left out.
 pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
-    node.named_children(&mut node.walk()).filter(|c| c.kind() != "comment").collect()
+    let comment = Ids::of(node).comment;
+    node.named_children(&mut node.walk()).filter(|c| c.kind_id() != comment).collect()
 }
 
 /// The arguments of a call or `new` expression.
 pub fn arguments(call: Node<'_>) -> Vec<Node<'_>> {
-    call.child_by_field_name("arguments").map(children).unwrap_or_default()
+    field(call, Ids::of(call).arguments).map(children).unwrap_or_default()
 }
 
 /// `setInterval`, `URL.createObjectURL`, `navigator.mediaDevices.getUserMedia`: the dotted path
 /// of an identifier or member chain, without a leading `window.` / `globalThis.` / ...
 pub fn path(node: Node, source: &str) -> Option<String> {
+    let ids = Ids::of(node);
     let mut parts = Vec::new();
     let mut current = unwrap(node);
     for _ in 0..32 {
-        match current.kind() {
-            "identifier" => {
-                parts.push(text(current, source));
-                parts.reverse();
-                let start = usize::from(parts.len() > 1 && GLOBAL_OBJECTS.contains(&parts[0]));
-                return Some(parts[start..].join("."));
-            }
-            "member_expression" => {
-                let property = current.child_by_field_name("property")?;
-                if property.kind() != "property_identifier" {
-                    return None;
-                }
-                parts.push(text(property, source));
-                current = unwrap(current.child_by_field_name("object")?);
-            }
-            _ => return None,
+        let kind = current.kind_id();
+        if kind == ids.identifier {
+            parts.push(text(current, source));
+            parts.reverse();
+            let start = usize::from(parts.len() > 1 && GLOBAL_OBJECTS.contains(&parts[0]));
+            return Some(parts[start..].join("."));
         }
+        if kind != ids.member_expression {
+            return None;
+        }
+        let property = field(current, ids.property)?;
+        if property.kind_id() != ids.property_identifier {
+            return None;
+        }
+        parts.push(text(property, source));
+        current = unwrap(field(current, ids.object)?);
     }
     None
 }
 
 /// The name of the method a call invokes: `dispose` in `a.b.dispose()`.
 pub fn method_name<'t>(call: Node, source: &'t str) -> Option<&'t str> {
-    let callee = unwrap(call.child_by_field_name("function")?);
-    if callee.kind() != "member_expression" {
+    let ids = Ids::of(call);
+    let callee = unwrap(field(call, ids.function)?);
+    if callee.kind_id() != ids.member_expression {
         return None;
     }
-    Some(text(callee.child_by_field_name("property")?, source))
+    Some(text(field(callee, ids.property)?, source))
 }
 
 /// The receiver of a method call: `a.b` in `a.b.dispose()`.
 pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
-    let callee = unwrap(call.child_by_field_name("function")?);
-    (callee.kind() == "member_expression").then(|| callee.child_by_field_name("object")).flatten()
+    let ids = Ids::of(call);
+    let callee = unwrap(field(call, ids.function)?);
+    (callee.kind_id() == ids.member_expression).then(|| field(callee, ids.object)).flatten()
 }
 
 /// The value of a string literal or a template literal without substitutions.
@@ -101,15 +104,7 @@ pub fn string_literal(node: Node, source: &str) -> Option<String> {
 }
 
 pub fn is_function(node: Node) -> bool {
-    matches!(
-        node.kind(),
-        "arrow_function"
-            | "function_expression"
-            | "function_declaration"
-            | "generator_function"
-            | "generator_function_declaration"
-            | "method_definition"
-    )
+    Ids::of(node).is_function(node.kind_id())
 }
 
 pub fn is_async(function: Node) -> bool {

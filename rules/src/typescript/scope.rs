@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
+use super::ids::{field, Ids};
 use super::nodes::{self, text};
-use crate::syntax::treesitter::descendants;
 
 pub type BindingId = u32;
 
@@ -54,23 +54,31 @@ pub struct Scopes<'t> {
     bindings: Vec<Binding<'t>>,
     /// Identifier node id -> the binding it declares or refers to.
     resolved: HashMap<usize, BindingId>,
+    /// What the rest of the analysis looks for, gathered by the same walk, in document order.
+    pub census: Census<'t>,
 }
 
-fn is_scope(node: Node) -> bool {
-    nodes::is_function(node)
-        || matches!(
-            node.kind(),
-            "program"
-                | "statement_block"
-                | "for_statement"
-                | "for_in_statement"
-                | "catch_clause"
-                | "switch_body"
-        )
+/// The nodes of a file the analysis visits more than once: collected by the binding table's
+/// walk, so that nothing else walks the whole tree.
+#[derive(Default)]
+pub struct Census<'t> {
+    pub calls: Vec<Node<'t>>,
+    pub functions: Vec<Node<'t>>,
+    pub classes: Vec<Node<'t>>,
 }
 
-fn is_function_scope(node: Node) -> bool {
-    nodes::is_function(node) || node.kind() == "program"
+fn is_scope(ids: &Ids, kind: u16) -> bool {
+    ids.is_function(kind)
+        || kind == ids.program
+        || kind == ids.statement_block
+        || kind == ids.for_statement
+        || kind == ids.for_in_statement
+        || kind == ids.catch_clause
+        || kind == ids.switch_body
+}
+
+fn is_function_scope(ids: &Ids, kind: u16) -> bool {
+    ids.is_function(kind) || kind == ids.program
 }
 
 /// Visits every node with enter/leave events, iteratively.
@@ -181,37 +189,33 @@ impl<'t, 's> Collector<'t, 's> {
         }
     }
 
-    fn enter(&mut self, node: Node<'t>, scopes: &[Node<'t>], function_scope: Node<'t>) {
+    fn enter(&mut self, ids: &Ids, node: Node<'t>, scopes: &[Node<'t>], function_scope: Node<'t>) {
         let block = scopes.last().copied().unwrap_or(node);
-        match node.kind() {
-            "variable_declarator" => self.declarator(node, block, function_scope),
-            "function_declaration" | "generator_function_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    let id = self.declare(name, DeclKind::Function, block);
-                    self.bindings[id as usize].function = Some(node);
-                }
+        let kind = node.kind_id();
+        if kind == ids.variable_declarator {
+            self.declarator(node, block, function_scope);
+        } else if kind == ids.function_declaration || kind == ids.generator_function_declaration {
+            if let Some(name) = node.child_by_field_name("name") {
+                let id = self.declare(name, DeclKind::Function, block);
+                self.bindings[id as usize].function = Some(node);
             }
-            "import_clause" | "namespace_import" => {
-                for child in nodes::children(node).into_iter().filter(|c| c.kind() == "identifier") {
-                    self.declare(child, DeclKind::Import, function_scope);
-                }
+        } else if kind == ids.import_clause || kind == ids.namespace_import {
+            for child in nodes::children(node).into_iter().filter(|c| c.kind_id() == ids.identifier) {
+                self.declare(child, DeclKind::Import, function_scope);
             }
-            "import_specifier" => {
-                if let Some(name) =
-                    node.child_by_field_name("alias").or_else(|| node.child_by_field_name("name"))
-                {
-                    self.declare(name, DeclKind::Import, function_scope);
-                }
+        } else if kind == ids.import_specifier {
+            if let Some(name) = node.child_by_field_name("alias").or_else(|| node.child_by_field_name("name"))
+            {
+                self.declare(name, DeclKind::Import, function_scope);
             }
-            "catch_clause" => {
-                if let Some(param) = node.child_by_field_name("parameter") {
-                    self.declare_pattern(param, DeclKind::Let, node);
-                }
+        } else if kind == ids.catch_clause {
+            if let Some(param) = node.child_by_field_name("parameter") {
+                self.declare_pattern(param, DeclKind::Let, node);
             }
-            "for_in_statement" => self.for_in(node, function_scope),
-            _ => {}
+        } else if kind == ids.for_in_statement {
+            self.for_in(node, function_scope);
         }
-        if nodes::is_function(node) {
+        if ids.is_function(kind) {
             self.declare_parameters(node);
         }
     }
@@ -273,7 +277,11 @@ pub fn is_name(node: Node) -> bool {
 }
 
 impl<'t> Scopes<'t> {
+    /// One walk: declarations (with the scope each identifier sits in, since hoisted functions
+    /// and closures over later `const`s resolve only once every declaration is known), the
+    /// assignments, and the [`Census`]; then the identifiers are resolved up their scope chains.
     pub fn build(root: Node<'t>, source: &'t str) -> Scopes<'t> {
+        let ids = Ids::of(root);
         let mut collector = Collector {
             source,
             bindings: Vec::new(),
@@ -281,58 +289,79 @@ impl<'t> Scopes<'t> {
             declared: HashMap::new(),
             ancestors: Vec::new(),
         };
+        let mut census = Census::default();
         let mut scopes: Vec<Node<'t>> = Vec::new();
         let mut function_scopes: Vec<Node<'t>> = Vec::new();
+        // Every scope: its node id and the scope around it; the innermost one open in the walk.
+        let mut scope_chain: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut open_scopes: Vec<usize> = Vec::new();
+        let mut uses: Vec<(Node<'t>, usize)> = Vec::new();
+        let mut assignments: Vec<Node<'t>> = Vec::new();
         walk(root, |node, entering| {
-            if entering {
-                let function_scope = function_scopes.last().copied().unwrap_or(node);
-                collector.enter(node, &scopes, function_scope);
-                collector.ancestors.push(node);
-                if is_scope(node) {
-                    scopes.push(node);
-                }
-                if is_function_scope(node) {
-                    function_scopes.push(node);
-                }
-            } else {
+            let kind = node.kind_id();
+            if !entering {
                 collector.ancestors.pop();
-                if is_scope(node) {
+                if is_scope(ids, kind) {
                     scopes.pop();
+                    open_scopes.pop();
                 }
-                if is_function_scope(node) {
+                if is_function_scope(ids, kind) {
                     function_scopes.pop();
                 }
+                return;
+            }
+            let function_scope = function_scopes.last().copied().unwrap_or(node);
+            collector.enter(ids, node, &scopes, function_scope);
+            collector.ancestors.push(node);
+            if kind == ids.identifier || kind == ids.shorthand_property_identifier {
+                uses.extend(open_scopes.last().map(|&scope| (node, scope)));
+            } else if kind == ids.call_expression {
+                census.calls.push(node);
+            } else if kind == ids.assignment_expression {
+                assignments.push(node);
+            } else if kind == ids.class_declaration
+                || kind == ids.class_expression
+                || kind == ids.abstract_class_declaration
+            {
+                census.classes.push(node);
+            }
+            if ids.is_function(kind) {
+                census.functions.push(node);
+            }
+            if is_scope(ids, kind) {
+                scopes.push(node);
+                scope_chain.push((node.id(), open_scopes.last().copied()));
+                open_scopes.push(scope_chain.len() - 1);
+            }
+            if is_function_scope(ids, kind) {
+                function_scopes.push(node);
             }
         });
         for (&(_, name), &id) in &collector.declared {
             collector.bindings[id as usize].name = name;
         }
         let Collector { mut bindings, mut resolved, declared, .. } = collector;
-        walk(root, |node, entering| {
-            if !entering {
-                if is_scope(node) {
-                    scopes.pop();
-                }
-                return;
+        for (node, innermost) in uses {
+            if resolved.contains_key(&node.id()) {
+                continue;
             }
-            if is_scope(node) {
-                scopes.push(node);
-            }
-            if matches!(node.kind(), "identifier" | "shorthand_property_identifier")
-                && !resolved.contains_key(&node.id())
-            {
-                let name = text(node, source);
-                if let Some(&id) = scopes.iter().rev().find_map(|s| declared.get(&(s.id(), name))) {
+            let name = text(node, source);
+            let mut scope = Some(innermost);
+            while let Some(index) = scope {
+                let (scope_id, outer) = scope_chain[index];
+                if let Some(&id) = declared.get(&(scope_id, name)) {
                     resolved.insert(node.id(), id);
+                    break;
                 }
+                scope = outer;
             }
-        });
-        for assignment in descendants(root).filter(|n| n.kind() == "assignment_expression") {
-            let target = assignment.child_by_field_name("left").map(nodes::unwrap);
+        }
+        for assignment in assignments {
+            let target = field(assignment, ids.left).map(nodes::unwrap);
             if let Some(&id) = target.and_then(|t| resolved.get(&t.id())) {
                 let binding = &mut bindings[id as usize];
                 binding.assignments += 1;
-                binding.assigned_once = assignment.child_by_field_name("right");
+                binding.assigned_once = field(assignment, ids.right);
             }
         }
         for binding in &mut bindings {
@@ -343,7 +372,7 @@ impl<'t> Scopes<'t> {
                 binding.assigned_once = None;
             }
         }
-        Scopes { source, bindings, resolved }
+        Scopes { source, bindings, resolved, census }
     }
 
     /// The binding an identifier declares or refers to; `None` for globals and unknown names.

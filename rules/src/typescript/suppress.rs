@@ -6,6 +6,7 @@
 
 use tree_sitter::Node;
 
+use super::ids::Ids;
 use crate::syntax::treesitter::descendants;
 use crate::{Diagnostic, LineIndex, Suppression};
 
@@ -38,7 +39,8 @@ fn parse(comment: &str) -> Option<(&str, Vec<String>, Option<String>)> {
 fn directives(root: Node, source: &str, lines: &LineIndex) -> Vec<Directive> {
     let mut out: Vec<Directive> = Vec::new();
     let last_line = lines.line_count();
-    for comment in descendants(root).filter(|n| n.kind() == "comment") {
+    let comment = Ids::of(root).comment;
+    for comment in descendants(root).filter(|n| n.kind_id() == comment) {
         let written = crate::syntax::treesitter::text(comment, source);
         let Some((directive, rules, justification)) = parse(written) else { continue };
         let line = lines.line_of(comment.start_byte());
@@ -64,7 +66,7 @@ fn directives(root: Node, source: &str, lines: &LineIndex) -> Vec<Directive> {
 
 /// Marks the diagnostics an eslint directive silences.
 pub fn apply(root: Node, source: &str, diagnostics: &mut [Diagnostic]) {
-    if !source.contains("eslint-") {
+    if diagnostics.is_empty() || !source.contains("eslint-") {
         return;
     }
     let lines = LineIndex::new(source);

@@ -1,0 +1,124 @@
+//! Node kind and field ids, looked up once per grammar: the hot paths compare `kind_id()`s and
+//! call `child_by_field_id` instead of comparing kind strings (each `Node::kind()` is a `strlen`
+//! and a UTF-8 check) and looking fields up by name. The TypeScript and TSX grammars number
+//! their symbols differently, so each has its own table.
+
+use std::num::NonZeroU16;
+use std::sync::OnceLock;
+
+use tree_sitter::{Language, Node};
+
+macro_rules! tables {
+    (kinds { $($kind:ident $(= $name:literal)?),* $(,)? } fields { $($field:ident),* $(,)? }) => {
+        /// The ids of the node kinds and fields the front-end asks about.
+        pub struct Ids {
+            symbol_count: usize,
+            $(pub $kind: u16,)*
+            $(pub $field: Option<NonZeroU16>,)*
+        }
+
+        impl Ids {
+            fn new(language: &Language) -> Ids {
+                Ids {
+                    symbol_count: language.node_kind_count(),
+                    $($kind: language.id_for_node_kind(kind_name!($kind $(= $name)?), true),)*
+                    $($field: language.field_id_for_name(stringify!($field)),)*
+                }
+            }
+        }
+    };
+}
+
+/// A kind's name: the field's own, or the one given when that is a Rust keyword (`class`).
+macro_rules! kind_name {
+    ($kind:ident) => {
+        stringify!($kind)
+    };
+    ($kind:ident = $name:literal) => {
+        $name
+    };
+}
+
+tables! {
+    kinds {
+        program, identifier, shorthand_property_identifier, property_identifier, comment,
+        call_expression, new_expression, member_expression, assignment_expression,
+        parenthesized_expression, as_expression, satisfies_expression, non_null_expression,
+        type_assertion, arrow_function, function_expression, function_declaration,
+        generator_function, generator_function_declaration, method_definition, statement_block,
+        for_statement, for_in_statement, catch_clause, switch_body, variable_declarator,
+        import_clause, namespace_import, import_specifier, class_declaration,
+        abstract_class_declaration, class_expression = "class", return_statement,
+    }
+    fields {
+        function, arguments, property, object, left, right,
+    }
+}
+
+static TYPESCRIPT: OnceLock<Ids> = OnceLock::new();
+static TSX: OnceLock<Ids> = OnceLock::new();
+
+impl Ids {
+    /// The table of the grammar a node was parsed with.
+    pub fn of(node: Node) -> &'static Ids {
+        let tsx = TSX.get_or_init(|| Ids::new(&tree_sitter_typescript::LANGUAGE_TSX.into()));
+        if node.language().node_kind_count() == tsx.symbol_count {
+            tsx
+        } else {
+            TYPESCRIPT.get_or_init(|| Ids::new(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()))
+        }
+    }
+
+    pub fn is_function(&self, kind: u16) -> bool {
+        [
+            self.arrow_function,
+            self.function_expression,
+            self.function_declaration,
+            self.generator_function,
+            self.generator_function_declaration,
+            self.method_definition,
+        ]
+        .contains(&kind)
+    }
+
+    /// Casts, non-null assertions and parentheses, which [`super::nodes::unwrap`] sees through.
+    pub fn is_wrapper(&self, kind: u16) -> bool {
+        [
+            self.parenthesized_expression,
+            self.as_expression,
+            self.satisfies_expression,
+            self.non_null_expression,
+            self.type_assertion,
+        ]
+        .contains(&kind)
+    }
+}
+
+/// `node.child_by_field_id` for a field the grammar may lack.
+pub fn field<'t>(node: Node<'t>, id: Option<NonZeroU16>) -> Option<Node<'t>> {
+    node.child_by_field_id(id?.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::treesitter::{self, Grammar};
+
+    #[test]
+    fn each_grammar_gets_its_own_ids() {
+        let source = "const f = () => g(x);";
+        for grammar in [Grammar::TypeScript, Grammar::Tsx] {
+            let tree = treesitter::parse(grammar, source, std::time::Duration::from_secs(5)).unwrap();
+            let root = tree.root_node();
+            let ids = Ids::of(root);
+            assert_eq!(root.kind_id(), ids.program);
+            let calls: Vec<_> =
+                treesitter::descendants(root).filter(|n| n.kind_id() == ids.call_expression).collect();
+            assert_eq!(calls.len(), 1);
+            assert_eq!(calls[0].kind(), "call_expression");
+            assert_eq!(field(calls[0], ids.function).map(|f| f.kind()), Some("identifier"));
+            let arrow = treesitter::descendants(root).find(|n| ids.is_function(n.kind_id()));
+            assert_eq!(arrow.map(|a| a.kind()), Some("arrow_function"));
+        }
+    }
+}
