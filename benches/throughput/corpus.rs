@@ -1,5 +1,6 @@
 //! A deterministic corpus of realistic sources: C# services, TypeScript/TSX hooks, components and
-//! clients, Rust job runners. Most resources are released properly, some leak, as in real code.
+//! clients, Rust job runners. Most resources are released properly; some leak in every language,
+//! as in real code.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -153,7 +154,7 @@ fn typescript(rng: &mut Rng, noun: &str, index: usize) -> String {
     let _ = writeln!(s, "export class {noun}Client{index} extends EventEmitter {{\n  private timer: ReturnType<typeof setInterval> | undefined;\n  private socket: WebSocket | null = null;\n  private readonly cache = new Map<string, {noun}{index}>();\n\n  constructor(private readonly baseUrl: string) {{\n    super();\n  }}\n");
     for m in 0..5 + rng.below(6) {
         let verb = rng.pick(VERBS).to_lowercase();
-        match rng.below(6) {
+        match rng.below(7) {
             0 => {
                 let _ = writeln!(s, "  async {verb}{m}(signal?: AbortSignal): Promise<{noun}{index}[]> {{\n    const response = await fetch(`${{this.baseUrl}}/api/{lower}?page={m}`, {{ signal }});\n    if (!response.ok) {{\n      throw new Error(`{lower} request failed: ${{response.status}}`);\n    }}\n    const items = (await response.json()) as {noun}{index}[];\n    for (const item of items) {{\n      this.cache.set(item.id, item);\n    }}\n    return items.filter((i) => i.tags.length > 0).sort((a, b) => b.updatedAt - a.updatedAt);\n  }}\n");
             }
@@ -169,11 +170,16 @@ fn typescript(rng: &mut Rng, noun: &str, index: usize) -> String {
             4 => {
                 let _ = writeln!(s, "  summarize{m}(items: {noun}{index}[]): Record<string, number> {{\n    return items.reduce<Record<string, number>>((acc, item) => {{\n      for (const tag of item.tags) {{\n        acc[tag] = (acc[tag] ?? 0) + 1;\n      }}\n      return acc;\n    }}, {{}});\n  }}\n");
             }
-            _ => {
+            5 => {
                 let _ = writeln!(s, "  watch{m}(element: HTMLElement, onResize: (w: number) => void): () => void {{\n    const observer = new ResizeObserver((entries) => {{\n      for (const entry of entries) onResize(entry.contentRect.width);\n    }});\n    observer.observe(element);\n    const onScroll = () => onResize(element.clientWidth);\n    window.addEventListener('scroll', onScroll, {{ passive: true }});\n    return () => {{\n      observer.disconnect();\n      window.removeEventListener('scroll', onScroll);\n    }};\n  }}\n");
+            }
+            _ => {
+                let _ = writeln!(s, "  autoRefresh{m}(): void {{\n    setInterval(() => this.emit('tick', {m}), 60_000);\n  }}\n");
             }
         }
     }
+    let _ =
+        writeln!(s, "  dispose(): void {{\n    this.removeAllListeners();\n    this.cache.clear();\n  }}");
     let _ = writeln!(s, "}}");
     s
 }
@@ -185,7 +191,7 @@ fn tsx(rng: &mut Rng, noun: &str, index: usize) -> String {
     for c in 0..2 + rng.below(3) {
         let _ = writeln!(s, "export function {noun}Panel{index}_{c}({{ title, pollMs = 10_000, onSelect }}: Props) {{\n  const [rows, setRows] = useState<Row[]>([]);\n  const [width, setWidth] = useState(0);\n  const container = useRef<HTMLDivElement>(null);\n");
         for e in 0..2 + rng.below(3) {
-            match rng.below(4) {
+            match rng.below(5) {
                 0 => {
                     let _ = writeln!(s, "  useEffect(() => {{\n    const id = setInterval(async () => {{\n      const res = await fetch('/api/{lower}/{e}');\n      setRows((await res.json()) as Row[]);\n    }}, pollMs);\n    return () => clearInterval(id);\n  }}, [pollMs]);\n");
                 }
@@ -195,8 +201,11 @@ fn tsx(rng: &mut Rng, noun: &str, index: usize) -> String {
                 2 => {
                     let _ = writeln!(s, "  useEffect(() => {{\n    if (!container.current) return;\n    const observer = new ResizeObserver(([entry]) => setWidth(entry.contentRect.width));\n    observer.observe(container.current);\n    return () => observer.disconnect();\n  }}, []);\n");
                 }
-                _ => {
+                3 => {
                     let _ = writeln!(s, "  useEffect(() => {{\n    const timeout = setTimeout(() => setWidth((w) => w + {e}), 250);\n    return () => clearTimeout(timeout);\n  }}, [rows.length]);\n");
+                }
+                _ => {
+                    let _ = writeln!(s, "  useEffect(() => {{\n    setInterval(() => setRows((r) => [...r]), pollMs * {e});\n  }}, [pollMs]);\n");
                 }
             }
         }
@@ -213,7 +222,7 @@ fn rust(rng: &mut Rng, noun: &str, index: usize) -> String {
     let _ = writeln!(s, "pub struct {noun}Runner{index} {{\n    children: HashMap<u64, Child>,\n    workdir: PathBuf,\n    next_id: u64,\n}}\n");
     let _ = writeln!(s, "impl {noun}Runner{index} {{\n    pub fn new(workdir: impl Into<PathBuf>) -> Self {{\n        Self {{ children: HashMap::new(), workdir: workdir.into(), next_id: 0 }}\n    }}\n");
     for m in 0..4 + rng.below(5) {
-        match rng.below(5) {
+        match rng.below(6) {
             0 => {
                 let _ = writeln!(s, "    pub fn spawn_{m}(&mut self, input: &Path) -> io::Result<u64> {{\n        let child = Command::new(\"ffmpeg\")\n            .arg(\"-i\")\n            .arg(input)\n            .current_dir(&self.workdir)\n            .stdout(Stdio::null())\n            .spawn()?;\n        self.next_id += 1;\n        self.children.insert(self.next_id, child);\n        Ok(self.next_id)\n    }}\n");
             }
@@ -225,6 +234,9 @@ fn rust(rng: &mut Rng, noun: &str, index: usize) -> String {
             }
             3 => {
                 let _ = writeln!(s, "    pub fn write_report_{m}(&self, states: &[{noun}State{index}]) -> io::Result<()> {{\n        let mut out = File::create(self.workdir.join(\"report-{m}.txt\"))?;\n        for (i, state) in states.iter().enumerate() {{\n            let line = match state {{\n                {noun}State{index}::Queued => format!(\"{{i}} queued\"),\n                {noun}State{index}::Running {{ pid, since }} => format!(\"{{i}} running {{pid}} for {{:?}}\", since.elapsed()),\n                {noun}State{index}::Done(code) => format!(\"{{i}} done {{code}}\"),\n                {noun}State{index}::Failed(why) => format!(\"{{i}} failed: {{why}}\"),\n            }};\n            writeln!(out, \"{{line}}\")?;\n        }}\n        out.flush()\n    }}\n");
+            }
+            4 => {
+                let _ = writeln!(s, "    pub fn probe_{m}(&self, input: &Path) -> io::Result<u32> {{\n        let child = Command::new(\"ffprobe\").arg(input).stdout(Stdio::null()).spawn()?;\n        Ok(child.id())\n    }}\n");
             }
             _ => {
                 let _ = writeln!(s, "    pub fn reap_{m}(&mut self) -> Vec<(u64, i32)> {{\n        let mut finished = Vec::new();\n        self.children.retain(|id, child| match child.try_wait() {{\n            Ok(Some(status)) => {{\n                finished.push((*id, status.code().unwrap_or(-1)));\n                false\n            }}\n            Ok(None) => true,\n            Err(_) => false,\n        }});\n        finished\n    }}\n");

@@ -391,6 +391,24 @@ impl<'t> Lowerer<'_, 't> {
         (res, self.sites.len() - 1)
     }
 
+    /// A listener on an object this code creates itself (`const ws = new WebSocket(url)`,
+    /// `document.createElement(..)`) lives and dies with that object: it is no leak of its own,
+    /// and whether the object is closed is that object's rule's question.
+    fn on_own_object(&self, registration: Node<'t>) -> bool {
+        let Some(init) = nodes::receiver(registration)
+            .filter(|r| r.kind() == "identifier")
+            .and_then(|r| self.cx.scopes.const_init(r))
+        else {
+            return false;
+        };
+        init.kind() == "new_expression"
+            || (init.kind() == "call_expression"
+                && init
+                    .child_by_field_name("function")
+                    .and_then(|f| nodes::path(f, self.cx.source))
+                    .is_some_and(|path| path == "document.createElement"))
+    }
+
     fn acquire(&mut self, node: Node<'t>, kind: usize) -> Val {
         let rule = self.cx.kinds[kind].rule;
         if self.cx.kinds[kind].registration {
@@ -406,7 +424,11 @@ impl<'t> Lowerer<'_, 't> {
                 .is_some_and(|p| self.owns_foreign_root(&p));
             let named = self.cx.registration_keys(node).is_ok();
             let signalled = self.cx.signal(nodes::arguments(node).get(2).copied()).is_some();
-            if signalled || nodes::value_is_kept(node) || (foreign_target && named) {
+            if signalled
+                || nodes::value_is_kept(node)
+                || (foreign_target && named)
+                || self.on_own_object(node)
+            {
                 return Val::None;
             }
             match self.cx.registration_keys(node) {
