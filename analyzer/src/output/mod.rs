@@ -22,7 +22,7 @@ pub enum Format {
     Human,
     /// `path:line:col: severity[CODE] message`, one finding per line (editor problem matchers).
     Compact,
-    /// A versioned JSON document (see docs/output.md, "JSON output").
+    /// A versioned JSON document (see README, "`json` (schema version 1)").
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,

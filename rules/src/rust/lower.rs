@@ -4,7 +4,7 @@
 //! `ManuallyDrop`s and raw handles. The policies differ in what a method call on a tracked
 //! value means (a `Child`'s `wait()` reaps it; a method on a `ManuallyDrop` only derefs).
 //!
-//! Paths and exits, as documented in docs/rust-rules.md:
+//! Paths and exits, as documented in README (Rust rules, LL2001):
 //! * `?` (and `bail!`/`ensure!`) leave by an error: not a leak path, like an exception
 //!   elsewhere — an error usually aborts the whole job, and flagging every `?` after a spawn
 //!   would bury the real findings.
