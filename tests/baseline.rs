@@ -6,7 +6,7 @@ mod support;
 use support::*;
 
 #[test]
-fn baselined_findings_survive_edits_and_new_leaks_are_reported_needs_rules() {
+fn baselined_findings_survive_edits_and_new_leaks_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     for (name, text, _, _) in LEAKS {
         write(dir.path(), &format!("src/{name}"), text);
@@ -48,7 +48,7 @@ fn baselined_findings_survive_edits_and_new_leaks_are_reported_needs_rules() {
 }
 
 #[test]
-fn the_baseline_is_independent_of_the_working_folder_needs_rules() {
+fn the_baseline_is_independent_of_the_working_folder() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app/src/ReportSizer.cs", LEAKY_CS);
     let output = leaklint(dir.path(), &["check", "app/src", "--write-baseline", "app/baseline.json"]);

@@ -91,7 +91,7 @@ fn include_exclude_and_max_file_size_select_the_files() {
 }
 
 #[test]
-fn config_is_found_above_the_checked_path_needs_rules() {
+fn config_is_found_above_the_checked_path() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "leaklint.toml", "ignore = [\"CA2000\"]\n");
     write(dir.path(), "app/src/ReportSizer.cs", LEAKY_CS);
@@ -103,7 +103,7 @@ fn config_is_found_above_the_checked_path_needs_rules() {
 }
 
 #[test]
-fn severity_select_and_per_path_ignores_needs_rules() {
+fn severity_select_and_per_path_ignores() {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
@@ -123,7 +123,7 @@ fn severity_select_and_per_path_ignores_needs_rules() {
 }
 
 #[test]
-fn editorconfig_severities_govern_csharp_files_needs_rules() {
+fn editorconfig_severities_govern_csharp_files() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), ".editorconfig", "root = true\n\n[*.cs]\ndotnet_diagnostic.CA2000.severity = error\n");
     write(dir.path(), "src/Legacy/.editorconfig", "[*.cs]\ndotnet_diagnostic.CA2000.severity = none\n");

@@ -89,7 +89,7 @@ fn staged_checks_the_index_content_not_the_working_tree() {
 }
 
 #[test]
-fn staged_leaks_are_reported_from_the_index_needs_rules() {
+fn staged_leaks_are_reported_from_the_index() {
     let dir = repo_with_history();
     for (name, text, _, _) in LEAKS {
         write(dir.path(), name, text);
@@ -158,7 +158,7 @@ fn the_facts_cache_is_written_reused_and_survives_corruption() {
 }
 
 #[test]
-fn unchanged_files_feed_the_project_index_from_the_cache_needs_rules() {
+fn unchanged_files_feed_the_project_index_from_the_cache() {
     // The disposable type is declared in a file that is not checked; its use is in the change.
     let dir = tempfile::tempdir().unwrap();
     git_repo(dir.path());

@@ -58,7 +58,7 @@ fn commit_count(repo: &Path) -> usize {
 }
 
 #[test]
-fn precommit_hook_accepts_clean_commits_and_refuses_leaks_needs_rules() {
+fn precommit_hook_accepts_clean_commits_and_refuses_leaks() {
     if !pre_commit_available() {
         assert!(
             !in_ci(),

@@ -14,7 +14,7 @@ fn suppressed_above(text: &str, line: usize, directive: &str) -> String {
 }
 
 #[test]
-fn disable_next_line_suppresses_leaks_in_every_language_needs_rules() {
+fn disable_next_line_suppresses_leaks_in_every_language() {
     let dir = tempfile::tempdir().unwrap();
     for (name, text, code, line) in LEAKS {
         write(
@@ -41,7 +41,7 @@ fn disable_next_line_suppresses_leaks_in_every_language_needs_rules() {
 }
 
 #[test]
-fn disable_line_and_disable_file_needs_rules() {
+fn disable_line_and_disable_file() {
     let dir = tempfile::tempdir().unwrap();
     let cs = LEAKY_CS.replace(
         "var stream = new FileStream(path, FileMode.Open);",
@@ -62,7 +62,7 @@ fn disable_line_and_disable_file_needs_rules() {
 }
 
 #[test]
-fn a_suppression_for_another_rule_suppresses_nothing_needs_rules() {
+fn a_suppression_for_another_rule_suppresses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),

@@ -2,8 +2,7 @@
 //! source files that leak (one per language) and their fixed versions, and helpers that run
 //! the real `leaklint` binary and the real `git`.
 //!
-//! The leaking files are flagged once the rule families land (CA2000, LL1002, LL2001); tests
-//! that need those findings say so in their names (`..._needs_rules`).
+//! The leaking files are flagged by CA2000, LL1002 and LL2001.
 
 #![allow(dead_code)]
 
