@@ -65,9 +65,8 @@ fn early_return_is_the_leaking_exit() {
     assert_eq!(leaks[0].exits, vec![LeakExit { at: Some(at(10)) }]);
 }
 
-#[test]
-fn loop_back_edge_loses_the_previous_iteration() {
-    // loop { x = acquire(); } (never released) -> the next iteration's acquire loses it.
+/// `loop { x = acquire(); <release x if asked> }`: the loop body block acquires into `x`.
+fn acquiring_loop(release_each_iteration: bool) -> Body {
     let mut b = BodyBuilder::new();
     let head = b.new_block();
     let body = b.new_block();
@@ -76,8 +75,17 @@ fn loop_back_edge_loses_the_previous_iteration() {
     b.terminate(b.entry(), Terminator::Goto(head));
     b.terminate(head, Terminator::Branch(vec![body, exit]));
     b.push(body, Event::Acquire { res, into: Some(x) }, at(20));
+    if release_each_iteration {
+        b.push(body, Event::Release { var: x }, at(21));
+    }
     b.terminate(body, Terminator::Goto(head));
-    let leaks = analyze(&b.finish(at(99)));
+    b.finish(at(99))
+}
+
+#[test]
+fn loop_back_edge_loses_the_previous_iteration() {
+    // Never released: the next iteration's acquire loses the previous one.
+    let leaks = analyze(&acquiring_loop(false));
     assert_eq!(leaks.len(), 1);
     assert_eq!(leaks[0].lost_at, vec![at(20)]);
     assert_eq!(leaks[0].exits, vec![LeakExit { at: None }]);
@@ -85,17 +93,7 @@ fn loop_back_edge_loses_the_previous_iteration() {
 
 #[test]
 fn loop_that_releases_each_iteration_is_clean() {
-    let mut b = BodyBuilder::new();
-    let head = b.new_block();
-    let body = b.new_block();
-    let exit = b.new_block();
-    let (res, x) = (b.new_res(), b.new_var());
-    b.terminate(b.entry(), Terminator::Goto(head));
-    b.terminate(head, Terminator::Branch(vec![body, exit]));
-    b.push(body, Event::Acquire { res, into: Some(x) }, at(20));
-    b.push(body, Event::Release { var: x }, at(21));
-    b.terminate(body, Terminator::Goto(head));
-    assert!(analyze(&b.finish(at(99))).is_empty());
+    assert!(analyze(&acquiring_loop(true)).is_empty());
 }
 
 #[test]
