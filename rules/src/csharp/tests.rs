@@ -28,6 +28,19 @@ fn method(body: &str) -> String {
 
 const WIDGET: &str = "class Job {\nvoid Run() {\nvar w = new Widget();\nw.Paint();\n}\n}\n";
 
+/// Settings with one user resource kind for C#, reported under CA2000.
+fn settings_with_kind(name: &str, acquire: &str, release: &str) -> Settings {
+    let mut settings = Settings::default();
+    settings.resource_kinds.push(ResourceKindSpec {
+        name: name.into(),
+        language: Family::CSharp,
+        rule: "CA2000".into(),
+        acquire: vec![acquire.into()],
+        release: vec![release.into()],
+    });
+    settings
+}
+
 #[test]
 fn extra_disposable_types_come_from_settings() {
     assert!(findings(WIDGET).is_empty());
@@ -38,14 +51,7 @@ fn extra_disposable_types_come_from_settings() {
 
 #[test]
 fn resource_kinds_add_a_type_and_its_release_method() {
-    let mut settings = Settings::default();
-    settings.resource_kinds.push(ResourceKindSpec {
-        name: "native widget".into(),
-        language: Family::CSharp,
-        rule: "CA2000".into(),
-        acquire: vec!["new Widget".into()],
-        release: vec![".Release".into()],
-    });
+    let settings = settings_with_kind("native widget", "new Widget", ".Release");
     assert_eq!(findings_with(WIDGET, &settings), vec![(3, "CA2000")]);
     let released = WIDGET.replace("w.Paint();", "w.Paint();\nw.Release();");
     assert!(findings_with(&released, &settings).is_empty());
@@ -172,14 +178,7 @@ fn try_pattern_out_values_exist_only_when_the_call_succeeds() {
 
 #[test]
 fn resource_kinds_with_call_patterns() {
-    let mut settings = Settings::default();
-    settings.resource_kinds.push(ResourceKindSpec {
-        name: "pooled buffer".into(),
-        language: Family::CSharp,
-        rule: "CA2000".into(),
-        acquire: vec!["BufferPool.Shared.Rent".into()],
-        release: vec!["BufferPool.Shared.Return".into()],
-    });
+    let settings = settings_with_kind("pooled buffer", "BufferPool.Shared.Rent", "BufferPool.Shared.Return");
     let leaky = method("var b = BufferPool.Shared.Rent(4096);\nUse(b);");
     assert_eq!(findings_with(&leaky, &settings), vec![(3, "CA2000")]);
     assert!(findings(&leaky).is_empty());
@@ -285,14 +284,7 @@ fn configured_types_and_release_methods() {
     settings.csharp.extra_disposable_types.push("Acme.Native.Widget".into());
     assert!(knowledge_with(&settings, &index));
 
-    let mut settings = Settings::default();
-    settings.resource_kinds.push(ResourceKindSpec {
-        name: "native widget".into(),
-        language: Family::CSharp,
-        rule: "CA2000".into(),
-        acquire: vec!["new Widget".into()],
-        release: vec![".Release".into()],
-    });
+    let settings = settings_with_kind("native widget", "new Widget", ".Release");
     assert!(knowledge_with(&settings, &index));
     let k = Knowledge::new(&index, &settings);
     assert!(k.is_release_method("Release"));
