@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
-use super::ids::Ids;
+use super::ids::{field, Ids};
+use super::scope::Census;
 use super::keys::FileCx;
 use super::lower::{Owner, Role};
 use super::nodes::{self, text};
@@ -219,6 +220,8 @@ fn collect_release_facts<'t>(
     function: Node<'t>,
     class_body: Option<Node<'t>>,
 ) -> HashSet<String> {
+    let ids = Ids::of(function);
+    let census = &cx.scopes.census;
     let mut facts = HashSet::new();
     let mut visited = HashSet::new();
     let mut stack = vec![function];
@@ -226,39 +229,26 @@ fn collect_release_facts<'t>(
         if !visited.insert(function.id()) {
             continue;
         }
-        for node in descendants(function) {
-            match node.kind() {
-                "call_expression" => {
-                    facts.extend(cx.releases(node));
-                    let Some(callee) = node.child_by_field_name("function").map(nodes::unwrap) else {
-                        continue;
-                    };
-                    if callee.kind() == "identifier" {
-                        if let Some(helper) = cx.scopes.function_named(callee) {
-                            facts.extend(released_through_parameters(cx, node, helper));
-                            stack.push(helper);
-                        }
-                    } else if let (Some(body), Some(object)) =
-                        (class_body, callee.child_by_field_name("object"))
-                    {
-                        if nodes::unwrap(object).kind() == "this" {
-                            let name =
-                                callee.child_by_field_name("property").map_or("", |p| text(p, cx.source));
-                            stack.extend(
-                                class_members(body, cx.source)
-                                    .into_iter()
-                                    .filter(|(n, _)| *n == name)
-                                    .map(|(_, f)| f),
-                            );
-                        }
-                    }
+        for call in Census::within(&census.calls, function) {
+            facts.extend(cx.release_keys_of(call).iter().cloned());
+            let Some(callee) = field(call, ids.function).map(nodes::unwrap) else { continue };
+            if callee.kind_id() == ids.identifier {
+                if let Some(helper) = cx.scopes.function_named(callee) {
+                    facts.extend(released_through_parameters(cx, call, helper));
+                    stack.push(helper);
                 }
-                "assignment_expression" => {
-                    if let Some(place) = node.child_by_field_name("left").and_then(|l| cx.place(l)) {
-                        facts.insert(format!("A|{place}"));
-                    }
+            } else if let (Some(body), Some(object)) = (class_body, field(callee, ids.object)) {
+                if nodes::unwrap(object).kind() == "this" {
+                    let name = field(callee, ids.property).map_or("", |p| text(p, cx.source));
+                    stack.extend(
+                        class_members(body, cx.source).into_iter().filter(|(n, _)| *n == name).map(|(_, f)| f),
+                    );
                 }
-                _ => {}
+            }
+        }
+        for assignment in Census::within(&census.assignments, function) {
+            if let Some(place) = field(assignment, ids.left).and_then(|l| cx.place(l)) {
+                facts.insert(format!("A|{place}"));
             }
         }
     }

@@ -246,7 +246,7 @@ impl<'t> Lowerer<'_, 't> {
         if let Some(value) = self.memoized(node) {
             return self.expr(value);
         }
-        let releases = self.cx.releases(node);
+        let releases = self.cx.release_keys_of(node);
         let method = nodes::method_name(node, self.cx.source);
         if !releases.is_empty() || self.is_registration_remove(method) {
             self.receiver(node);
@@ -257,7 +257,7 @@ impl<'t> Lowerer<'_, 't> {
                 }
             }
             for key in releases {
-                self.release(&key, range(node));
+                self.release(key, range(node));
             }
             return Val::None;
         }

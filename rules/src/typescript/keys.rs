@@ -20,6 +20,8 @@ pub struct FileCx<'t> {
     pub kinds: Vec<Kind>,
     /// Every release key of every call in the file.
     pub released: HashSet<String>,
+    /// The release keys of each call that has any, by node id (see [`FileCx::releases`]).
+    pub release_keys: HashMap<usize, Vec<String>>,
     /// Functions that return a resource they create, by node id (see `find_factories`).
     pub factories: HashMap<usize, usize>,
     /// What each function releases (see `effects::release_facts`), by node id.
@@ -283,12 +285,26 @@ impl<'t> FileCx<'t> {
         }
     }
 
+    /// The release keys of a call, computed once per file.
+    pub fn release_keys_of(&self, call: Node) -> &[String] {
+        self.release_keys.get(&call.id()).map_or(&[], Vec::as_slice)
+    }
+
     /// The release keys a call performs: the places it releases (`clearInterval(id)` -> `#3`,
     /// `this.ws.close()` -> `this.ws`), registrations it removes, observations it ends.
     pub fn releases(&self, call: Node<'t>) -> Vec<String> {
         let mut keys = Vec::new();
         let path = field(call, Ids::of(call).function).and_then(|f| nodes::path(f, self.source));
         let method = nodes::method_name(call, self.source);
+        // Most calls release nothing: only a release's own name (or `x.close.call(x)`) can.
+        let may_release = method.is_some_and(|m| matches!(m, "unobserve" | "call" | "apply"))
+            || self.kinds.iter().flat_map(|k| &k.release).any(|release| match release {
+                Release::Function(function) => path.as_deref() == Some(function.as_str()),
+                Release::Method(steps) => steps.last().is_some_and(|s| method == Some(s.name.as_str())),
+            });
+        if !may_release {
+            return keys;
+        }
         for kind in &self.kinds {
             for release in &kind.release {
                 let released = match release {
@@ -302,8 +318,8 @@ impl<'t> FileCx<'t> {
                         None
                     }
                     Release::Method(steps) => self
-                        .chain_receiver(call, steps)
-                        .or_else(|| self.called_through(call, steps))
+                        .chain_receiver(call, method, steps)
+                        .or_else(|| self.called_through(call, method, steps))
                         .and_then(|r| self.released_place(r)),
                     Release::Function(_) => None,
                 };
@@ -329,9 +345,14 @@ impl<'t> FileCx<'t> {
     }
 
     /// `x` in `x.close.call(x)` / `x.close.apply(x, [])` for the one-step chain `close`.
-    fn called_through(&self, call: Node<'t>, steps: &[super::kinds::Step]) -> Option<Node<'t>> {
+    fn called_through(
+        &self,
+        call: Node<'t>,
+        method: Option<&str>,
+        steps: &[super::kinds::Step],
+    ) -> Option<Node<'t>> {
         let [step] = steps else { return None };
-        if !matches!(nodes::method_name(call, self.source), Some("call" | "apply")) {
+        if !matches!(method, Some("call" | "apply")) {
             return None;
         }
         let method = nodes::unwrap(nodes::receiver(call)?);
@@ -342,14 +363,21 @@ impl<'t> FileCx<'t> {
     }
 
     /// `x` in `x.getTracks().forEach(...)` for the chain `getTracks().forEach`.
-    fn chain_receiver(&self, call: Node<'t>, steps: &[super::kinds::Step]) -> Option<Node<'t>> {
+    fn chain_receiver(
+        &self,
+        call: Node<'t>,
+        method: Option<&str>,
+        steps: &[super::kinds::Step],
+    ) -> Option<Node<'t>> {
+        if steps.last().is_none_or(|last| method != Some(last.name.as_str())) {
+            return None;
+        }
         let mut current = call;
         for (i, step) in steps.iter().enumerate().rev() {
             let is_last = i + 1 == steps.len();
             if step.called || is_last {
-                if current.kind() != "call_expression"
-                    || nodes::method_name(current, self.source) != Some(&step.name)
-                {
+                let name = if is_last { method } else { nodes::method_name(current, self.source) };
+                if current.kind() != "call_expression" || name != Some(&step.name) {
                     return None;
                 }
                 current = nodes::receiver(current)?;

@@ -30,7 +30,7 @@ pub mod ll1008_animation_frame;
 pub mod ll1009_fetch;
 pub mod ll1010_media_stream;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use crate::syntax::treesitter::{self, Grammar};
@@ -64,6 +64,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         scopes: scope::Scopes::build(root, text),
         kinds,
         released: HashSet::new(),
+        release_keys: HashMap::new(),
         factories: Default::default(),
         facts_cache: Default::default(),
     };
@@ -71,14 +72,17 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     if candidates.has_anywhere_acquisition() {
         cx.find_factories();
     }
-    cx.released = cx
+    // Every call's release keys, once: the lowering and the cleanups' facts look them up.
+    cx.release_keys = cx
         .scopes
         .census
         .calls
         .iter()
         .filter(|c| candidates.may_release(c.byte_range()))
-        .flat_map(|c| cx.releases(*c))
+        .map(|c| (c.id(), cx.releases(*c)))
+        .filter(|(_, keys)| !keys.is_empty())
         .collect();
+    cx.released = cx.release_keys.values().flatten().cloned().collect();
     let mut diagnostics = report::module_intervals(&cx, root);
     let owners = effects::owner_scopes(&cx);
     let anywhere = effects::anywhere_scopes(root);

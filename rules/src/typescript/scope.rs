@@ -63,6 +63,7 @@ pub struct Scopes<'t> {
 #[derive(Default)]
 pub struct Census<'t> {
     pub calls: Vec<Node<'t>>,
+    pub assignments: Vec<Node<'t>>,
     pub functions: Vec<Node<'t>>,
     pub classes: Vec<Node<'t>>,
 }
@@ -276,6 +277,15 @@ pub fn is_name(node: Node) -> bool {
     matches!(node.kind(), "identifier" | "shorthand_property_identifier")
 }
 
+impl<'t> Census<'t> {
+    /// The nodes of a census list (in document order) that lie within `outer`.
+    pub fn within<'a>(nodes: &'a [Node<'t>], outer: Node) -> impl Iterator<Item = Node<'t>> + 'a {
+        let first = nodes.partition_point(|n| n.start_byte() < outer.start_byte());
+        let end = outer.end_byte();
+        nodes[first..].iter().take_while(move |n| n.start_byte() < end).filter(move |n| n.end_byte() <= end).copied()
+    }
+}
+
 impl<'t> Scopes<'t> {
     /// One walk: declarations (with the scope each identifier sits in, since hoisted functions
     /// and closures over later `const`s resolve only once every declaration is known), the
@@ -296,7 +306,6 @@ impl<'t> Scopes<'t> {
         let mut scope_chain: Vec<(usize, Option<usize>)> = Vec::new();
         let mut open_scopes: Vec<usize> = Vec::new();
         let mut uses: Vec<(Node<'t>, usize)> = Vec::new();
-        let mut assignments: Vec<Node<'t>> = Vec::new();
         walk(root, |node, entering| {
             let kind = node.kind_id();
             if !entering {
@@ -318,7 +327,7 @@ impl<'t> Scopes<'t> {
             } else if kind == ids.call_expression {
                 census.calls.push(node);
             } else if kind == ids.assignment_expression {
-                assignments.push(node);
+                census.assignments.push(node);
             } else if kind == ids.class_declaration
                 || kind == ids.class_expression
                 || kind == ids.abstract_class_declaration
@@ -356,7 +365,7 @@ impl<'t> Scopes<'t> {
                 scope = outer;
             }
         }
-        for assignment in assignments {
+        for &assignment in &census.assignments {
             let target = field(assignment, ids.left).map(nodes::unwrap);
             if let Some(&id) = target.and_then(|t| resolved.get(&t.id())) {
                 let binding = &mut bindings[id as usize];
