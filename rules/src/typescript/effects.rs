@@ -7,11 +7,11 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
-use super::ids::{field, Ids};
-use super::scope::Census;
+use super::ids::{Field, FieldOf, Ids};
 use super::keys::FileCx;
 use super::lower::{Owner, Role};
 use super::nodes::{self, text};
+use super::scope::Census;
 use crate::syntax::treesitter::{descendants, range};
 use crate::TextRange;
 
@@ -147,10 +147,10 @@ fn cleanup_functions<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> Vec<Node<'t>> {
             _ if nodes::is_function(node) => out.push(node),
             "identifier" => out.extend(cx.scopes.function_named(node)),
             "ternary_expression" => {
-                stack.extend(node.child_by_field_name("consequence"));
-                stack.extend(node.child_by_field_name("alternative"));
+                stack.extend(node.field(Field::Consequence));
+                stack.extend(node.field(Field::Alternative));
             }
-            "binary_expression" => stack.extend(node.child_by_field_name("right")),
+            "binary_expression" => stack.extend(node.field(Field::Right)),
             _ => {}
         }
     }
@@ -186,12 +186,12 @@ pub fn release_facts<'t>(
 /// `clearTimeoutIfSet(timeoutRef)` where the helper clears `param.current`.
 fn released_through_parameters<'t>(cx: &FileCx<'t>, call: Node<'t>, helper: Node<'t>) -> Vec<String> {
     let parameters: Vec<Node> = helper
-        .child_by_field_name("parameters")
+        .field(Field::Parameters)
         .map(nodes::children)
         .unwrap_or_default()
         .into_iter()
-        .map(|p| p.child_by_field_name("pattern").unwrap_or(p))
-        .chain(helper.child_by_field_name("parameter"))
+        .map(|p| p.field(Field::Pattern).unwrap_or(p))
+        .chain(helper.field(Field::Parameter))
         .collect();
     let substitutions: Vec<(String, String)> = parameters
         .iter()
@@ -231,23 +231,26 @@ fn collect_release_facts<'t>(
         }
         for call in Census::within(&census.calls, function) {
             facts.extend(cx.release_keys_of(call).iter().cloned());
-            let Some(callee) = field(call, ids.function).map(nodes::unwrap) else { continue };
+            let Some(callee) = call.field(Field::Function).map(nodes::unwrap) else { continue };
             if callee.kind_id() == ids.identifier {
                 if let Some(helper) = cx.scopes.function_named(callee) {
                     facts.extend(released_through_parameters(cx, call, helper));
                     stack.push(helper);
                 }
-            } else if let (Some(body), Some(object)) = (class_body, field(callee, ids.object)) {
+            } else if let (Some(body), Some(object)) = (class_body, callee.field(Field::Object)) {
                 if nodes::unwrap(object).kind() == "this" {
-                    let name = field(callee, ids.property).map_or("", |p| text(p, cx.source));
+                    let name = callee.field(Field::Property).map_or("", |p| text(p, cx.source));
                     stack.extend(
-                        class_members(body, cx.source).into_iter().filter(|(n, _)| *n == name).map(|(_, f)| f),
+                        class_members(body, cx.source)
+                            .into_iter()
+                            .filter(|(n, _)| *n == name)
+                            .map(|(_, f)| f),
                     );
                 }
             }
         }
         for assignment in Census::within(&census.assignments, function) {
-            if let Some(place) = field(assignment, ids.left).and_then(|l| cx.place(l)) {
+            if let Some(place) = assignment.field(Field::Left).and_then(|l| cx.place(l)) {
                 facts.insert(format!("A|{place}"));
             }
         }
@@ -259,7 +262,7 @@ fn collect_release_facts<'t>(
 /// or its expression body.
 pub fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
     let ids = Ids::of(function);
-    let Some(body) = function.child_by_field_name("body") else { return Vec::new() };
+    let Some(body) = function.field(Field::Body) else { return Vec::new() };
     if body.kind_id() != ids.statement_block {
         return vec![body];
     }
@@ -281,7 +284,7 @@ pub fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
 
 /// The last segment of a call's callee path: `useEffect` in `React.useEffect(...)`.
 fn hook_name(cx: &FileCx, call: Node) -> Option<String> {
-    let path = call.child_by_field_name("function").and_then(|f| nodes::path(f, cx.source))?;
+    let path = call.field(Field::Function).and_then(|f| nodes::path(f, cx.source))?;
     // Compiled CommonJS: `useUnmount_1.default(...)`, `react_1.useEffect(...)`.
     let mut segments = path.rsplit('.').filter(|s| *s != "default");
     let name = segments.next()?;
@@ -298,11 +301,11 @@ pub fn class_members<'t>(class_body: Node<'t>, source: &str) -> Vec<(String, Nod
     nodes::children(class_body)
         .into_iter()
         .filter_map(|member| {
-            let name = text(member.child_by_field_name("name")?, source).replace(char::is_whitespace, "");
+            let name = text(member.field(Field::Name)?, source).replace(char::is_whitespace, "");
             match member.kind() {
                 "method_definition" => Some((name, member)),
                 "public_field_definition" => {
-                    let value = nodes::unwrap(member.child_by_field_name("value")?);
+                    let value = nodes::unwrap(member.field(Field::Value)?);
                     nodes::is_function(value).then_some((name, value))
                 }
                 _ => None,
@@ -326,7 +329,7 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
     };
     for &call in &cx.scopes.census.calls {
         // `hook_name` takes a segment of the callee as written: a hook's name is in its text.
-        let callee = call.child_by_field_name("function").map_or("", |f| text(f, cx.source));
+        let callee = call.field(Field::Function).map_or("", |f| text(f, cx.source));
         if !callee.contains("Effect") && !UNMOUNT_HOOKS.iter().any(|hook| callee.contains(hook)) {
             continue;
         }
@@ -381,7 +384,7 @@ fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>], unmounts: &[Node<'t>]
 }
 
 fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
-    let Some(body) = class.child_by_field_name("body") else { return Vec::new() };
+    let Some(body) = class.field(Field::Body) else { return Vec::new() };
     let members = class_members(body, cx.source);
     let has = |name: &str| members.iter().any(|(n, _)| n == name);
     let extends_component = nodes::children(class)
@@ -447,20 +450,19 @@ fn calls_abstract_method(cx: &FileCx, class_body: Node, members: &[(String, Node
     let abstracts: Vec<&str> = nodes::children(class_body)
         .into_iter()
         .filter(|m| matches!(m.kind(), "abstract_method_signature" | "method_signature"))
-        .filter_map(|m| m.child_by_field_name("name").map(|n| text(n, cx.source)))
+        .filter_map(|m| m.field(Field::Name).map(|n| text(n, cx.source)))
         .collect();
     if abstracts.is_empty() {
         return false;
     }
     members.iter().filter(|(n, _)| TEARDOWN_METHODS.contains(&n.as_str())).any(|(_, teardown)| {
         descendants(*teardown).any(|call| {
-            let callee = call.child_by_field_name("function").map(nodes::unwrap);
+            let callee = call.field(Field::Function).map(nodes::unwrap);
             call.kind() == "call_expression"
                 && callee.is_some_and(|c| {
                     c.kind() == "member_expression"
-                        && c.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
-                        && c.child_by_field_name("property")
-                            .is_some_and(|p| abstracts.contains(&text(p, cx.source)))
+                        && c.field(Field::Object).is_some_and(|o| o.kind() == "this")
+                        && c.field(Field::Property).is_some_and(|p| abstracts.contains(&text(p, cx.source)))
                 })
         })
     })

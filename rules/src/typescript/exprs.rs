@@ -2,6 +2,8 @@
 
 use tree_sitter::Node;
 
+use super::ids::{Field, FieldOf};
+
 use super::keys::{fetch_key, observation_key};
 use super::lower::{Lowerer, Mode, Role, Site, Val, MAX_DEPTH};
 use super::nodes::{self, text};
@@ -52,8 +54,8 @@ impl<'t> Lowerer<'_, 't> {
                 value
             }
             "assignment_expression" => {
-                let value = node.child_by_field_name("right").map_or(Val::None, |r| self.expr(r));
-                let left = node.child_by_field_name("left");
+                let value = node.field(Field::Right).map_or(Val::None, |r| self.expr(r));
+                let left = node.field(Field::Left);
                 match left.and_then(|l| self.cx.place(l).map(|k| (k, l))) {
                     Some((key, left)) => {
                         let written = text(left, self.cx.source);
@@ -80,7 +82,7 @@ impl<'t> Lowerer<'_, 't> {
             "object" | "array" => {
                 for element in nodes::children(node) {
                     let value = match element.kind() {
-                        "pair" => element.child_by_field_name("value").map_or(Val::None, |v| self.expr(v)),
+                        "pair" => element.field(Field::Value).map_or(Val::None, |v| self.expr(v)),
                         "method_definition" => {
                             self.nested(element, true, Val::None);
                             Val::None
@@ -144,7 +146,7 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn ternary(&mut self, node: Node<'t>) -> Val {
-        if let Some(condition) = node.child_by_field_name("condition") {
+        if let Some(condition) = node.field(Field::Condition) {
             let value = self.expr(condition);
             self.discard(value, range(condition));
         }
@@ -152,10 +154,9 @@ impl<'t> Lowerer<'_, 't> {
         self.branch(vec![then_block, else_block]);
         let mut values = Vec::new();
         let mut ends = Vec::new();
-        for (block, part) in [
-            (then_block, node.child_by_field_name("consequence")),
-            (else_block, node.child_by_field_name("alternative")),
-        ] {
+        for (block, part) in
+            [(then_block, node.field(Field::Consequence)), (else_block, node.field(Field::Alternative))]
+        {
             self.cur = block;
             values.push(part.map_or(Val::None, |p| self.expr(p)));
             ends.push(self.cur);
@@ -164,9 +165,9 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn binary(&mut self, node: Node<'t>) -> Val {
-        let operator = node.child_by_field_name("operator").map_or("", |o| o.kind());
-        let left = node.child_by_field_name("left");
-        let right = node.child_by_field_name("right");
+        let operator = node.field(Field::Operator).map_or("", |o| o.kind());
+        let left = node.field(Field::Left);
+        let right = node.field(Field::Right);
         let left_value = left.map_or(Val::None, |l| self.expr(l));
         if !matches!(operator, "&&" | "||" | "??") {
             self.discard(left_value, range(node));
@@ -228,11 +229,11 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn receiver(&mut self, call: Node<'t>) {
-        let Some(callee) = call.child_by_field_name("function").map(nodes::unwrap) else { return };
+        let Some(callee) = call.field(Field::Function).map(nodes::unwrap) else { return };
         if nodes::is_function(callee) {
             self.nested(callee, false, Val::None);
         } else if callee.kind() == "member_expression" {
-            if let Some(object) = callee.child_by_field_name("object") {
+            if let Some(object) = callee.field(Field::Object) {
                 let value = self.expr(object);
                 self.discard(value, range(callee));
             }
@@ -286,7 +287,7 @@ impl<'t> Lowerer<'_, 't> {
             self.arguments(node, true);
             return Val::None;
         }
-        let callee = node.child_by_field_name("function").map(nodes::unwrap);
+        let callee = node.field(Field::Function).map(nodes::unwrap);
         let state = callee
             .filter(|c| c.kind() == "identifier")
             .and_then(|c| self.cx.scopes.binding_of(c))
@@ -325,7 +326,7 @@ impl<'t> Lowerer<'_, 't> {
             }
             return STORING_METHODS.contains(&method) || is_setter_name(method);
         }
-        let callee = call.child_by_field_name("function").map(nodes::unwrap);
+        let callee = call.field(Field::Function).map(nodes::unwrap);
         callee.filter(|c| c.kind() == "identifier").is_some_and(|c| {
             let name = text(c, self.cx.source);
             // A callback the caller gave us receives the value: it is theirs now.
@@ -340,12 +341,12 @@ impl<'t> Lowerer<'_, 't> {
 
     /// `useMemo(() => value, deps)` is `value`, computed during render.
     fn memoized(&self, call: Node<'t>) -> Option<Node<'t>> {
-        let path = call.child_by_field_name("function").and_then(|f| nodes::path(f, self.cx.source))?;
+        let path = call.field(Field::Function).and_then(|f| nodes::path(f, self.cx.source))?;
         if path != "useMemo" && !path.ends_with(".useMemo") {
             return None;
         }
         let factory = nodes::unwrap(*nodes::arguments(call).first()?);
-        let body = factory.child_by_field_name("body")?;
+        let body = factory.field(Field::Body)?;
         (factory.kind() == "arrow_function" && body.kind() != "statement_block").then_some(body)
     }
 
@@ -367,7 +368,7 @@ impl<'t> Lowerer<'_, 't> {
 
     /// Calls that read their arguments without keeping them (`console.log`, a `MediaRecorder`).
     fn borrows(&self, call: Node<'t>) -> bool {
-        let callee = call.child_by_field_name("function").or_else(|| call.child_by_field_name("constructor"));
+        let callee = call.field(Field::Function).or_else(|| call.field(Field::Constructor));
         let path = callee.and_then(|c| nodes::path(c, self.cx.source)).unwrap_or_default();
         let last = path.rsplit('.').next().unwrap_or("");
         path.starts_with("console.") || ll1010_media_stream::BORROWERS.contains(&last)
@@ -404,7 +405,7 @@ impl<'t> Lowerer<'_, 't> {
         init.kind() == "new_expression"
             || (init.kind() == "call_expression"
                 && init
-                    .child_by_field_name("function")
+                    .field(Field::Function)
                     .and_then(|f| nodes::path(f, self.cx.source))
                     .is_some_and(|path| path == "document.createElement"))
     }
@@ -500,11 +501,11 @@ impl<'t> Lowerer<'_, 't> {
         };
         let signal = self.cx.scopes.resolve_alias(signal);
         let is_signal_member = signal.kind() == "member_expression"
-            && signal.child_by_field_name("property").is_some_and(|p| text(p, self.cx.source) == "signal");
+            && signal.field(Field::Property).is_some_and(|p| text(p, self.cx.source) == "signal");
         let destructured = (super::scope::is_name(signal) && text(signal, self.cx.source) == "signal")
             .then(|| self.cx.scopes.binding_of(signal).and_then(|b| self.cx.scopes.get(b).member_of))
             .flatten();
-        let controller = signal.child_by_field_name("object").filter(|_| is_signal_member).or(destructured);
+        let controller = signal.field(Field::Object).filter(|_| is_signal_member).or(destructured);
         if let Some((key, controller)) = controller.and_then(|c| self.cx.place(c).map(|k| (k, c))) {
             let var = self.registration_var(&fetch_key(&key), Some(&key));
             let (res, site) = self.new_site(kind, node);

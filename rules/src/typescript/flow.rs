@@ -4,6 +4,8 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
+use super::ids::{Field, FieldOf};
+
 use super::lower::{Frame, Lowerer, Role, Val, MAX_DEPTH};
 use super::nodes;
 use crate::engine::{Event, Terminator};
@@ -72,7 +74,7 @@ impl<'t> Lowerer<'_, 't> {
                 }
             }
             "labeled_statement" => {
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.field(Field::Body) {
                     self.statement(body);
                 }
             }
@@ -94,8 +96,8 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn declarator(&mut self, declarator: Node<'t>) {
-        let Some(name) = declarator.child_by_field_name("name") else { return };
-        let Some(init) = declarator.child_by_field_name("value") else { return };
+        let Some(name) = declarator.field(Field::Name) else { return };
+        let Some(init) = declarator.field(Field::Value) else { return };
         let value = self.expr(init);
         match self.cx.place(name) {
             Some(key) if name.kind() == "identifier" => {
@@ -152,7 +154,7 @@ impl<'t> Lowerer<'_, 't> {
             if condition.kind() != "unary_expression" || condition.child(0).is_none_or(|o| o.kind() != "!") {
                 break;
             }
-            condition = nodes::unwrap(condition.child_by_field_name("argument")?);
+            condition = nodes::unwrap(condition.field(Field::Argument)?);
             negated = !negated;
         }
         let (place, then_empty) = self.plain_guard(condition)?;
@@ -162,9 +164,8 @@ impl<'t> Lowerer<'_, 't> {
     fn plain_guard(&self, condition: Node<'t>) -> Option<(String, bool)> {
         match condition.kind() {
             "binary_expression" => {
-                let operator = condition.child_by_field_name("operator")?.kind();
-                let (left, right) =
-                    (condition.child_by_field_name("left")?, condition.child_by_field_name("right")?);
+                let operator = condition.field(Field::Operator)?.kind();
+                let (left, right) = (condition.field(Field::Left)?, condition.field(Field::Right)?);
                 let is_nullish = |n: Node| matches!(nodes::unwrap(n).kind(), "null" | "undefined");
                 let place = if is_nullish(right) {
                     self.cx.place(left)?
@@ -196,7 +197,7 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn if_statement(&mut self, node: Node<'t>) {
-        let condition = node.child_by_field_name("condition");
+        let condition = node.field(Field::Condition);
         if let Some(condition) = condition {
             let value = self.expr(condition);
             self.discard(value, range(condition));
@@ -205,8 +206,8 @@ impl<'t> Lowerer<'_, 't> {
         let (then_block, else_block, join) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
         self.branch(vec![then_block, else_block]);
         for (block, part, empty_here) in [
-            (then_block, node.child_by_field_name("consequence"), true),
-            (else_block, node.child_by_field_name("alternative"), false),
+            (then_block, node.field(Field::Consequence), true),
+            (else_block, node.field(Field::Alternative), false),
         ] {
             self.cur = block;
             if let Some((place, then_empty)) = &guard {
@@ -223,10 +224,10 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn loop_statement(&mut self, node: Node<'t>) {
-        if let Some(init) = node.child_by_field_name("initializer") {
+        if let Some(init) = node.field(Field::Initializer) {
             self.statement(init);
         }
-        if let Some(right) = node.child_by_field_name("right") {
+        if let Some(right) = node.field(Field::Right) {
             let value = self.expr(right);
             self.discard(value, range(right));
         }
@@ -236,7 +237,7 @@ impl<'t> Lowerer<'_, 't> {
         if node.kind() == "do_statement" {
             self.goto(body);
         } else {
-            if let Some(condition) = node.child_by_field_name("condition") {
+            if let Some(condition) = node.field(Field::Condition) {
                 let value = self.expr(condition);
                 self.discard(value, range(condition));
             }
@@ -244,16 +245,16 @@ impl<'t> Lowerer<'_, 't> {
         }
         self.cur = body;
         self.loops.push((head, done));
-        if let Some(statement) = node.child_by_field_name("body") {
+        if let Some(statement) = node.field(Field::Body) {
             self.statement(statement);
         }
         self.loops.pop();
-        if let Some(increment) = node.child_by_field_name("increment") {
+        if let Some(increment) = node.field(Field::Increment) {
             let value = self.expr(increment);
             self.discard(value, range(increment));
         }
         if node.kind() == "do_statement" {
-            if let Some(condition) = node.child_by_field_name("condition") {
+            if let Some(condition) = node.field(Field::Condition) {
                 let value = self.expr(condition);
                 self.discard(value, range(condition));
             }
@@ -263,18 +264,18 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn try_statement(&mut self, node: Node<'t>) {
-        let handler = node.child_by_field_name("handler");
-        let finalizer = node.child_by_field_name("finalizer").and_then(|f| f.child_by_field_name("body"));
+        let handler = node.field(Field::Handler);
+        let finalizer = node.field(Field::Finalizer).and_then(|f| f.field(Field::Body));
         let catch_block = self.b.new_block();
         self.handlers.push(catch_block);
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field(Field::Body) {
             self.statement(body);
         }
         self.handlers.pop();
         let join = self.b.new_block();
         self.goto(join);
         self.cur = catch_block;
-        match handler.and_then(|h| h.child_by_field_name("body")) {
+        match handler.and_then(|h| h.field(Field::Body)) {
             Some(body) => {
                 self.statement(body);
                 self.goto(join);
@@ -294,11 +295,11 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn switch_statement(&mut self, node: Node<'t>) {
-        if let Some(value) = node.child_by_field_name("value") {
+        if let Some(value) = node.field(Field::Value) {
             let value_val = self.expr(value);
             self.discard(value_val, range(value));
         }
-        let cases: Vec<Node> = node.child_by_field_name("body").map(nodes::children).unwrap_or_default();
+        let cases: Vec<Node> = node.field(Field::Body).map(nodes::children).unwrap_or_default();
         let done = self.b.new_block();
         let entries: Vec<_> = cases.iter().map(|_| self.b.new_block()).collect();
         let mut targets = entries.clone();
@@ -346,11 +347,9 @@ impl<'t> Lowerer<'_, 't> {
             loops: self.loops.len(),
         });
         let first_parameter = function
-            .child_by_field_name("parameter")
-            .or_else(|| {
-                function.child_by_field_name("parameters").and_then(|p| nodes::children(p).into_iter().next())
-            })
-            .map(|p| p.child_by_field_name("pattern").unwrap_or(p));
+            .field(Field::Parameter)
+            .or_else(|| function.field(Field::Parameters).and_then(|p| nodes::children(p).into_iter().next()))
+            .map(|p| p.field(Field::Pattern).unwrap_or(p));
         match first_parameter.and_then(|p| self.cx.place(p).map(|k| (k, p))) {
             Some((key, parameter)) => {
                 let written = nodes::text(parameter, self.cx.source);
@@ -358,7 +357,7 @@ impl<'t> Lowerer<'_, 't> {
             }
             None => self.transfer(argument, range(function)),
         }
-        match function.child_by_field_name("body") {
+        match function.field(Field::Body) {
             Some(body) if body.kind() == "statement_block" => self.statement(body),
             Some(expression) => {
                 let value = self.expr(expression);

@@ -9,12 +9,22 @@ use std::sync::OnceLock;
 use tree_sitter::{Language, Node};
 
 macro_rules! tables {
-    (kinds { $($kind:ident $(= $name:literal)?),* $(,)? } fields { $($field:ident),* $(,)? }) => {
+    (kinds { $($kind:ident $(= $name:literal)?),* $(,)? } fields { $($variant:ident = $field:literal),* $(,)? }) => {
         /// The ids of the node kinds and fields the front-end asks about.
         pub struct Ids {
             symbol_count: usize,
             $(pub $kind: u16,)*
-            $(pub $field: Option<NonZeroU16>,)*
+            fields: [Option<NonZeroU16>; Field::COUNT],
+        }
+
+        /// The fields the front-end asks about, looked up by id ([`FieldOf::field`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Field {
+            $($variant,)*
+        }
+
+        impl Field {
+            const COUNT: usize = [$(Field::$variant),*].len();
         }
 
         impl Ids {
@@ -22,7 +32,7 @@ macro_rules! tables {
                 Ids {
                     symbol_count: language.node_kind_count(),
                     $($kind: language.id_for_node_kind(kind_name!($kind $(= $name)?), true),)*
-                    $($field: language.field_id_for_name(stringify!($field)),)*
+                    fields: [$(language.field_id_for_name($field)),*],
                 }
             }
         }
@@ -51,7 +61,32 @@ tables! {
         abstract_class_declaration, class_expression = "class", return_statement,
     }
     fields {
-        function, arguments, property, object, left, right,
+        Alias = "alias",
+        Alternative = "alternative",
+        Argument = "argument",
+        Arguments = "arguments",
+        Body = "body",
+        Condition = "condition",
+        Consequence = "consequence",
+        Constructor = "constructor",
+        Finalizer = "finalizer",
+        Function = "function",
+        Handler = "handler",
+        Increment = "increment",
+        Index = "index",
+        Initializer = "initializer",
+        Key = "key",
+        Kind = "kind",
+        Left = "left",
+        Name = "name",
+        Object = "object",
+        Operator = "operator",
+        Parameter = "parameter",
+        Parameters = "parameters",
+        Pattern = "pattern",
+        Property = "property",
+        Right = "right",
+        Value = "value",
     }
 }
 
@@ -94,9 +129,16 @@ impl Ids {
     }
 }
 
-/// `node.child_by_field_id` for a field the grammar may lack.
-pub fn field<'t>(node: Node<'t>, id: Option<NonZeroU16>) -> Option<Node<'t>> {
-    node.child_by_field_id(id?.get())
+/// A node's child in a field, found by the field's id (`child_by_field_name` compares the
+/// name with every field name of the grammar first).
+pub trait FieldOf<'t> {
+    fn field(&self, field: Field) -> Option<Node<'t>>;
+}
+
+impl<'t> FieldOf<'t> for Node<'t> {
+    fn field(&self, field: Field) -> Option<Node<'t>> {
+        self.child_by_field_id(Ids::of(*self).fields[field as usize]?.get())
+    }
 }
 
 #[cfg(test)]
@@ -116,7 +158,7 @@ mod tests {
                 treesitter::descendants(root).filter(|n| n.kind_id() == ids.call_expression).collect();
             assert_eq!(calls.len(), 1);
             assert_eq!(calls[0].kind(), "call_expression");
-            assert_eq!(field(calls[0], ids.function).map(|f| f.kind()), Some("identifier"));
+            assert_eq!(calls[0].field(Field::Function).map(|f| f.kind()), Some("identifier"));
             let arrow = treesitter::descendants(root).find(|n| ids.is_function(n.kind_id()));
             assert_eq!(arrow.map(|a| a.kind()), Some("arrow_function"));
         }

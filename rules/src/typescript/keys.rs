@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
-use super::ids::{field, Ids};
+use super::ids::{Field, FieldOf, Ids};
 use super::kinds::{Acquire, Kind, Release};
 use super::nodes::{self, text};
 use super::scope::{BindingId, Scopes};
@@ -59,18 +59,18 @@ impl<'t> FileCx<'t> {
             }),
             "this" => Some("this".to_string()),
             "member_expression" => {
-                let property = node.child_by_field_name("property")?;
+                let property = node.field(Field::Property)?;
                 if property.kind() != "property_identifier"
                     && property.kind() != "private_property_identifier"
                 {
                     return None;
                 }
-                let object = self.place(node.child_by_field_name("object")?)?;
+                let object = self.place(node.field(Field::Object)?)?;
                 Some(format!("{object}.{}", text(property, self.source)))
             }
             "subscript_expression" => {
-                let index = nodes::string_literal(node.child_by_field_name("index")?, self.source)?;
-                Some(format!("{}.{index}", self.place(node.child_by_field_name("object")?)?))
+                let index = nodes::string_literal(node.field(Field::Index)?, self.source)?;
+                Some(format!("{}.{index}", self.place(node.field(Field::Object)?)?))
             }
             _ => None,
         }
@@ -109,14 +109,14 @@ impl<'t> FileCx<'t> {
                 }
             }
             "member_expression" => {
-                if let Some(object) = node.child_by_field_name("object") {
+                if let Some(object) = node.field(Field::Object) {
                     self.structural_into(object, out, depth + 1);
                 }
                 out.push('.');
-                out.push_str(node.child_by_field_name("property").map_or("", |p| text(p, self.source)));
+                out.push_str(node.field(Field::Property).map_or("", |p| text(p, self.source)));
             }
             "call_expression" => {
-                if let Some(callee) = node.child_by_field_name("function") {
+                if let Some(callee) = node.field(Field::Function) {
                     self.structural_into(callee, out, depth + 1);
                 }
                 out.push('(');
@@ -241,9 +241,9 @@ impl<'t> FileCx<'t> {
     pub fn acquisition(&self, node: Node) -> Option<usize> {
         let ids = Ids::of(node);
         let (is_new, callee) = if node.kind_id() == ids.new_expression {
-            (true, node.child_by_field_name("constructor")?)
+            (true, node.field(Field::Constructor)?)
         } else if node.kind_id() == ids.call_expression {
-            (false, field(node, ids.function)?)
+            (false, node.field(Field::Function)?)
         } else {
             return None;
         };
@@ -294,7 +294,7 @@ impl<'t> FileCx<'t> {
     /// `this.ws.close()` -> `this.ws`), registrations it removes, observations it ends.
     pub fn releases(&self, call: Node<'t>) -> Vec<String> {
         let mut keys = Vec::new();
-        let path = field(call, Ids::of(call).function).and_then(|f| nodes::path(f, self.source));
+        let path = call.field(Field::Function).and_then(|f| nodes::path(f, self.source));
         let method = nodes::method_name(call, self.source);
         // Most calls release nothing: only a release's own name (or `x.close.call(x)`) can.
         let may_release = method.is_some_and(|m| matches!(m, "unobserve" | "call" | "apply"))
@@ -356,7 +356,7 @@ impl<'t> FileCx<'t> {
             return None;
         }
         let method = nodes::unwrap(nodes::receiver(call)?);
-        let property = method.child_by_field_name("property")?;
+        let property = method.field(Field::Property)?;
         (method.kind() == "member_expression" && text(property, self.source) == step.name)
             .then(|| nodes::arguments(call).first().copied())
             .flatten()
@@ -383,11 +383,11 @@ impl<'t> FileCx<'t> {
                 current = nodes::receiver(current)?;
             } else {
                 let member = nodes::unwrap(current);
-                let property = member.child_by_field_name("property")?;
+                let property = member.field(Field::Property)?;
                 if member.kind() != "member_expression" || text(property, self.source) != step.name {
                     return None;
                 }
-                current = member.child_by_field_name("object")?;
+                current = member.field(Field::Object)?;
             }
             current = nodes::unwrap(current);
         }

@@ -4,6 +4,8 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
+use super::ids::{Field, FieldOf};
+
 use crate::catalogue::{Precision, Severity};
 use crate::declare_rule;
 use crate::syntax::treesitter::descendants;
@@ -79,7 +81,7 @@ fn schedules(cx: &FileCx, call: Node, function: Node) -> bool {
     if argument.kind() != "identifier" {
         return false;
     }
-    let own_name = function.child_by_field_name("name").map(|n| nodes::text(n, cx.source));
+    let own_name = function.field(Field::Name).map(|n| nodes::text(n, cx.source));
     cx.scopes.function_named(argument) == Some(function) || own_name == Some(nodes::text(argument, cx.source))
 }
 
@@ -101,7 +103,7 @@ pub enum Frame {
 /// the start or the re-scheduling call?
 pub fn classify(cx: &FileCx, call: Node, stop_flags: &HashSet<String>) -> Frame {
     let Some(function) = cx.scheduled_callback(call) else { return Frame::NoLoop };
-    let path = |n: Node| n.child_by_field_name("function").and_then(|f| nodes::path(f, cx.source));
+    let path = |n: Node| n.field(Field::Function).and_then(|f| nodes::path(f, cx.source));
     let is_frame_call =
         |n: Node| n.kind() == "call_expression" && path(n).as_deref() == Some("requestAnimationFrame");
     let inside = nodes::contains(function, call);

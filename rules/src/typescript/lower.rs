@@ -12,6 +12,8 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
+use super::ids::{Field, FieldOf};
+
 use super::keys::FileCx;
 use super::nodes;
 use crate::engine::{BlockId, Body, BodyBuilder, Event, Terminator, VarId};
@@ -174,7 +176,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 _ => HashSet::new(),
             },
         };
-        match root.child_by_field_name("body") {
+        match root.field(Field::Body) {
             Some(body) if body.kind() == "statement_block" => lowerer.statement(body),
             Some(expression) => {
                 let value = lowerer.expr(expression);

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::ids::{field, Ids};
+use super::ids::{Field, FieldOf, Ids};
 
 /// Global objects whose members are the plain globals: `window.setTimeout` is `setTimeout`.
 const GLOBAL_OBJECTS: &[&str] = &["window", "globalThis", "global", "self"];
@@ -45,7 +45,7 @@ pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
 
 /// The arguments of a call or `new` expression.
 pub fn arguments(call: Node<'_>) -> Vec<Node<'_>> {
-    field(call, Ids::of(call).arguments).map(children).unwrap_or_default()
+    call.field(Field::Arguments).map(children).unwrap_or_default()
 }
 
 /// `setInterval`, `URL.createObjectURL`, `navigator.mediaDevices.getUserMedia`: the dotted path
@@ -65,12 +65,12 @@ pub fn path(node: Node, source: &str) -> Option<String> {
         if kind != ids.member_expression {
             return None;
         }
-        let property = field(current, ids.property)?;
+        let property = current.field(Field::Property)?;
         if property.kind_id() != ids.property_identifier {
             return None;
         }
         parts.push(text(property, source));
-        current = unwrap(field(current, ids.object)?);
+        current = unwrap(current.field(Field::Object)?);
     }
     None
 }
@@ -78,18 +78,18 @@ pub fn path(node: Node, source: &str) -> Option<String> {
 /// The name of the method a call invokes: `dispose` in `a.b.dispose()`.
 pub fn method_name<'t>(call: Node, source: &'t str) -> Option<&'t str> {
     let ids = Ids::of(call);
-    let callee = unwrap(field(call, ids.function)?);
+    let callee = unwrap(call.field(Field::Function)?);
     if callee.kind_id() != ids.member_expression {
         return None;
     }
-    Some(text(field(callee, ids.property)?, source))
+    Some(text(callee.field(Field::Property)?, source))
 }
 
 /// The receiver of a method call: `a.b` in `a.b.dispose()`.
 pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
     let ids = Ids::of(call);
-    let callee = unwrap(field(call, ids.function)?);
-    (callee.kind_id() == ids.member_expression).then(|| field(callee, ids.object)).flatten()
+    let callee = unwrap(call.field(Field::Function)?);
+    (callee.kind_id() == ids.member_expression).then(|| callee.field(Field::Object)).flatten()
 }
 
 /// The value of a string literal or a template literal without substitutions.
@@ -118,7 +118,7 @@ pub fn member_key<'t>(member: Node, source: &'t str) -> Option<&'t str> {
     match member.kind() {
         "shorthand_property_identifier" => Some(text(member, source)),
         "pair" => {
-            let key = member.child_by_field_name("key")?;
+            let key = member.field(Field::Key)?;
             match key.kind() {
                 "property_identifier" => Some(text(key, source)),
                 "string" => key.named_child(0).map(|f| text(f, source)),
@@ -133,7 +133,7 @@ pub fn member_key<'t>(member: Node, source: &'t str) -> Option<&'t str> {
 pub fn member_value(member: Node<'_>) -> Option<Node<'_>> {
     match member.kind() {
         "shorthand_property_identifier" => Some(member),
-        "pair" => member.child_by_field_name("value"),
+        "pair" => member.field(Field::Value),
         _ => None,
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::effects::{OwnerKind, Scope};
+use super::ids::{Field, FieldOf};
 use super::keys::FileCx;
 use super::kinds::Kind;
 use super::lower::{Lowered, Site};
@@ -68,8 +69,8 @@ pub fn report(cx: &FileCx, scope: &Scope, lowered: &Lowered) -> Vec<Diagnostic> 
 fn acquisition_text(cx: &FileCx, site: &Site) -> String {
     let node = site.node;
     let callee = node
-        .child_by_field_name("function")
-        .or_else(|| node.child_by_field_name("constructor"))
+        .field(Field::Function)
+        .or_else(|| node.field(Field::Constructor))
         .map_or("", |c| nodes::text(c, cx.source));
     let new = if node.kind() == "new_expression" { "new " } else { "" };
     format!("{new}{callee}(…)")

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::ids::{field, Ids};
+use super::ids::{Field, FieldOf, Ids};
 use super::nodes::{self, text};
 
 pub type BindingId = u32;
@@ -151,10 +151,8 @@ impl<'t, 's> Collector<'t, 's> {
                 "object_pattern" | "array_pattern" | "rest_pattern" => {
                     stack.extend(nodes::children(node).into_iter().rev())
                 }
-                "pair_pattern" => stack.extend(node.child_by_field_name("value")),
-                "assignment_pattern" | "object_assignment_pattern" => {
-                    stack.extend(node.child_by_field_name("left"))
-                }
+                "pair_pattern" => stack.extend(node.field(Field::Value)),
+                "assignment_pattern" | "object_assignment_pattern" => stack.extend(node.field(Field::Left)),
                 _ => {}
             }
         }
@@ -162,14 +160,14 @@ impl<'t, 's> Collector<'t, 's> {
     }
 
     fn declare_parameters(&mut self, function: Node<'t>) {
-        if let Some(single) = function.child_by_field_name("parameter") {
+        if let Some(single) = function.field(Field::Parameter) {
             let ids = self.declare_pattern(single, DeclKind::Param, function);
             self.mark_loop_parameter(function, 0, &ids);
             return;
         }
-        let Some(params) = function.child_by_field_name("parameters") else { return };
+        let Some(params) = function.field(Field::Parameters) else { return };
         for (index, param) in nodes::children(params).into_iter().enumerate() {
-            let pattern = param.child_by_field_name("pattern").unwrap_or(param);
+            let pattern = param.field(Field::Pattern).unwrap_or(param);
             let ids = self.declare_pattern(pattern, DeclKind::Param, function);
             self.mark_loop_parameter(function, index, &ids);
         }
@@ -196,7 +194,7 @@ impl<'t, 's> Collector<'t, 's> {
         if kind == ids.variable_declarator {
             self.declarator(node, block, function_scope);
         } else if kind == ids.function_declaration || kind == ids.generator_function_declaration {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field(Field::Name) {
                 let id = self.declare(name, DeclKind::Function, block);
                 self.bindings[id as usize].function = Some(node);
             }
@@ -205,12 +203,11 @@ impl<'t, 's> Collector<'t, 's> {
                 self.declare(child, DeclKind::Import, function_scope);
             }
         } else if kind == ids.import_specifier {
-            if let Some(name) = node.child_by_field_name("alias").or_else(|| node.child_by_field_name("name"))
-            {
+            if let Some(name) = node.field(Field::Alias).or_else(|| node.field(Field::Name)) {
                 self.declare(name, DeclKind::Import, function_scope);
             }
         } else if kind == ids.catch_clause {
-            if let Some(param) = node.child_by_field_name("parameter") {
+            if let Some(param) = node.field(Field::Parameter) {
                 self.declare_pattern(param, DeclKind::Let, node);
             }
         } else if kind == ids.for_in_statement {
@@ -228,8 +225,8 @@ impl<'t, 's> Collector<'t, 's> {
             _ if declaration.child(0).is_some_and(|k| k.kind() == "const") => (DeclKind::Const, block),
             _ => (DeclKind::Let, block),
         };
-        let Some(name) = node.child_by_field_name("name") else { return };
-        let value = node.child_by_field_name("value");
+        let Some(name) = node.field(Field::Name) else { return };
+        let value = node.field(Field::Value);
         let ids = self.declare_pattern(name, kind, scope);
         if name.kind() == "identifier" {
             if let Some(&id) = ids.first() {
@@ -246,7 +243,7 @@ impl<'t, 's> Collector<'t, 's> {
         // const [value, setValue] = useState(...)
         let is_state = value.is_some_and(|v| {
             v.kind() == "call_expression"
-                && v.child_by_field_name("function")
+                && v.field(Field::Function)
                     .and_then(|f| nodes::path(f, self.source))
                     .is_some_and(|p| p == "useState" || p.ends_with(".useState"))
         });
@@ -257,17 +254,17 @@ impl<'t, 's> Collector<'t, 's> {
     }
 
     fn for_in(&mut self, node: Node<'t>, function_scope: Node<'t>) {
-        let Some(kind) = node.child_by_field_name("kind") else { return };
-        let Some(left) = node.child_by_field_name("left") else { return };
+        let Some(kind) = node.field(Field::Kind) else { return };
+        let Some(left) = node.field(Field::Left) else { return };
         let (kind, scope) = match kind.kind() {
             "var" => (DeclKind::Var, function_scope),
             "const" => (DeclKind::Const, node),
             _ => (DeclKind::Let, node),
         };
         let ids = self.declare_pattern(left, kind, scope);
-        let is_of = node.child_by_field_name("operator").is_some_and(|o| o.kind() == "of");
+        let is_of = node.field(Field::Operator).is_some_and(|o| o.kind() == "of");
         if is_of && ids.len() == 1 {
-            self.bindings[ids[0] as usize].iterates = node.child_by_field_name("right");
+            self.bindings[ids[0] as usize].iterates = node.field(Field::Right);
         }
     }
 }
@@ -282,7 +279,11 @@ impl<'t> Census<'t> {
     pub fn within<'a>(nodes: &'a [Node<'t>], outer: Node) -> impl Iterator<Item = Node<'t>> + 'a {
         let first = nodes.partition_point(|n| n.start_byte() < outer.start_byte());
         let end = outer.end_byte();
-        nodes[first..].iter().take_while(move |n| n.start_byte() < end).filter(move |n| n.end_byte() <= end).copied()
+        nodes[first..]
+            .iter()
+            .take_while(move |n| n.start_byte() < end)
+            .filter(move |n| n.end_byte() <= end)
+            .copied()
     }
 }
 
@@ -366,11 +367,11 @@ impl<'t> Scopes<'t> {
             }
         }
         for &assignment in &census.assignments {
-            let target = field(assignment, ids.left).map(nodes::unwrap);
+            let target = assignment.field(Field::Left).map(nodes::unwrap);
             if let Some(&id) = target.and_then(|t| resolved.get(&t.id())) {
                 let binding = &mut bindings[id as usize];
                 binding.assignments += 1;
-                binding.assigned_once = field(assignment, ids.right);
+                binding.assigned_once = assignment.field(Field::Right);
             }
         }
         for binding in &mut bindings {
@@ -467,7 +468,7 @@ impl<'t> Scopes<'t> {
             return Some(init);
         }
         // `const onSave = useCallback(() => ..., [deps])` and other hook wrappers.
-        let wrapper = init.child_by_field_name("function").and_then(|f| nodes::path(f, self.source));
+        let wrapper = init.field(Field::Function).and_then(|f| nodes::path(f, self.source));
         let is_hook = wrapper.is_some_and(|p| p.rsplit('.').next().is_some_and(|n| n.starts_with("use")));
         let wrapped = nodes::arguments(init).first().map(|a| nodes::unwrap(*a));
         wrapped.filter(|w| is_hook && init.kind() == "call_expression" && nodes::is_function(*w))
