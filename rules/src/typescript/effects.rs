@@ -2,7 +2,7 @@
 //! return, class components (`componentDidMount` / `componentWillUnmount`), plain classes with
 //! a teardown method; and, for Blob URLs, every outermost function and the module.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use tree_sitter::Node;
@@ -108,7 +108,7 @@ impl Owner for ScopeOwner<'_, '_> {
     }
 
     fn cleanup_functions(&self, setup: Node) -> HashSet<usize> {
-        returned_values(setup)
+        returned_values(self.cx, setup)
             .into_iter()
             .flat_map(|r| cleanup_functions(self.cx, r))
             .map(|f| f.id())
@@ -222,8 +222,8 @@ fn collect_release_facts<'t>(
 ) -> HashSet<String> {
     let ids = Ids::of(function);
     let census = &cx.scopes.census;
-    let mut facts = HashSet::new();
-    let mut visited = HashSet::new();
+    let mut facts = HashSet::default();
+    let mut visited = HashSet::default();
     let mut stack = vec![function];
     while let Some(function) = stack.pop() {
         if !visited.insert(function.id()) {
@@ -260,26 +260,12 @@ fn collect_release_facts<'t>(
 
 /// The return values of a function's own `return`s (not those of functions nested in it),
 /// or its expression body.
-pub fn returned_values(function: Node<'_>) -> Vec<Node<'_>> {
-    let ids = Ids::of(function);
+pub fn returned_values<'t>(cx: &FileCx<'t>, function: Node<'t>) -> Vec<Node<'t>> {
     let Some(body) = function.field(Field::Body) else { return Vec::new() };
-    if body.kind_id() != ids.statement_block {
+    if body.kind_id() != Ids::of(body).statement_block {
         return vec![body];
     }
-    let mut out = Vec::new();
-    let mut stack = vec![body];
-    let mut cursor = body.walk();
-    while let Some(node) = stack.pop() {
-        let mut children = node.named_children(&mut cursor).filter(|c| c.kind_id() != ids.comment);
-        if node.kind_id() == ids.return_statement {
-            out.extend(children.next());
-            continue;
-        }
-        stack.extend(
-            children.filter(|c| !ids.is_function(c.kind_id()) && c.kind_id() != ids.class_declaration),
-        );
-    }
-    out
+    cx.scopes.census.returns.get(&function.id()).cloned().unwrap_or_default()
 }
 
 /// The last segment of a call's callee path: `useEffect` in `React.useEffect(...)`.
@@ -351,8 +337,8 @@ fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>], unmounts: &[Node<'t>]
     let cleanups: Vec<HashSet<String>> = setups
         .iter()
         .map(|setup| {
-            let mut facts = HashSet::new();
-            for returned in returned_values(*setup) {
+            let mut facts = HashSet::default();
+            for returned in returned_values(cx, *setup) {
                 facts.extend(cleanup_facts(cx, returned));
             }
             facts
@@ -360,7 +346,7 @@ fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>], unmounts: &[Node<'t>]
         .chain(unmounts.iter().map(|cleanup| release_facts(cx, *cleanup, None).as_ref().clone()))
         .collect();
     // key -> the first effect whose cleanup releases it, and whether another one does too
-    let mut providers: HashMap<String, (usize, bool)> = HashMap::new();
+    let mut providers: HashMap<String, (usize, bool)> = HashMap::default();
     for (i, facts) in cleanups.iter().enumerate() {
         for key in facts {
             providers.entry(key.clone()).and_modify(|p| p.1 |= p.0 != i).or_insert((i, false));
@@ -392,7 +378,7 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
         .any(|c| c.kind() == "class_heritage" && text(c, cx.source).contains("Component"));
     let is_component = extends_component || has("componentDidMount") || has("componentWillUnmount");
     let facts_of = |names: &[&str]| -> (Rc<HashSet<String>>, Rc<HashSet<String>>, Option<TextRange>) {
-        let mut facts = HashSet::new();
+        let mut facts = HashSet::default();
         let mut at = None;
         for (_, function) in members.iter().filter(|(n, _)| names.contains(&n.as_str())) {
             facts.extend(release_facts(cx, *function, Some(body)).iter().cloned());
@@ -427,7 +413,7 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     let facts = facts_of(TEARDOWN_METHODS);
     let others: Vec<Node<'t>> =
         members.iter().filter(|(n, _)| !TEARDOWN_METHODS.contains(&n.as_str())).map(|(_, f)| *f).collect();
-    let mut methods: HashMap<String, (usize, bool)> = HashMap::new();
+    let mut methods: HashMap<String, (usize, bool)> = HashMap::default();
     for (i, function) in others.iter().enumerate() {
         for key in release_facts(cx, *function, Some(body)).iter() {
             methods.entry(key.clone()).and_modify(|p| p.1 |= p.0 != i).or_insert((i, false));

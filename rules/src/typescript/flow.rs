@@ -1,6 +1,6 @@
 //! Statements: blocks, branches, loops, `try`, `switch`, returns, and nested functions.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use tree_sitter::Node;
 
@@ -126,7 +126,7 @@ impl<'t> Lowerer<'_, 't> {
             }
             _ => {
                 self.transfer(value, at);
-                self.exit(Some(at), None, &HashSet::new());
+                self.exit(Some(at), None, &HashSet::default());
             }
         }
     }

@@ -2,8 +2,8 @@
 //! structural identity of listener targets and observed elements, handlers, event types and
 //! capture flags, and the release operations a call performs.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use tree_sitter::Node;
@@ -271,7 +271,7 @@ impl<'t> FileCx<'t> {
         // By index: each factory found counts for the functions after it (`factories` grows).
         for index in 0..self.scopes.census.functions.len() {
             let function = self.scopes.census.functions[index];
-            let creates = super::effects::returned_values(function).into_iter().find_map(|value| {
+            let creates = super::effects::returned_values(self, function).into_iter().find_map(|value| {
                 let value = self.scopes.resolve_const(value);
                 let value = match value.kind() {
                     "identifier" => self.scopes.binding_of(value).and_then(|b| self.scopes.get(b).init)?,

@@ -1,7 +1,7 @@
 //! LL1004: a ResizeObserver / IntersectionObserver / MutationObserver / PerformanceObserver
 //! that is never disconnected.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::catalogue::{Precision, Severity};
 use crate::declare_rule;
@@ -75,7 +75,7 @@ pub const TEXT: Text = Text {
 /// fine; when the code unobserves, the `observe` calls that miss their `unobserve` are reported;
 /// otherwise (or for an `observe` in a loop or callback) the observer's `new`.
 pub fn select(lowered: &Lowered, leaking: &HashMap<usize, &Leak>) -> HashSet<usize> {
-    let mut report = HashSet::new();
+    let mut report = HashSet::default();
     for (index, site) in lowered.sites.iter().enumerate() {
         if site.observation_of.is_some() || !leaking.contains_key(&index) || !is_observer(lowered, index) {
             continue;

@@ -1,6 +1,6 @@
 //! LL1008: a `requestAnimationFrame` loop that is never cancelled.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use tree_sitter::Node;
 

@@ -7,7 +7,7 @@
 //! when the body is done (the returned cleanup, the other effects' cleanups, the teardown
 //! method) is released at every exit.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use tree_sitter::Node;
@@ -160,20 +160,20 @@ impl<'a, 't> Lowerer<'a, 't> {
             root_async: nodes::is_async(root),
             b,
             cur,
-            vars: HashMap::new(),
-            dependents: HashMap::new(),
+            vars: HashMap::default(),
+            dependents: HashMap::default(),
             sites: Vec::new(),
             exits: Vec::new(),
             inline_removes: Vec::new(),
             frames: Vec::new(),
             loops: Vec::new(),
             handlers: Vec::new(),
-            observer_sites: HashSet::new(),
-            observer_places: HashMap::new(),
+            observer_sites: HashSet::default(),
+            observer_places: HashMap::default(),
             depth: 0,
             cleanups: match (mode, role) {
                 (Mode::Owner, Role::EffectSetup) => owner.cleanup_functions(root),
-                _ => HashSet::new(),
+                _ => HashSet::default(),
             },
         };
         match root.field(Field::Body) {
@@ -186,7 +186,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             None => {}
         }
         let end = TextRange::new(root.end_byte().saturating_sub(1), root.end_byte());
-        lowerer.exit(None, None, &HashSet::new());
+        lowerer.exit(None, None, &HashSet::default());
         Lowered {
             body: lowerer.b.finish(end),
             sites: lowerer.sites,
@@ -386,7 +386,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.cur = leave;
         match target {
             Some(target) => self.goto(target),
-            None => self.exit(Some(at), None, &HashSet::new()),
+            None => self.exit(Some(at), None, &HashSet::default()),
         }
         self.cur = next;
     }
@@ -405,7 +405,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 self.goto(target);
                 self.cur = self.b.new_block();
             }
-            None => self.exit(Some(at), None, &HashSet::new()),
+            None => self.exit(Some(at), None, &HashSet::default()),
         }
     }
 }

@@ -30,7 +30,7 @@ pub mod ll1008_animation_frame;
 pub mod ll1009_fetch;
 pub mod ll1010_media_stream;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::time::Duration;
 
 use crate::syntax::treesitter::{self, Grammar};
@@ -63,8 +63,8 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         source: text,
         scopes: scope::Scopes::build(root, text),
         kinds,
-        released: HashSet::new(),
-        release_keys: HashMap::new(),
+        released: HashSet::default(),
+        release_keys: HashMap::default(),
         factories: Default::default(),
         facts_cache: Default::default(),
     };

@@ -1,7 +1,7 @@
 //! From the engine's leaks to diagnostics a front-end developer acts on: the variable named,
 //! the cleanup pointed at, the fix spelled out.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::effects::{OwnerKind, Scope};
 use super::ids::{Field, FieldOf};

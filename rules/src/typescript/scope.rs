@@ -6,7 +6,7 @@
 //! (so hoisted functions and closures over later `const`s resolve), the second resolves
 //! identifiers against the stack of scopes around them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use tree_sitter::Node;
 
@@ -66,6 +66,8 @@ pub struct Census<'t> {
     pub assignments: Vec<Node<'t>>,
     pub functions: Vec<Node<'t>>,
     pub classes: Vec<Node<'t>>,
+    /// The values of each function's own `return`s (not its nested functions'), by node id.
+    pub returns: HashMap<usize, Vec<Node<'t>>>,
 }
 
 fn is_scope(ids: &Ids, kind: u16) -> bool {
@@ -296,8 +298,8 @@ impl<'t> Scopes<'t> {
         let mut collector = Collector {
             source,
             bindings: Vec::new(),
-            resolved: HashMap::new(),
-            declared: HashMap::new(),
+            resolved: HashMap::default(),
+            declared: HashMap::default(),
             ancestors: Vec::new(),
         };
         let mut census = Census::default();
@@ -329,6 +331,11 @@ impl<'t> Scopes<'t> {
                 census.calls.push(node);
             } else if kind == ids.assignment_expression {
                 census.assignments.push(node);
+            } else if kind == ids.return_statement {
+                let value = nodes::children(node).into_iter().next();
+                if let (Some(&function), Some(value)) = (function_scopes.last(), value) {
+                    census.returns.entry(function.id()).or_default().push(value);
+                }
             } else if kind == ids.class_declaration
                 || kind == ids.class_expression
                 || kind == ids.abstract_class_declaration
