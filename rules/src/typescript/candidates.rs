@@ -9,8 +9,95 @@
 
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
+
 use super::kinds::{Acquire, Kind, Release};
 use super::lower::Mode;
+
+/// The names the pre-filter looks for, compiled once per set of kinds into one automaton.
+pub struct Names {
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+}
+
+/// What an occurrence of one name can start.
+#[derive(Default, Clone, Copy)]
+struct Pattern {
+    /// An acquisition of a kind that belongs to an owner, or a registration remove.
+    owner: bool,
+    /// An acquisition of a kind that leaks anywhere, or a registration remove.
+    anywhere: bool,
+    /// An acquisition of a kind that leaks anywhere (a local factory needs one).
+    anywhere_acquisition: bool,
+    /// The name a release call ends in (`clearInterval`, `close`, `unobserve`).
+    release: bool,
+    /// A plain identifier, found as a whole word only; other names (`#start`) are substrings.
+    word: bool,
+}
+
+impl Names {
+    pub fn new(kinds: &[Kind]) -> Names {
+        fn add<'k>(named: &mut Vec<(&'k str, Pattern)>, name: &'k str, set: fn(&mut Pattern)) {
+            let mut pattern = Pattern { word: name.bytes().all(is_word_byte), ..Pattern::default() };
+            set(&mut pattern);
+            named.push((name, pattern));
+        }
+        let mut named: Vec<(&str, Pattern)> = Vec::new();
+        // `observer.unobserve(element)` ends an observation (see `FileCx::releases`).
+        add(&mut named, "unobserve", |p| p.release = true);
+        for kind in kinds {
+            for release in &kind.release {
+                add(
+                    &mut named,
+                    match release {
+                        Release::Function(path) => last_segment(path),
+                        Release::Method(steps) => steps.last().map_or("", |s| s.name.as_str()),
+                    },
+                    |p| p.release = true,
+                );
+            }
+            for acquire in &kind.acquire {
+                let name = match acquire {
+                    Acquire::New(path) | Acquire::Call(path) => last_segment(path),
+                    Acquire::Method(name) => name.as_str(),
+                };
+                if kind.anywhere() {
+                    add(&mut named, name, |p| (p.anywhere, p.anywhere_acquisition) = (true, true));
+                } else {
+                    add(&mut named, name, |p| p.owner = true);
+                }
+            }
+            if kind.registration {
+                for release in &kind.release {
+                    if let Release::Method(steps) = release {
+                        if let [step] = steps.as_slice() {
+                            add(&mut named, &step.name, |p| (p.owner, p.anywhere) = (true, true));
+                        }
+                    }
+                }
+            }
+        }
+        named.sort_by(|a, b| a.0.cmp(b.0));
+        let mut names: Vec<&str> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        for (name, pattern) in named {
+            if names.last() == Some(&name) {
+                let merged = patterns.last_mut().expect("a pattern for every name");
+                merged.owner |= pattern.owner;
+                merged.anywhere |= pattern.anywhere;
+                merged.anywhere_acquisition |= pattern.anywhere_acquisition;
+                merged.release |= pattern.release;
+            } else {
+                names.push(name);
+                patterns.push(pattern);
+            }
+        }
+        // An empty name (a malformed user pattern) could match anything: no automaton, and
+        // every offset is a candidate.
+        let automaton = if names.contains(&"") { None } else { AhoCorasick::new(&names).ok() };
+        Names { automaton, patterns }
+    }
+}
 
 /// The byte offsets, sorted, where the names that can start a finding occur.
 pub struct Candidates {
@@ -25,44 +112,49 @@ pub struct Candidates {
 }
 
 impl Candidates {
-    pub fn find(source: &str, kinds: &[Kind]) -> Candidates {
-        let mut owner_names: Vec<&str> = Vec::new();
-        let mut anywhere_names: Vec<&str> = Vec::new();
-        // `observer.unobserve(element)` ends an observation (see `FileCx::releases`).
-        let mut release_names: Vec<&str> = vec!["unobserve"];
-        let mut anywhere_acquisition = false;
-        for kind in kinds {
-            release_names.extend(kind.release.iter().map(|r| match r {
-                Release::Function(path) => last_segment(path),
-                Release::Method(steps) => steps.last().map_or("", |s| s.name.as_str()),
-            }));
-            let acquired = kind.acquire.iter().map(|a| match a {
-                Acquire::New(path) | Acquire::Call(path) => last_segment(path),
-                Acquire::Method(name) => name.as_str(),
-            });
-            if kind.anywhere() {
-                anywhere_acquisition |= acquired.clone().any(|name| source.contains(name));
-                anywhere_names.extend(acquired);
-            } else {
-                owner_names.extend(acquired);
+    /// One pass over the text. Plain names count as whole identifiers only (the text of an
+    /// identifier or property node is a whole token).
+    pub fn find(source: &str, names: &Names) -> Candidates {
+        let Some(automaton) = &names.automaton else {
+            let everywhere: Vec<usize> = (0..=source.len()).collect();
+            return Candidates {
+                owner: everywhere.clone(),
+                anywhere: everywhere.clone(),
+                anywhere_acquisition: true,
+                releases: everywhere,
+            };
+        };
+        let bytes = source.as_bytes();
+        let is_word_end = |at: usize| bytes.get(at).is_none_or(|b| !is_word_byte(*b));
+        let mut found = Candidates {
+            owner: Vec::new(),
+            anywhere: Vec::new(),
+            anywhere_acquisition: false,
+            releases: Vec::new(),
+        };
+        for hit in automaton.find_overlapping_iter(source) {
+            let pattern = names.patterns[hit.pattern().as_usize()];
+            let whole = hit.start() == 0 || is_word_end(hit.start() - 1);
+            if pattern.word && !(whole && is_word_end(hit.end())) {
+                continue;
             }
-            if kind.registration {
-                for release in &kind.release {
-                    if let Release::Method(steps) = release {
-                        if let [step] = steps.as_slice() {
-                            owner_names.push(&step.name);
-                            anywhere_names.push(&step.name);
-                        }
-                    }
+            let at = hit.start();
+            for (applies, list) in [
+                (pattern.owner, &mut found.owner),
+                (pattern.anywhere, &mut found.anywhere),
+                (pattern.release, &mut found.releases),
+            ] {
+                if applies {
+                    list.push(at);
                 }
             }
+            found.anywhere_acquisition |= pattern.anywhere_acquisition;
         }
-        Candidates {
-            owner: occurrences(source, owner_names),
-            anywhere: occurrences(source, anywhere_names),
-            anywhere_acquisition,
-            releases: occurrences(source, release_names),
+        // Overlapping matches come in order of their ends.
+        for list in [&mut found.owner, &mut found.anywhere, &mut found.releases] {
+            list.sort_unstable();
         }
+        found
     }
 
     /// Can no rule fire anywhere in the file?
@@ -99,39 +191,6 @@ fn last_segment(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
 
-/// Where the names occur as whole identifiers (the text of an identifier or property node is a
-/// whole token). One pass over the text; a name that is no plain identifier (`#start`) is
-/// searched as a substring.
-fn occurrences(source: &str, mut names: Vec<&str>) -> Vec<usize> {
-    names.sort_unstable();
-    names.dedup();
-    // An empty name (a malformed user pattern) could match anything: every offset is a candidate.
-    if names.contains(&"") {
-        return (0..=source.len()).collect();
-    }
-    let (plain, other): (Vec<&str>, Vec<&str>) = names.into_iter().partition(|n| n.bytes().all(is_word_byte));
-    let mut offsets: Vec<usize> =
-        other.iter().flat_map(|name| source.match_indices(name).map(|(offset, _)| offset)).collect();
-    let bytes = source.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        if !is_word_byte(bytes[at]) {
-            at += 1;
-            continue;
-        }
-        let start = at;
-        while at < bytes.len() && is_word_byte(bytes[at]) {
-            at += 1;
-        }
-        // Both ends are ASCII separators or the text's ends: a char boundary.
-        if plain.binary_search(&&source[start..at]).is_ok() {
-            offsets.push(start);
-        }
-    }
-    offsets.sort_unstable();
-    offsets
-}
-
 /// A byte of an identifier: ASCII word characters, `$`, and every byte of a non-ASCII char.
 fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
@@ -143,15 +202,15 @@ mod tests {
 
     #[test]
     fn names_are_found_by_mode_and_range() {
-        let kinds = super::super::kinds::compile(&[]);
+        let names = Names::new(&super::super::kinds::compile(&[]));
         let source =
             "const a = 1;\nsetInterval(f, 5);\nURL.createObjectURL(b);\nx.removeEventListener('k', g);";
-        let found = Candidates::find(source, &kinds);
+        let found = Candidates::find(source, &names);
         let interval = source.find("setInterval").unwrap();
         let blob = source.find("createObjectURL").unwrap();
         assert!(!found.is_empty());
         assert!(found.has_anywhere_acquisition());
-        assert!(!Candidates::find("x.removeEventListener('k', g);", &kinds).has_anywhere_acquisition());
+        assert!(!Candidates::find("x.removeEventListener('k', g);", &names).has_anywhere_acquisition());
         assert!(!found.any_in(Mode::Owner, 0..interval));
         assert!(found.any_in(Mode::Owner, interval..interval + 1));
         assert!(!found.any_in(Mode::Anywhere, interval..blob));
@@ -160,10 +219,18 @@ mod tests {
         assert!(found.any_in(Mode::Anywhere, remove..source.len()));
         assert!(found.may_release(remove..source.len()));
         assert!(!found.may_release(0..remove));
-        assert!(Candidates::find("const plain = 1;", &kinds).is_empty());
+        assert!(Candidates::find("const plain = 1;", &names).is_empty());
         // Whole identifiers only, non-ASCII letters included in them.
-        assert!(Candidates::find("const mysetTimeout = 1; xfetch(); fetché();", &kinds).is_empty());
-        assert!(!Candidates::find("const t = window.setTimeout(f);", &kinds).is_empty());
-        assert_eq!(occurrences("a.#start(); start()", vec!["#start", "start"]), vec![2, 3, 12]);
+        assert!(Candidates::find("const mysetTimeout = 1; xfetch(); fetché();", &names).is_empty());
+        assert!(!Candidates::find("const t = window.setTimeout(f);", &names).is_empty());
+        let user = Kind {
+            name: "task".into(),
+            rule: "LL1007",
+            acquire: vec![Acquire::Method("#start".into()), Acquire::Call("start".into())],
+            release: Vec::new(),
+            registration: false,
+        };
+        let found = Candidates::find("a.#start(); start(); restart()", &Names::new(&[user]));
+        assert_eq!(found.owner, vec![2, 3, 12]);
     }
 }

@@ -456,30 +456,22 @@ fn calls_abstract_method(cx: &FileCx, class_body: Node, members: &[(String, Node
 
 /// The module and every outermost function (class members included), for kinds that leak in
 /// any scope.
-pub fn anywhere_scopes<'t>(root: Node<'t>) -> Vec<Scope<'t>> {
-    let mut scopes = vec![Scope {
+pub fn anywhere_scopes<'t>(cx: &FileCx<'t>, root: Node<'t>) -> Vec<Scope<'t>> {
+    let scope = |body: Node<'t>, role: Role| Scope {
         kind: OwnerKind::Anywhere,
-        body: root,
-        role: Role::Module,
+        body,
+        role,
         releases: Releases::Nothing,
         stop_flags: Rc::default(),
         teardown: None,
-    }];
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        for child in nodes::children(node) {
-            if nodes::is_function(child) {
-                scopes.push(Scope {
-                    kind: OwnerKind::Anywhere,
-                    body: child,
-                    role: Role::Function,
-                    releases: Releases::Nothing,
-                    stop_flags: Rc::default(),
-                    teardown: None,
-                });
-            } else {
-                stack.push(child);
-            }
+    };
+    let mut scopes = vec![scope(root, Role::Module)];
+    // The census lists functions in document order: an outermost one starts after the last.
+    let mut outer_end = 0;
+    for &function in &cx.scopes.census.functions {
+        if function.start_byte() >= outer_end {
+            outer_end = function.end_byte();
+            scopes.push(scope(function, Role::Function));
         }
     }
     scopes

@@ -17,7 +17,7 @@ use super::scope::{BindingId, Scopes};
 pub struct FileCx<'t> {
     pub source: &'t str,
     pub scopes: Scopes<'t>,
-    pub kinds: Vec<Kind>,
+    pub kinds: Rc<Vec<Kind>>,
     /// Every release key of every call in the file.
     pub released: HashSet<String>,
     /// The release keys of each call that has any, by node id (see [`FileCx::releases`]).
@@ -305,7 +305,7 @@ impl<'t> FileCx<'t> {
         if !may_release {
             return keys;
         }
-        for kind in &self.kinds {
+        for kind in self.kinds.iter() {
             for release in &kind.release {
                 let released = match release {
                     Release::Function(function) if path.as_deref() == Some(function.as_str()) => {

@@ -31,8 +31,11 @@ pub mod ll1009_fetch;
 pub mod ll1010_media_stream;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Duration;
 
+use crate::settings::ResourceKindSpec;
 use crate::syntax::treesitter::{self, Grammar};
 use crate::syntax::ParseError;
 use crate::{Diagnostic, Language, Settings};
@@ -54,8 +57,8 @@ pub fn parse(language: Language, text: &str, timeout: Duration) -> Result<Model,
 
 pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> {
     let root = model.tree.root_node();
-    let kinds = kinds::compile(&settings.resource_kinds);
-    let candidates = candidates::Candidates::find(text, &kinds);
+    let (kinds, names) = compiled(settings);
+    let candidates = candidates::Candidates::find(text, &names);
     if candidates.is_empty() {
         return Vec::new();
     }
@@ -85,7 +88,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     cx.released = cx.release_keys.values().flatten().cloned().collect();
     let mut diagnostics = report::module_intervals(&cx, root);
     let owners = effects::owner_scopes(&cx);
-    let anywhere = effects::anywhere_scopes(root);
+    let anywhere = effects::anywhere_scopes(&cx, root);
     for (scopes, mode) in [(&owners, lower::Mode::Owner), (&anywhere, lower::Mode::Anywhere)] {
         for scope in scopes {
             // A local factory can be called under any name: then every body is a candidate.
@@ -101,6 +104,31 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     }
     suppress::apply(root, text, &mut diagnostics);
     diagnostics
+}
+
+/// The kinds in force and the automaton of their names, compiled once per thread for the
+/// settings' kinds (a run has one set of them), not once per file.
+struct Compiled {
+    user: Vec<ResourceKindSpec>,
+    kinds: Rc<Vec<kinds::Kind>>,
+    names: Rc<candidates::Names>,
+}
+
+thread_local! {
+    static COMPILED: RefCell<Option<Compiled>> = const { RefCell::new(None) };
+}
+
+fn compiled(settings: &Settings) -> (Rc<Vec<kinds::Kind>>, Rc<candidates::Names>) {
+    COMPILED.with_borrow_mut(|cache| {
+        if let Some(hit) = cache.as_ref().filter(|c| c.user == settings.resource_kinds) {
+            return (hit.kinds.clone(), hit.names.clone());
+        }
+        let kinds = Rc::new(kinds::compile(&settings.resource_kinds));
+        let names = Rc::new(candidates::Names::new(&kinds));
+        let user = settings.resource_kinds.clone();
+        *cache = Some(Compiled { user, kinds: kinds.clone(), names: names.clone() });
+        (kinds, names)
+    })
 }
 
 pub fn has_syntax_errors(model: &Model) -> bool {
