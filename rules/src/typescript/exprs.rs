@@ -96,7 +96,8 @@ impl<'t> Lowerer<'_, 't> {
             "spread_element" => {
                 nodes::children(node).into_iter().next().map_or(Val::None, |inner| self.expr(inner))
             }
-            "class" => Val::None,
+            // Literals hold no resource, and their parts are no expressions.
+            "class" | "string" | "number" | "regex" | "true" | "false" | "null" | "undefined" => Val::None,
             _ => self.each_child(node),
         }
     }

@@ -59,6 +59,8 @@ tables! {
         for_statement, for_in_statement, catch_clause, switch_body, variable_declarator,
         import_clause, namespace_import, import_specifier, class_declaration,
         abstract_class_declaration, class_expression = "class", return_statement,
+        type_annotation, type_arguments, type_parameters, interface_declaration, type_alias_declaration,
+        string, regex,
     }
     fields {
         Alias = "alias",
