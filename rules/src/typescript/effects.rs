@@ -224,6 +224,7 @@ fn collect_release_facts<'t>(
     let census = &cx.scopes.census;
     let mut facts = HashSet::default();
     let mut visited = HashSet::default();
+    let mut members = None;
     let mut stack = vec![function];
     while let Some(function) = stack.pop() {
         if !visited.insert(function.id()) {
@@ -240,12 +241,8 @@ fn collect_release_facts<'t>(
             } else if let (Some(body), Some(object)) = (class_body, callee.field(Field::Object)) {
                 if nodes::unwrap(object).kind() == "this" {
                     let name = callee.field(Field::Property).map_or("", |p| text(p, cx.source));
-                    stack.extend(
-                        class_members(body, cx.source)
-                            .into_iter()
-                            .filter(|(n, _)| *n == name)
-                            .map(|(_, f)| f),
-                    );
+                    let members = members.get_or_insert_with(|| class_members(body, cx.source));
+                    stack.extend(members.iter().filter(|(n, _)| *n == name).map(|(_, f)| *f));
                 }
             }
         }

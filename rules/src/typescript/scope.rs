@@ -327,51 +327,55 @@ impl<'t> Scopes<'t> {
         let mut scope_chain: Vec<(usize, Option<usize>)> = Vec::new();
         let mut open_scopes: Vec<usize> = Vec::new();
         let mut uses: Vec<(Node<'t>, usize)> = Vec::new();
-        walk(root, |kind| is_inert(ids, kind), |node, entering| {
-            let kind = node.kind_id();
-            if !entering {
-                collector.ancestors.pop();
+        walk(
+            root,
+            |kind| is_inert(ids, kind),
+            |node, entering| {
+                let kind = node.kind_id();
+                if !entering {
+                    collector.ancestors.pop();
+                    if is_scope(ids, kind) {
+                        scopes.pop();
+                        open_scopes.pop();
+                    }
+                    if is_function_scope(ids, kind) {
+                        function_scopes.pop();
+                    }
+                    return;
+                }
+                let function_scope = function_scopes.last().copied().unwrap_or(node);
+                collector.enter(ids, node, &scopes, function_scope);
+                collector.ancestors.push(node);
+                if kind == ids.identifier || kind == ids.shorthand_property_identifier {
+                    uses.extend(open_scopes.last().map(|&scope| (node, scope)));
+                } else if kind == ids.call_expression {
+                    census.calls.push(node);
+                } else if kind == ids.assignment_expression {
+                    census.assignments.push(node);
+                } else if kind == ids.return_statement {
+                    let value = nodes::children(node).into_iter().next();
+                    if let (Some(&function), Some(value)) = (function_scopes.last(), value) {
+                        census.returns.entry(function.id()).or_default().push(value);
+                    }
+                } else if kind == ids.class_declaration
+                    || kind == ids.class_expression
+                    || kind == ids.abstract_class_declaration
+                {
+                    census.classes.push(node);
+                }
+                if ids.is_function(kind) {
+                    census.functions.push(node);
+                }
                 if is_scope(ids, kind) {
-                    scopes.pop();
-                    open_scopes.pop();
+                    scopes.push(node);
+                    scope_chain.push((node.id(), open_scopes.last().copied()));
+                    open_scopes.push(scope_chain.len() - 1);
                 }
                 if is_function_scope(ids, kind) {
-                    function_scopes.pop();
+                    function_scopes.push(node);
                 }
-                return;
-            }
-            let function_scope = function_scopes.last().copied().unwrap_or(node);
-            collector.enter(ids, node, &scopes, function_scope);
-            collector.ancestors.push(node);
-            if kind == ids.identifier || kind == ids.shorthand_property_identifier {
-                uses.extend(open_scopes.last().map(|&scope| (node, scope)));
-            } else if kind == ids.call_expression {
-                census.calls.push(node);
-            } else if kind == ids.assignment_expression {
-                census.assignments.push(node);
-            } else if kind == ids.return_statement {
-                let value = nodes::children(node).into_iter().next();
-                if let (Some(&function), Some(value)) = (function_scopes.last(), value) {
-                    census.returns.entry(function.id()).or_default().push(value);
-                }
-            } else if kind == ids.class_declaration
-                || kind == ids.class_expression
-                || kind == ids.abstract_class_declaration
-            {
-                census.classes.push(node);
-            }
-            if ids.is_function(kind) {
-                census.functions.push(node);
-            }
-            if is_scope(ids, kind) {
-                scopes.push(node);
-                scope_chain.push((node.id(), open_scopes.last().copied()));
-                open_scopes.push(scope_chain.len() - 1);
-            }
-            if is_function_scope(ids, kind) {
-                function_scopes.push(node);
-            }
-        });
+            },
+        );
         for (&(_, name), &id) in &collector.declared {
             collector.bindings[id as usize].name = name;
         }
