@@ -84,30 +84,57 @@ fn is_function_scope(ids: &Ids, kind: u16) -> bool {
     ids.is_function(kind) || kind == ids.program
 }
 
-/// Visits every node with enter/leave events, iteratively, except the subtrees `skip` accepts.
+/// Visits every named node with enter/leave events, iteratively, except the subtrees `skip`
+/// accepts. Tokens (punctuation, keywords) are never visited: nothing here looks at them.
 fn walk<'t>(root: Node<'t>, skip: impl Fn(u16) -> bool, mut visit: impl FnMut(Node<'t>, bool)) {
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        if node == root || !skip(node.kind_id()) {
-            visit(node, true);
-            if cursor.goto_first_child() {
-                continue;
+    visit(root, true);
+    let mut stack = vec![Siblings::of(root)];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(child) if skip(child.kind_id()) => {}
+            Some(child) => {
+                visit(child, true);
+                stack.push(Siblings::of(child));
             }
-            visit(node, false);
+            None => {
+                visit(top.parent, false);
+                stack.pop();
+            }
         }
-        loop {
-            if cursor.node() == root {
-                return;
+    }
+}
+
+/// The named children of a node, one at a time: by index for the few most nodes have (no
+/// cursor, which allocates and steps over every token), listed once for long ones (finding
+/// the i-th child steps over the i before it).
+struct Siblings<'t> {
+    parent: Node<'t>,
+    next: u32,
+    count: u32,
+    listed: Vec<Node<'t>>,
+}
+
+impl<'t> Siblings<'t> {
+    fn of(parent: Node<'t>) -> Siblings<'t> {
+        let count = parent.named_child_count() as u32;
+        let listed = if count > 8 { parent.named_children(&mut parent.walk()).collect() } else { Vec::new() };
+        Siblings { parent, next: 0, count, listed }
+    }
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        while self.next < self.count {
+            let index = self.next;
+            self.next += 1;
+            let child = if self.listed.is_empty() {
+                self.parent.named_child(index)
+            } else {
+                self.listed.get(index as usize).copied()
+            };
+            if child.is_some() {
+                return child;
             }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-            visit(cursor.node(), false);
         }
+        None
     }
 }
 
