@@ -170,6 +170,11 @@ impl Candidates {
         }
     }
 
+    /// Can a call or `new` in `range` acquire anything, in either mode?
+    pub fn any_acquisition_in(&self, range: Range<usize>) -> bool {
+        any_in(&self.owner, range.clone()) || any_in(&self.anywhere, range)
+    }
+
     /// Can a call in `range` release anything? A release names its function or its last
     /// method (`x.close.call(x)` names `close`) inside the call.
     pub fn may_release(&self, range: Range<usize>) -> bool {

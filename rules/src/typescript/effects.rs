@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
-use super::ids::{Field, FieldOf, Ids};
+use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::keys::FileCx;
 use super::lower::{Owner, Role};
 use super::nodes::{self, text};
@@ -143,7 +143,7 @@ fn cleanup_functions<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> Vec<Node<'t>> {
     let mut stack = vec![returned];
     while let Some(node) = stack.pop() {
         let node = nodes::unwrap(node);
-        match node.kind() {
+        match node.kind_name() {
             _ if nodes::is_function(node) => out.push(node),
             "identifier" => out.extend(cx.scopes.function_named(node)),
             "ternary_expression" => {
@@ -239,7 +239,7 @@ fn collect_release_facts<'t>(
                     stack.push(helper);
                 }
             } else if let (Some(body), Some(object)) = (class_body, callee.field(Field::Object)) {
-                if nodes::unwrap(object).kind() == "this" {
+                if nodes::unwrap(object).kind_name() == "this" {
                     let name = callee.field(Field::Property).map_or("", |p| text(p, cx.source));
                     let members = members.get_or_insert_with(|| class_members(body, cx.source));
                     stack.extend(members.iter().filter(|(n, _)| *n == name).map(|(_, f)| *f));
@@ -285,7 +285,7 @@ pub fn class_members<'t>(class_body: Node<'t>, source: &str) -> Vec<(String, Nod
         .into_iter()
         .filter_map(|member| {
             let name = text(member.field(Field::Name)?, source).replace(char::is_whitespace, "");
-            match member.kind() {
+            match member.kind_name() {
                 "method_definition" => Some((name, member)),
                 "public_field_definition" => {
                     let value = nodes::unwrap(member.field(Field::Value)?);
@@ -306,7 +306,7 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
             if nodes::is_function(a) {
                 Some(a)
             } else {
-                (a.kind() == "identifier").then(|| cx.scopes.function_named(a)).flatten()
+                (a.kind_name() == "identifier").then(|| cx.scopes.function_named(a)).flatten()
             }
         })
     };
@@ -372,7 +372,7 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     let has = |name: &str| members.iter().any(|(n, _)| n == name);
     let extends_component = nodes::children(class)
         .into_iter()
-        .any(|c| c.kind() == "class_heritage" && text(c, cx.source).contains("Component"));
+        .any(|c| c.kind_name() == "class_heritage" && text(c, cx.source).contains("Component"));
     let is_component = extends_component || has("componentDidMount") || has("componentWillUnmount");
     let facts_of = |names: &[&str]| -> (Rc<HashSet<String>>, Rc<HashSet<String>>, Option<TextRange>) {
         let mut facts = HashSet::default();
@@ -432,7 +432,7 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
 fn calls_abstract_method(cx: &FileCx, class_body: Node, members: &[(String, Node)]) -> bool {
     let abstracts: Vec<&str> = nodes::children(class_body)
         .into_iter()
-        .filter(|m| matches!(m.kind(), "abstract_method_signature" | "method_signature"))
+        .filter(|m| matches!(m.kind_name(), "abstract_method_signature" | "method_signature"))
         .filter_map(|m| m.field(Field::Name).map(|n| text(n, cx.source)))
         .collect();
     if abstracts.is_empty() {
@@ -441,10 +441,10 @@ fn calls_abstract_method(cx: &FileCx, class_body: Node, members: &[(String, Node
     members.iter().filter(|(n, _)| TEARDOWN_METHODS.contains(&n.as_str())).any(|(_, teardown)| {
         descendants(*teardown).any(|call| {
             let callee = call.field(Field::Function).map(nodes::unwrap);
-            call.kind() == "call_expression"
+            call.kind_name() == "call_expression"
                 && callee.is_some_and(|c| {
-                    c.kind() == "member_expression"
-                        && c.field(Field::Object).is_some_and(|o| o.kind() == "this")
+                    c.kind_name() == "member_expression"
+                        && c.field(Field::Object).is_some_and(|o| o.kind_name() == "this")
                         && c.field(Field::Property).is_some_and(|p| abstracts.contains(&text(p, cx.source)))
                 })
         })

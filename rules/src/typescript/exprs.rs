@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::ids::{Field, FieldOf};
+use super::ids::{Field, FieldOf, KindOf};
 
 use super::keys::{fetch_key, observation_key};
 use super::lower::{Lowerer, Mode, Role, Site, Val, MAX_DEPTH};
@@ -26,7 +26,7 @@ impl<'t> Lowerer<'_, 't> {
 
     fn expr_within(&mut self, node: Node<'t>) -> Val {
         let node = nodes::unwrap(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier"
             | "this"
             | "member_expression"
@@ -81,7 +81,7 @@ impl<'t> Lowerer<'_, 't> {
             }
             "object" | "array" => {
                 for element in nodes::children(node) {
-                    let value = match element.kind() {
+                    let value = match element.kind_name() {
                         "pair" => element.field(Field::Value).map_or(Val::None, |v| self.expr(v)),
                         "method_definition" => {
                             self.nested(element, true, Val::None);
@@ -166,7 +166,7 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn binary(&mut self, node: Node<'t>) -> Val {
-        let operator = node.field(Field::Operator).map_or("", |o| o.kind());
+        let operator = node.field(Field::Operator).map_or("", |o| o.kind_name());
         let left = node.field(Field::Left);
         let right = node.field(Field::Right);
         let left_value = left.map_or(Val::None, |l| self.expr(l));
@@ -233,7 +233,7 @@ impl<'t> Lowerer<'_, 't> {
         let Some(callee) = call.field(Field::Function).map(nodes::unwrap) else { return };
         if nodes::is_function(callee) {
             self.nested(callee, false, Val::None);
-        } else if callee.kind() == "member_expression" {
+        } else if callee.kind_name() == "member_expression" {
             if let Some(object) = callee.field(Field::Object) {
                 let value = self.expr(object);
                 self.discard(value, range(callee));
@@ -290,7 +290,7 @@ impl<'t> Lowerer<'_, 't> {
         }
         let callee = node.field(Field::Function).map(nodes::unwrap);
         let state = callee
-            .filter(|c| c.kind() == "identifier")
+            .filter(|c| c.kind_name() == "identifier")
             .and_then(|c| self.cx.scopes.binding_of(c))
             .and_then(|b| self.cx.scopes.get(b).state_of);
         if let Some(state) = state {
@@ -320,15 +320,16 @@ impl<'t> Lowerer<'_, 't> {
             if matches!(method, "call" | "apply") {
                 // `callback.call(self, url)`: as if `callback(url)` were called.
                 let target = nodes::receiver(call).map(nodes::unwrap);
-                let is_parameter =
-                    target.filter(|t| t.kind() == "identifier").and_then(|t| self.cx.scopes.binding_of(t));
+                let is_parameter = target
+                    .filter(|t| t.kind_name() == "identifier")
+                    .and_then(|t| self.cx.scopes.binding_of(t));
                 return is_parameter
                     .is_some_and(|b| self.cx.scopes.get(b).kind == super::scope::DeclKind::Param);
             }
             return STORING_METHODS.contains(&method) || is_setter_name(method);
         }
         let callee = call.field(Field::Function).map(nodes::unwrap);
-        callee.filter(|c| c.kind() == "identifier").is_some_and(|c| {
+        callee.filter(|c| c.kind_name() == "identifier").is_some_and(|c| {
             let name = text(c, self.cx.source);
             // A callback the caller gave us receives the value: it is theirs now.
             let is_parameter = self
@@ -348,7 +349,7 @@ impl<'t> Lowerer<'_, 't> {
         }
         let factory = nodes::unwrap(*nodes::arguments(call).first()?);
         let body = factory.field(Field::Body)?;
-        (factory.kind() == "arrow_function" && body.kind() != "statement_block").then_some(body)
+        (factory.kind_name() == "arrow_function" && body.kind_name() != "statement_block").then_some(body)
     }
 
     fn is_registration_remove(&self, method: Option<&str>) -> bool {
@@ -398,13 +399,13 @@ impl<'t> Lowerer<'_, 't> {
     /// and whether the object is closed is that object's rule's question.
     fn on_own_object(&self, registration: Node<'t>) -> bool {
         let Some(init) = nodes::receiver(registration)
-            .filter(|r| r.kind() == "identifier")
+            .filter(|r| r.kind_name() == "identifier")
             .and_then(|r| self.cx.scopes.const_init(r))
         else {
             return false;
         };
-        init.kind() == "new_expression"
-            || (init.kind() == "call_expression"
+        init.kind_name() == "new_expression"
+            || (init.kind_name() == "call_expression"
                 && init
                     .field(Field::Function)
                     .and_then(|f| nodes::path(f, self.cx.source))
@@ -501,7 +502,7 @@ impl<'t> Lowerer<'_, 't> {
             return Val::None;
         };
         let signal = self.cx.scopes.resolve_alias(signal);
-        let is_signal_member = signal.kind() == "member_expression"
+        let is_signal_member = signal.kind_name() == "member_expression"
             && signal.field(Field::Property).is_some_and(|p| text(p, self.cx.source) == "signal");
         let destructured = (super::scope::is_name(signal) && text(signal, self.cx.source) == "signal")
             .then(|| self.cx.scopes.binding_of(signal).and_then(|b| self.cx.scopes.get(b).member_of))

@@ -4,7 +4,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use tree_sitter::Node;
 
-use super::ids::{Field, FieldOf};
+use super::ids::{Field, FieldOf, KindOf};
 
 use super::lower::{Frame, Lowerer, Role, Val, MAX_DEPTH};
 use super::nodes;
@@ -22,7 +22,7 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn statement_within(&mut self, node: Node<'t>) {
-        match node.kind() {
+        match node.kind_name() {
             "program" | "statement_block" | "else_clause" => {
                 for child in nodes::children(node) {
                     self.statement(child);
@@ -36,7 +36,7 @@ impl<'t> Lowerer<'_, 't> {
             }
             "lexical_declaration" | "variable_declaration" => {
                 for declarator in
-                    nodes::children(node).into_iter().filter(|d| d.kind() == "variable_declarator")
+                    nodes::children(node).into_iter().filter(|d| d.kind_name() == "variable_declarator")
                 {
                     self.declarator(declarator);
                 }
@@ -68,7 +68,7 @@ impl<'t> Lowerer<'_, 't> {
                 let base = self.frames.last().map_or(0, |f| f.loops);
                 if self.loops.len() > base {
                     if let Some(&(next, done)) = self.loops.last() {
-                        self.goto(if node.kind() == "break_statement" { done } else { next });
+                        self.goto(if node.kind_name() == "break_statement" { done } else { next });
                         self.cur = self.b.new_block();
                     }
                 }
@@ -100,7 +100,7 @@ impl<'t> Lowerer<'_, 't> {
         let Some(init) = declarator.field(Field::Value) else { return };
         let value = self.expr(init);
         match self.cx.place(name) {
-            Some(key) if name.kind() == "identifier" => {
+            Some(key) if name.kind_name() == "identifier" => {
                 let written = nodes::text(name, self.cx.source);
                 self.assign(&key, value, range(declarator), written)
             }
@@ -151,7 +151,9 @@ impl<'t> Lowerer<'_, 't> {
         let mut condition = nodes::unwrap(condition);
         let mut negated = false;
         for _ in 0..8 {
-            if condition.kind() != "unary_expression" || condition.child(0).is_none_or(|o| o.kind() != "!") {
+            if condition.kind_name() != "unary_expression"
+                || condition.child(0).is_none_or(|o| o.kind_name() != "!")
+            {
                 break;
             }
             condition = nodes::unwrap(condition.field(Field::Argument)?);
@@ -162,11 +164,11 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn plain_guard(&self, condition: Node<'t>) -> Option<(String, bool)> {
-        match condition.kind() {
+        match condition.kind_name() {
             "binary_expression" => {
-                let operator = condition.field(Field::Operator)?.kind();
+                let operator = condition.field(Field::Operator)?.kind_name();
                 let (left, right) = (condition.field(Field::Left)?, condition.field(Field::Right)?);
-                let is_nullish = |n: Node| matches!(nodes::unwrap(n).kind(), "null" | "undefined");
+                let is_nullish = |n: Node| matches!(nodes::unwrap(n).kind_name(), "null" | "undefined");
                 let place = if is_nullish(right) {
                     self.cx.place(left)?
                 } else if is_nullish(left) {
@@ -234,7 +236,7 @@ impl<'t> Lowerer<'_, 't> {
         let (head, body, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
         self.goto(head);
         self.cur = head;
-        if node.kind() == "do_statement" {
+        if node.kind_name() == "do_statement" {
             self.goto(body);
         } else {
             if let Some(condition) = node.field(Field::Condition) {
@@ -253,7 +255,7 @@ impl<'t> Lowerer<'_, 't> {
             let value = self.expr(increment);
             self.discard(value, range(increment));
         }
-        if node.kind() == "do_statement" {
+        if node.kind_name() == "do_statement" {
             if let Some(condition) = node.field(Field::Condition) {
                 let value = self.expr(condition);
                 self.discard(value, range(condition));
@@ -303,7 +305,7 @@ impl<'t> Lowerer<'_, 't> {
         let done = self.b.new_block();
         let entries: Vec<_> = cases.iter().map(|_| self.b.new_block()).collect();
         let mut targets = entries.clone();
-        if !cases.iter().any(|c| c.kind() == "switch_default") {
+        if !cases.iter().any(|c| c.kind_name() == "switch_default") {
             targets.push(done);
         }
         self.branch(targets);
@@ -358,7 +360,7 @@ impl<'t> Lowerer<'_, 't> {
             None => self.transfer(argument, range(function)),
         }
         match function.field(Field::Body) {
-            Some(body) if body.kind() == "statement_block" => self.statement(body),
+            Some(body) if body.kind_name() == "statement_block" => self.statement(body),
             Some(expression) => {
                 let value = self.expr(expression);
                 self.transfer(value, range(expression));

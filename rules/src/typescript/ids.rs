@@ -15,6 +15,8 @@ macro_rules! tables {
             symbol_count: usize,
             $(pub $kind: u16,)*
             fields: [Option<NonZeroU16>; Field::COUNT],
+            /// Every kind's name, by id.
+            names: Vec<Box<str>>,
         }
 
         /// The fields the front-end asks about, looked up by id ([`FieldOf::field`]).
@@ -33,6 +35,9 @@ macro_rules! tables {
                     symbol_count: language.node_kind_count(),
                     $($kind: language.id_for_node_kind(kind_name!($kind $(= $name)?), true),)*
                     fields: [$(language.field_id_for_name($field)),*],
+                    names: (0..language.node_kind_count())
+                        .map(|id| u16::try_from(id).ok().and_then(|id| language.node_kind_for_id(id)).unwrap_or("").into())
+                        .collect(),
                 }
             }
         }
@@ -128,6 +133,18 @@ impl Ids {
             self.type_assertion,
         ]
         .contains(&kind)
+    }
+}
+
+/// A node's kind name from the grammar's table: `Node::kind` looks the name up, measures it
+/// and checks it is UTF-8 on every call.
+pub trait KindOf {
+    fn kind_name(&self) -> &'static str;
+}
+
+impl KindOf for Node<'_> {
+    fn kind_name(&self) -> &'static str {
+        Ids::of(*self).names.get(usize::from(self.kind_id())).map_or("", |name| name)
     }
 }
 

@@ -8,7 +8,8 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
-use super::ids::{Field, FieldOf, Ids};
+use super::candidates::Candidates;
+use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::kinds::{Acquire, Kind, Release};
 use super::nodes::{self, text};
 use super::scope::{BindingId, Scopes};
@@ -22,6 +23,8 @@ pub struct FileCx<'t> {
     pub released: HashSet<String>,
     /// The release keys of each call that has any, by node id (see [`FileCx::releases`]).
     pub release_keys: HashMap<usize, Vec<String>>,
+    /// Where the names that can start a finding occur.
+    pub candidates: Candidates,
     /// Functions that return a resource they create, by node id (see `find_factories`).
     pub factories: HashMap<usize, usize>,
     /// What each function releases (see `effects::release_facts`), by node id.
@@ -40,11 +43,11 @@ impl<'t> FileCx<'t> {
     /// `#12` (binding 12), `#12.current`, `this.timer`, `g:window`.
     pub fn place(&self, node: Node) -> Option<String> {
         let node = nodes::unwrap(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "shorthand_property_identifier" => Some(match self.scopes.binding_of(node) {
                 Some(id) => {
                     // `var _this = this` in compiled code is `this`.
-                    if self.scopes.const_init(node).is_some_and(|init| init.kind() == "this") {
+                    if self.scopes.const_init(node).is_some_and(|init| init.kind_name() == "this") {
                         return Some("this".to_string());
                     }
                     // `const { current } = ref` names `ref.current`.
@@ -60,8 +63,8 @@ impl<'t> FileCx<'t> {
             "this" => Some("this".to_string()),
             "member_expression" => {
                 let property = node.field(Field::Property)?;
-                if property.kind() != "property_identifier"
-                    && property.kind() != "private_property_identifier"
+                if property.kind_name() != "property_identifier"
+                    && property.kind_name() != "private_property_identifier"
                 {
                     return None;
                 }
@@ -97,7 +100,7 @@ impl<'t> FileCx<'t> {
             out.push_str(&text(node, self.source).replace(char::is_whitespace, ""));
             return;
         }
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let resolved = self.scopes.resolve_alias(node);
                 if resolved != node {
@@ -136,8 +139,9 @@ impl<'t> FileCx<'t> {
     /// A listener's handler: the binding behind aliases, or inline.
     pub fn handler(&self, node: Node<'t>) -> Handler<'t> {
         let unwrapped = nodes::unwrap(node);
-        let is_bind =
-            |n: Node| n.kind() == "call_expression" && nodes::method_name(n, self.source) == Some("bind");
+        let is_bind = |n: Node| {
+            n.kind_name() == "call_expression" && nodes::method_name(n, self.source) == Some("bind")
+        };
         if nodes::is_function(unwrapped) || is_bind(unwrapped) {
             return Handler::Inline(unwrapped);
         }
@@ -155,7 +159,7 @@ impl<'t> FileCx<'t> {
         if super::scope::is_name(unwrapped) {
             if let Some(array) = self.scopes.binding_of(unwrapped).and_then(|b| self.scopes.get(b).iterates) {
                 let array = self.scopes.resolve_const(array);
-                let values: Option<Vec<String>> = (array.kind() == "array")
+                let values: Option<Vec<String>> = (array.kind_name() == "array")
                     .then(|| nodes::children(array).into_iter().map(|e| self.event_type(e)).collect());
                 return match values {
                     Some(mut values) => {
@@ -172,7 +176,7 @@ impl<'t> FileCx<'t> {
     /// The options object behind an argument (a literal, or a `const` bound to one).
     pub fn options_object(&self, node: Node<'t>) -> Option<Node<'t>> {
         let resolved = self.scopes.resolve_const(node);
-        (resolved.kind() == "object").then_some(resolved)
+        (resolved.kind_name() == "object").then_some(resolved)
     }
 
     /// The value of a member of an options object.
@@ -185,7 +189,7 @@ impl<'t> FileCx<'t> {
 
     /// A boolean's value, through constants.
     pub fn boolean(&self, node: Node<'t>) -> Option<bool> {
-        match self.scopes.resolve_const(node).kind() {
+        match self.scopes.resolve_const(node).kind_name() {
             "true" => Some(true),
             "false" => Some(false),
             _ => None,
@@ -239,6 +243,10 @@ impl<'t> FileCx<'t> {
 
     /// The kind a call or `new` expression acquires, if any.
     pub fn acquisition(&self, node: Node) -> Option<usize> {
+        // An acquisition names its pattern in its callee; a local factory can have any name.
+        if self.factories.is_empty() && !self.candidates.any_acquisition_in(node.byte_range()) {
+            return None;
+        }
         let ids = Ids::of(node);
         let (is_new, callee) = if node.kind_id() == ids.new_expression {
             (true, node.field(Field::Constructor)?)
@@ -258,8 +266,8 @@ impl<'t> FileCx<'t> {
         });
         let callee = nodes::unwrap(callee);
         direct.or_else(|| {
-            let function =
-                (!is_new && callee.kind() == "identifier").then(|| self.scopes.function_named(callee))??;
+            let function = (!is_new && callee.kind_name() == "identifier")
+                .then(|| self.scopes.function_named(callee))??;
             self.factories.get(&function.id()).copied()
         })
     }
@@ -273,7 +281,7 @@ impl<'t> FileCx<'t> {
             let function = self.scopes.census.functions[index];
             let creates = super::effects::returned_values(self, function).into_iter().find_map(|value| {
                 let value = self.scopes.resolve_const(value);
-                let value = match value.kind() {
+                let value = match value.kind_name() {
                     "identifier" => self.scopes.binding_of(value).and_then(|b| self.scopes.get(b).init)?,
                     _ => value,
                 };
@@ -357,7 +365,7 @@ impl<'t> FileCx<'t> {
         }
         let method = nodes::unwrap(nodes::receiver(call)?);
         let property = method.field(Field::Property)?;
-        (method.kind() == "member_expression" && text(property, self.source) == step.name)
+        (method.kind_name() == "member_expression" && text(property, self.source) == step.name)
             .then(|| nodes::arguments(call).first().copied())
             .flatten()
     }
@@ -377,14 +385,14 @@ impl<'t> FileCx<'t> {
             let is_last = i + 1 == steps.len();
             if step.called || is_last {
                 let name = if is_last { method } else { nodes::method_name(current, self.source) };
-                if current.kind() != "call_expression" || name != Some(&step.name) {
+                if current.kind_name() != "call_expression" || name != Some(&step.name) {
                     return None;
                 }
                 current = nodes::receiver(current)?;
             } else {
                 let member = nodes::unwrap(current);
                 let property = member.field(Field::Property)?;
-                if member.kind() != "member_expression" || text(property, self.source) != step.name {
+                if member.kind_name() != "member_expression" || text(property, self.source) != step.name {
                     return None;
                 }
                 current = member.field(Field::Object)?;
@@ -402,7 +410,7 @@ impl<'t> FileCx<'t> {
         if nodes::is_function(argument) {
             return Some(argument);
         }
-        (argument.kind() == "identifier").then(|| self.scopes.function_named(argument)).flatten()
+        (argument.kind_name() == "identifier").then(|| self.scopes.function_named(argument)).flatten()
     }
 
     /// A call inside the very function it schedules: a timer or frame that re-schedules itself

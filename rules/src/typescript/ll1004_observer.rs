@@ -8,6 +8,7 @@ use crate::declare_rule;
 use crate::engine::Leak;
 use crate::Family;
 
+use super::ids::KindOf;
 use super::lower::Lowered;
 use super::report::Text;
 
@@ -103,5 +104,5 @@ pub fn select(lowered: &Lowered, leaking: &HashMap<usize, &Leak>) -> HashSet<usi
 }
 
 fn is_observer(lowered: &Lowered, index: usize) -> bool {
-    lowered.sites[index].node.kind() == "new_expression"
+    lowered.sites[index].node.kind_name() == "new_expression"
 }

@@ -4,7 +4,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use tree_sitter::Node;
 
-use super::ids::{Field, FieldOf};
+use super::ids::{Field, FieldOf, KindOf};
 
 use crate::catalogue::{Precision, Severity};
 use crate::declare_rule;
@@ -78,7 +78,7 @@ pub const TEXT: Text = Text {
 
 fn schedules(cx: &FileCx, call: Node, function: Node) -> bool {
     let Some(argument) = nodes::arguments(call).first().map(|a| nodes::unwrap(*a)) else { return false };
-    if argument.kind() != "identifier" {
+    if argument.kind_name() != "identifier" {
         return false;
     }
     let own_name = function.field(Field::Name).map(|n| nodes::text(n, cx.source));
@@ -105,11 +105,11 @@ pub fn classify(cx: &FileCx, call: Node, stop_flags: &HashSet<String>) -> Frame 
     let Some(function) = cx.scheduled_callback(call) else { return Frame::NoLoop };
     let path = |n: Node| n.field(Field::Function).and_then(|f| nodes::path(f, cx.source));
     let is_frame_call =
-        |n: Node| n.kind() == "call_expression" && path(n).as_deref() == Some("requestAnimationFrame");
+        |n: Node| n.kind_name() == "call_expression" && path(n).as_deref() == Some("requestAnimationFrame");
     let inside = nodes::contains(function, call);
     let reschedules = inside || descendants(function).any(|n| is_frame_call(n) && schedules(cx, n, function));
     let stopped_by_flag = descendants(function).any(|n| {
-        n.kind() == "identifier" && cx.place(n).is_some_and(|p| stop_flags.contains(&format!("A|{p}")))
+        n.kind_name() == "identifier" && cx.place(n).is_some_and(|p| stop_flags.contains(&format!("A|{p}")))
     });
     if !reschedules || stopped_by_flag {
         return Frame::NoLoop;

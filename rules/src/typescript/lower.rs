@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
-use super::ids::{Field, FieldOf};
+use super::ids::{Field, FieldOf, KindOf};
 
 use super::keys::FileCx;
 use super::nodes;
@@ -177,7 +177,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             },
         };
         match root.field(Field::Body) {
-            Some(body) if body.kind() == "statement_block" => lowerer.statement(body),
+            Some(body) if body.kind_name() == "statement_block" => lowerer.statement(body),
             Some(expression) => {
                 let value = lowerer.expr(expression);
                 lowerer.returned(value, Some(expression), range(expression));

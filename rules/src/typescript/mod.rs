@@ -69,10 +69,11 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         released: HashSet::default(),
         release_keys: HashMap::default(),
         factories: Default::default(),
+        candidates,
         facts_cache: Default::default(),
     };
     // A factory returns an acquisition of a kind that leaks anywhere: without one, there is none.
-    if candidates.has_anywhere_acquisition() {
+    if cx.candidates.has_anywhere_acquisition() {
         cx.find_factories();
     }
     // Every call's release keys, once: the lowering and the cleanups' facts look them up.
@@ -81,7 +82,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         .census
         .calls
         .iter()
-        .filter(|c| candidates.may_release(c.byte_range()))
+        .filter(|c| cx.candidates.may_release(c.byte_range()))
         .map(|c| (c.id(), cx.releases(*c)))
         .filter(|(_, keys)| !keys.is_empty())
         .collect();
@@ -92,7 +93,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     for (scopes, mode) in [(&owners, lower::Mode::Owner), (&anywhere, lower::Mode::Anywhere)] {
         for scope in scopes {
             // A local factory can be called under any name: then every body is a candidate.
-            let may_acquire = candidates.any_in(mode, scope.body.byte_range())
+            let may_acquire = cx.candidates.any_in(mode, scope.body.byte_range())
                 || (mode == lower::Mode::Anywhere && !cx.factories.is_empty());
             if !may_acquire {
                 continue;

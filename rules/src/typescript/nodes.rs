@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::ids::{Field, FieldOf, Ids};
+use super::ids::{Field, FieldOf, Ids, KindOf};
 
 /// Global objects whose members are the plain globals: `window.setTimeout` is `setTimeout`.
 const GLOBAL_OBJECTS: &[&str] = &["window", "globalThis", "global", "self"];
@@ -25,9 +25,9 @@ pub fn unwrap(mut node: Node<'_>) -> Node<'_> {
 }
 
 fn is_type(node: Node) -> bool {
-    node.kind().ends_with("_type")
+    node.kind_name().ends_with("_type")
         || matches!(
-            node.kind(),
+            node.kind_name(),
             "type_identifier" | "predefined_type" | "type_arguments" | "generic_type" | "comment"
         )
 }
@@ -106,9 +106,9 @@ pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
 
 /// The value of a string literal or a template literal without substitutions.
 pub fn string_literal(node: Node, source: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "string" => Some(children(node).iter().map(|c| text(*c, source)).collect()),
-        "template_string" if !children(node).iter().any(|c| c.kind() == "template_substitution") => {
+        "template_string" if !children(node).iter().any(|c| c.kind_name() == "template_substitution") => {
             Some(children(node).iter().map(|c| text(*c, source)).collect())
         }
         _ => None,
@@ -121,17 +121,18 @@ pub fn is_function(node: Node) -> bool {
 
 pub fn is_async(function: Node) -> bool {
     let mut cursor = function.walk();
-    let is_async = function.children(&mut cursor).take_while(|c| !c.is_named()).any(|c| c.kind() == "async");
+    let is_async =
+        function.children(&mut cursor).take_while(|c| !c.is_named()).any(|c| c.kind_name() == "async");
     is_async
 }
 
 /// The key of an object literal member (`capture: true`, `{ signal }`), if it is not computed.
 pub fn member_key<'t>(member: Node, source: &'t str) -> Option<&'t str> {
-    match member.kind() {
+    match member.kind_name() {
         "shorthand_property_identifier" => Some(text(member, source)),
         "pair" => {
             let key = member.field(Field::Key)?;
-            match key.kind() {
+            match key.kind_name() {
                 "property_identifier" => Some(text(key, source)),
                 "string" => key.named_child(0).map(|f| text(f, source)),
                 _ => None,
@@ -143,7 +144,7 @@ pub fn member_key<'t>(member: Node, source: &'t str) -> Option<&'t str> {
 
 /// The value of an object literal member: the identifier itself for a shorthand.
 pub fn member_value(member: Node<'_>) -> Option<Node<'_>> {
-    match member.kind() {
+    match member.kind_name() {
         "shorthand_property_identifier" => Some(member),
         "pair" => member.field(Field::Value),
         _ => None,
@@ -154,7 +155,7 @@ pub fn member_value(member: Node<'_>) -> Option<Node<'_>> {
 pub fn value_is_kept(call: Node) -> bool {
     let mut value = call;
     while let Some(parent) = value.parent() {
-        match parent.kind() {
+        match parent.kind_name() {
             "as_expression" | "parenthesized_expression" | "non_null_expression" | "satisfies_expression" => {
                 value = parent
             }

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::effects::{OwnerKind, Scope};
-use super::ids::{Field, FieldOf};
+use super::ids::{Field, FieldOf, KindOf};
 use super::keys::FileCx;
 use super::kinds::Kind;
 use super::lower::{Lowered, Site};
@@ -72,7 +72,7 @@ fn acquisition_text(cx: &FileCx, site: &Site) -> String {
         .field(Field::Function)
         .or_else(|| node.field(Field::Constructor))
         .map_or("", |c| nodes::text(c, cx.source));
-    let new = if node.kind() == "new_expression" { "new " } else { "" };
+    let new = if node.kind_name() == "new_expression" { "new " } else { "" };
     format!("{new}{callee}(…)")
 }
 
@@ -216,7 +216,7 @@ pub fn module_intervals(cx: &FileCx, root: tree_sitter::Node) -> Vec<Diagnostic>
     let interval = ll1002_interval::LL1002.code;
     nodes::children(root)
         .into_iter()
-        .filter(|s| s.kind() == "expression_statement")
+        .filter(|s| s.kind_name() == "expression_statement")
         .filter_map(|s| nodes::children(s).into_iter().next().map(nodes::unwrap))
         .filter(|call| cx.acquisition(*call).is_some_and(|k| cx.kinds[k].rule == interval))
         .map(|call| {

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use tree_sitter::Node;
 
-use super::ids::{Field, FieldOf, Ids};
+use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::nodes::{self, text};
 
 pub type BindingId = u32;
@@ -191,7 +191,7 @@ impl<'t, 's> Collector<'t, 's> {
         let mut declared = Vec::new();
         let mut stack = vec![pattern];
         while let Some(node) = stack.pop() {
-            match node.kind() {
+            match node.kind_name() {
                 "identifier" | "shorthand_property_identifier_pattern" => {
                     declared.push(self.declare(node, kind, scope))
                 }
@@ -227,7 +227,7 @@ impl<'t, 's> Collector<'t, 's> {
         }
         let Some(&call) = self.ancestors.iter().rev().nth(1) else { return };
         let first_argument = nodes::arguments(call).first().is_some_and(|a| *a == function);
-        if call.kind() == "call_expression"
+        if call.kind_name() == "call_expression"
             && first_argument
             && matches!(nodes::method_name(call, self.source), Some("forEach" | "map" | "flatMap"))
         {
@@ -267,34 +267,34 @@ impl<'t, 's> Collector<'t, 's> {
 
     fn declarator(&mut self, node: Node<'t>, block: Node<'t>, function_scope: Node<'t>) {
         let Some(&declaration) = self.ancestors.last() else { return };
-        let (kind, scope) = match declaration.kind() {
+        let (kind, scope) = match declaration.kind_name() {
             "variable_declaration" => (DeclKind::Var, function_scope),
-            _ if declaration.child(0).is_some_and(|k| k.kind() == "const") => (DeclKind::Const, block),
+            _ if declaration.child(0).is_some_and(|k| k.kind_name() == "const") => (DeclKind::Const, block),
             _ => (DeclKind::Let, block),
         };
         let Some(name) = node.field(Field::Name) else { return };
         let value = node.field(Field::Value);
         let ids = self.declare_pattern(name, kind, scope);
-        if name.kind() == "identifier" {
+        if name.kind_name() == "identifier" {
             if let Some(&id) = ids.first() {
                 self.bindings[id as usize].init = value;
             }
         }
-        if name.kind() == "object_pattern" {
+        if name.kind_name() == "object_pattern" {
             for (member, id) in nodes::children(name).into_iter().zip(&ids) {
-                if member.kind() == "shorthand_property_identifier_pattern" {
+                if member.kind_name() == "shorthand_property_identifier_pattern" {
                     self.bindings[*id as usize].member_of = value;
                 }
             }
         }
         // const [value, setValue] = useState(...)
         let is_state = value.is_some_and(|v| {
-            v.kind() == "call_expression"
+            v.kind_name() == "call_expression"
                 && v.field(Field::Function)
                     .and_then(|f| nodes::path(f, self.source))
                     .is_some_and(|p| p == "useState" || p.ends_with(".useState"))
         });
-        if is_state && name.kind() == "array_pattern" && ids.len() == 2 {
+        if is_state && name.kind_name() == "array_pattern" && ids.len() == 2 {
             self.bindings[ids[1] as usize].state_of = Some(ids[0]);
             self.bindings[ids[0] as usize].is_state = true;
         }
@@ -303,13 +303,13 @@ impl<'t, 's> Collector<'t, 's> {
     fn for_in(&mut self, node: Node<'t>, function_scope: Node<'t>) {
         let Some(kind) = node.field(Field::Kind) else { return };
         let Some(left) = node.field(Field::Left) else { return };
-        let (kind, scope) = match kind.kind() {
+        let (kind, scope) = match kind.kind_name() {
             "var" => (DeclKind::Var, function_scope),
             "const" => (DeclKind::Const, node),
             _ => (DeclKind::Let, node),
         };
         let ids = self.declare_pattern(left, kind, scope);
-        let is_of = node.field(Field::Operator).is_some_and(|o| o.kind() == "of");
+        let is_of = node.field(Field::Operator).is_some_and(|o| o.kind_name() == "of");
         if is_of && ids.len() == 1 {
             self.bindings[ids[0] as usize].iterates = node.field(Field::Right);
         }
@@ -318,7 +318,7 @@ impl<'t, 's> Collector<'t, 's> {
 
 /// An identifier, or the shorthand `{ signal }` that names one.
 pub fn is_name(node: Node) -> bool {
-    matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+    matches!(node.kind_name(), "identifier" | "shorthand_property_identifier")
 }
 
 impl<'t> Census<'t> {
@@ -469,7 +469,7 @@ impl<'t> Scopes<'t> {
             DeclKind::Const | DeclKind::Let | DeclKind::Var => binding
                 .init
                 .map(nodes::unwrap)
-                .is_some_and(|init| !matches!(init.kind(), "identifier" | "member_expression" | "this")),
+                .is_some_and(|init| !matches!(init.kind_name(), "identifier" | "member_expression" | "this")),
             DeclKind::Function | DeclKind::Import => false,
         }
     }
@@ -500,7 +500,7 @@ impl<'t> Scopes<'t> {
             }
             let once = self.binding_of(node).and_then(|b| self.get(b).assigned_once).map(nodes::unwrap);
             match self.const_init(node).or(once) {
-                Some(init) if matches!(init.kind(), "identifier" | "member_expression" | "this") => {
+                Some(init) if matches!(init.kind_name(), "identifier" | "member_expression" | "this") => {
                     node = init
                 }
                 _ => break,
@@ -527,7 +527,7 @@ impl<'t> Scopes<'t> {
         let wrapper = init.field(Field::Function).and_then(|f| nodes::path(f, self.source));
         let is_hook = wrapper.is_some_and(|p| p.rsplit('.').next().is_some_and(|n| n.starts_with("use")));
         let wrapped = nodes::arguments(init).first().map(|a| nodes::unwrap(*a));
-        wrapped.filter(|w| is_hook && init.kind() == "call_expression" && nodes::is_function(*w))
+        wrapped.filter(|w| is_hook && init.kind_name() == "call_expression" && nodes::is_function(*w))
     }
 }
 
