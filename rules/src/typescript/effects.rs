@@ -166,18 +166,18 @@ fn cleanup_facts<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> HashSet<String> {
 }
 
 /// What a function releases and assigns, anywhere in it, following calls to local functions
-/// and to `this` methods of `class_body`. Computed once per function.
+/// and to `this` methods of the class whose `members` are given. Computed once per function.
 pub fn release_facts<'t>(
     cx: &FileCx<'t>,
     function: Node<'t>,
-    class_body: Option<Node<'t>>,
+    members: Option<&[(String, Node<'t>)]>,
 ) -> Rc<HashSet<String>> {
     if let Some(facts) = cx.facts_cache.borrow().get(&function.id()) {
         return facts.clone();
     }
     // A placeholder first: a recursive call sees no facts instead of recursing forever.
     cx.facts_cache.borrow_mut().insert(function.id(), Rc::default());
-    let facts = Rc::new(collect_release_facts(cx, function, class_body));
+    let facts = Rc::new(collect_release_facts(cx, function, members));
     cx.facts_cache.borrow_mut().insert(function.id(), facts.clone());
     facts
 }
@@ -218,13 +218,12 @@ fn released_through_parameters<'t>(cx: &FileCx<'t>, call: Node<'t>, helper: Node
 fn collect_release_facts<'t>(
     cx: &FileCx<'t>,
     function: Node<'t>,
-    class_body: Option<Node<'t>>,
+    members: Option<&[(String, Node<'t>)]>,
 ) -> HashSet<String> {
     let ids = Ids::of(function);
     let census = &cx.scopes.census;
     let mut facts = HashSet::default();
     let mut visited = HashSet::default();
-    let mut members = None;
     let mut stack = vec![function];
     while let Some(function) = stack.pop() {
         if !visited.insert(function.id()) {
@@ -238,10 +237,9 @@ fn collect_release_facts<'t>(
                     facts.extend(released_through_parameters(cx, call, helper));
                     stack.push(helper);
                 }
-            } else if let (Some(body), Some(object)) = (class_body, callee.field(Field::Object)) {
+            } else if let (Some(members), Some(object)) = (members, callee.field(Field::Object)) {
                 if nodes::unwrap(object).kind_name() == "this" {
                     let name = callee.field(Field::Property).map_or("", |p| text(p, cx.source));
-                    let members = members.get_or_insert_with(|| class_members(body, cx.source));
                     stack.extend(members.iter().filter(|(n, _)| *n == name).map(|(_, f)| *f));
                 }
             }
@@ -378,7 +376,7 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
         let mut facts = HashSet::default();
         let mut at = None;
         for (_, function) in members.iter().filter(|(n, _)| names.contains(&n.as_str())) {
-            facts.extend(release_facts(cx, *function, Some(body)).iter().cloned());
+            facts.extend(release_facts(cx, *function, Some(&members)).iter().cloned());
             at = at.or(Some(range(*function)));
         }
         let flags = facts.iter().filter(|k| k.starts_with("A|")).cloned().collect();
@@ -412,7 +410,7 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
         members.iter().filter(|(n, _)| !TEARDOWN_METHODS.contains(&n.as_str())).map(|(_, f)| *f).collect();
     let mut methods: HashMap<String, (usize, bool)> = HashMap::default();
     for (i, function) in others.iter().enumerate() {
-        for key in release_facts(cx, *function, Some(body)).iter() {
+        for key in release_facts(cx, *function, Some(&members)).iter() {
             methods.entry(key.clone()).and_modify(|p| p.1 |= p.0 != i).or_insert((i, false));
         }
     }
