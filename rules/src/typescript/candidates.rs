@@ -12,7 +12,7 @@ use std::ops::Range;
 use aho_corasick::AhoCorasick;
 
 use super::kinds::{Acquire, Kind, Release};
-use super::lower::Mode;
+use super::lower::{Mode, Role};
 
 /// The names the pre-filter looks for, compiled once per set of kinds into one automaton.
 pub struct Names {
@@ -25,6 +25,8 @@ pub struct Names {
 struct Pattern {
     /// An acquisition of a kind that belongs to an owner, or a registration remove.
     owner: bool,
+    /// The same, except acquisitions reported in effects only.
+    owner_beyond_effects: bool,
     /// An acquisition of a kind that leaks anywhere, or a registration remove.
     anywhere: bool,
     /// An acquisition of a kind that leaks anywhere (a local factory needs one).
@@ -63,15 +65,19 @@ impl Names {
                 };
                 if kind.anywhere() {
                     add(&mut named, name, |p| (p.anywhere, p.anywhere_acquisition) = (true, true));
-                } else {
+                } else if kind.effect_only() {
                     add(&mut named, name, |p| p.owner = true);
+                } else {
+                    add(&mut named, name, |p| (p.owner, p.owner_beyond_effects) = (true, true));
                 }
             }
             if kind.registration {
                 for release in &kind.release {
                     if let Release::Method(steps) = release {
                         if let [step] = steps.as_slice() {
-                            add(&mut named, &step.name, |p| (p.owner, p.anywhere) = (true, true));
+                            add(&mut named, &step.name, |p| {
+                                (p.owner, p.owner_beyond_effects, p.anywhere) = (true, true, true)
+                            });
                         }
                     }
                 }
@@ -84,6 +90,7 @@ impl Names {
             if names.last() == Some(&name) {
                 let merged = patterns.last_mut().expect("a pattern for every name");
                 merged.owner |= pattern.owner;
+                merged.owner_beyond_effects |= pattern.owner_beyond_effects;
                 merged.anywhere |= pattern.anywhere;
                 merged.anywhere_acquisition |= pattern.anywhere_acquisition;
                 merged.release |= pattern.release;
@@ -103,6 +110,8 @@ impl Names {
 pub struct Candidates {
     /// Acquisitions of kinds that belong to an owner, and registration removes.
     owner: Vec<usize>,
+    /// The same, except acquisitions reported in effects only.
+    owner_beyond_effects: Vec<usize>,
     /// Acquisitions of kinds that leak anywhere, and registration removes.
     anywhere: Vec<usize>,
     /// Does an acquisition name of a kind that leaks anywhere occur (a local factory needs one)?
@@ -119,6 +128,7 @@ impl Candidates {
             let everywhere: Vec<usize> = (0..=source.len()).collect();
             return Candidates {
                 owner: everywhere.clone(),
+                owner_beyond_effects: everywhere.clone(),
                 anywhere: everywhere.clone(),
                 anywhere_acquisition: true,
                 releases: everywhere,
@@ -128,6 +138,7 @@ impl Candidates {
         let is_word_end = |at: usize| bytes.get(at).is_none_or(|b| !is_word_byte(*b));
         let mut found = Candidates {
             owner: Vec::new(),
+            owner_beyond_effects: Vec::new(),
             anywhere: Vec::new(),
             anywhere_acquisition: false,
             releases: Vec::new(),
@@ -141,6 +152,7 @@ impl Candidates {
             let at = hit.start();
             for (applies, list) in [
                 (pattern.owner, &mut found.owner),
+                (pattern.owner_beyond_effects, &mut found.owner_beyond_effects),
                 (pattern.anywhere, &mut found.anywhere),
                 (pattern.release, &mut found.releases),
             ] {
@@ -151,7 +163,9 @@ impl Candidates {
             found.anywhere_acquisition |= pattern.anywhere_acquisition;
         }
         // Overlapping matches come in order of their ends.
-        for list in [&mut found.owner, &mut found.anywhere, &mut found.releases] {
+        for list in
+            [&mut found.owner, &mut found.owner_beyond_effects, &mut found.anywhere, &mut found.releases]
+        {
             list.sort_unstable();
         }
         found
@@ -162,10 +176,11 @@ impl Candidates {
         self.owner.is_empty() && self.anywhere.is_empty()
     }
 
-    /// Do the kinds of `mode` have a candidate name in `range`?
-    pub fn any_in(&self, mode: Mode, range: Range<usize>) -> bool {
+    /// Do the kinds of `mode` that a body of `role` reports have a candidate name in `range`?
+    pub fn any_in(&self, mode: Mode, role: Role, range: Range<usize>) -> bool {
         match mode {
-            Mode::Owner => any_in(&self.owner, range),
+            Mode::Owner if role == Role::EffectSetup => any_in(&self.owner, range),
+            Mode::Owner => any_in(&self.owner_beyond_effects, range),
             Mode::Anywhere => any_in(&self.anywhere, range),
         }
     }
@@ -216,12 +231,12 @@ mod tests {
         assert!(!found.is_empty());
         assert!(found.has_anywhere_acquisition());
         assert!(!Candidates::find("x.removeEventListener('k', g);", &names).has_anywhere_acquisition());
-        assert!(!found.any_in(Mode::Owner, 0..interval));
-        assert!(found.any_in(Mode::Owner, interval..interval + 1));
-        assert!(!found.any_in(Mode::Anywhere, interval..blob));
-        assert!(found.any_in(Mode::Anywhere, blob..blob + 1));
+        assert!(!found.any_in(Mode::Owner, Role::EffectSetup, 0..interval));
+        assert!(found.any_in(Mode::Owner, Role::EffectSetup, interval..interval + 1));
+        assert!(!found.any_in(Mode::Anywhere, Role::Function, interval..blob));
+        assert!(found.any_in(Mode::Anywhere, Role::Function, blob..blob + 1));
         let remove = source.find("removeEventListener").unwrap();
-        assert!(found.any_in(Mode::Anywhere, remove..source.len()));
+        assert!(found.any_in(Mode::Anywhere, Role::Function, remove..source.len()));
         assert!(found.may_release(remove..source.len()));
         assert!(!found.may_release(0..remove));
         assert!(Candidates::find("const plain = 1;", &names).is_empty());

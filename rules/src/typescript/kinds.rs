@@ -106,6 +106,12 @@ impl Kind {
         self.rule == super::ll1005_blob_url::LL1005.code
     }
 
+    /// A `fetch` is aborted by the cleanup of the effect that starts it: it is reported in
+    /// effects only.
+    pub fn effect_only(&self) -> bool {
+        self.rule == super::ll1009_fetch::LL1009.code
+    }
+
     /// How the fix reads for a resource held in `name`.
     pub fn release_text(&self, name: &str) -> String {
         match self.release.first() {

@@ -93,7 +93,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     for (scopes, mode) in [(&owners, lower::Mode::Owner), (&anywhere, lower::Mode::Anywhere)] {
         for scope in scopes {
             // A local factory can be called under any name: then every body is a candidate.
-            let may_acquire = cx.candidates.any_in(mode, scope.body.byte_range())
+            let may_acquire = cx.candidates.any_in(mode, scope.role, scope.body.byte_range())
                 || (mode == lower::Mode::Anywhere && !cx.factories.is_empty());
             if !may_acquire {
                 continue;
