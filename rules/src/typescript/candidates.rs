@@ -185,6 +185,11 @@ impl Candidates {
         }
     }
 
+    /// Does any name that acquires or releases occur in `range`?
+    pub fn any_name_in(&self, range: Range<usize>) -> bool {
+        self.any_acquisition_in(range.clone()) || any_in(&self.releases, range)
+    }
+
     /// Can a call or `new` in `range` acquire anything, in either mode?
     pub fn any_acquisition_in(&self, range: Range<usize>) -> bool {
         any_in(&self.owner, range.clone()) || any_in(&self.anywhere, range)

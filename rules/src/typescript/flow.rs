@@ -13,7 +13,7 @@ use crate::syntax::treesitter::range;
 
 impl<'t> Lowerer<'_, 't> {
     pub(super) fn statement(&mut self, node: Node<'t>) {
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH || self.is_inert(node) {
             return;
         }
         self.depth += 1;
@@ -93,6 +93,17 @@ impl<'t> Lowerer<'_, 't> {
                 self.discard(value, range(node));
             }
         }
+    }
+
+    /// Can lowering `node` here change a finding? Not when nothing is held yet, no loop can
+    /// bring a later acquisition back round, and no name in it acquires or releases anything
+    /// (nor can a call to a local factory, under any name): its events would act on no
+    /// resource, and its exits leak nothing.
+    fn is_inert(&self, node: Node<'t>) -> bool {
+        self.vars.is_empty()
+            && self.loops.is_empty()
+            && self.cx.factories.is_empty()
+            && !self.cx.candidates.any_name_in(node.byte_range())
     }
 
     fn declarator(&mut self, declarator: Node<'t>) {
@@ -330,7 +341,11 @@ impl<'t> Lowerer<'_, 't> {
     /// A function nested in the body, lowered in place. `optional`: it may not run at all.
     /// `argument`: the value its first parameter receives (`promise.then((stream) => ...)`).
     pub(super) fn nested(&mut self, function: Node<'t>, optional: bool, argument: Val) {
-        if self.role == Role::Module || self.cleanups.contains(&function.id()) {
+        let receives_nothing = matches!(argument, Val::None);
+        if self.role == Role::Module
+            || self.cleanups.contains(&function.id())
+            || (receives_nothing && self.is_inert(function))
+        {
             return;
         }
         let (start, after) = (self.b.new_block(), self.b.new_block());
