@@ -7,7 +7,6 @@
 use tree_sitter::Node;
 
 use super::ids::Ids;
-use crate::syntax::treesitter::descendants;
 use crate::{Diagnostic, LineIndex, Suppression};
 
 struct Directive {
@@ -39,8 +38,18 @@ fn parse(comment: &str) -> Option<(&str, Vec<String>, Option<String>)> {
 fn directives(root: Node, source: &str, lines: &LineIndex) -> Vec<Directive> {
     let mut out: Vec<Directive> = Vec::new();
     let last_line = lines.line_count();
-    let comment = Ids::of(root).comment;
-    for comment in descendants(root).filter(|n| n.kind_id() == comment) {
+    let comment_kind = Ids::of(root).comment;
+    // The comments that mention eslint, found from the text: no walk over the whole tree.
+    let mut comments: Vec<Node> = Vec::new();
+    for (offset, _) in source.match_indices("eslint-") {
+        let node = root.descendant_for_byte_range(offset, offset);
+        if let Some(node) = node.filter(|n| n.kind_id() == comment_kind) {
+            if comments.last() != Some(&node) {
+                comments.push(node);
+            }
+        }
+    }
+    for comment in comments {
         let written = crate::syntax::treesitter::text(comment, source);
         let Some((directive, rules, justification)) = parse(written) else { continue };
         let line = lines.line_of(comment.start_byte());
