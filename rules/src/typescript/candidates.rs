@@ -23,16 +23,19 @@ pub struct Names {
 /// What an occurrence of one name can start.
 #[derive(Default, Clone, Copy)]
 struct Pattern {
-    /// An acquisition of a kind that belongs to an owner, or a registration remove.
+    /// An acquisition of a kind that belongs to an owner.
     owner: bool,
     /// The same, except acquisitions reported in effects only.
     owner_beyond_effects: bool,
-    /// An acquisition of a kind that leaks anywhere, or a registration remove.
+    /// An acquisition of a kind that leaks anywhere.
     anywhere: bool,
     /// An acquisition of a kind that leaks anywhere (a local factory needs one).
     anywhere_acquisition: bool,
     /// The name a release call ends in (`clearInterval`, `close`, `unobserve`).
     release: bool,
+    /// A registration's remove (`removeEventListener`): given an inline function, LL1003
+    /// reports it wherever it is.
+    remove: bool,
     /// A plain identifier, found as a whole word only; other names (`#start`) are substrings.
     word: bool,
 }
@@ -58,6 +61,13 @@ impl Names {
                     |p| p.release = true,
                 );
             }
+            for release in kind.release.iter().filter(|_| kind.registration) {
+                if let Release::Method(steps) = release {
+                    if let [step] = steps.as_slice() {
+                        add(&mut named, &step.name, |p| p.remove = true);
+                    }
+                }
+            }
             for acquire in &kind.acquire {
                 let name = match acquire {
                     Acquire::New(path) | Acquire::Call(path) => last_segment(path),
@@ -69,17 +79,6 @@ impl Names {
                     add(&mut named, name, |p| p.owner = true);
                 } else {
                     add(&mut named, name, |p| (p.owner, p.owner_beyond_effects) = (true, true));
-                }
-            }
-            if kind.registration {
-                for release in &kind.release {
-                    if let Release::Method(steps) = release {
-                        if let [step] = steps.as_slice() {
-                            add(&mut named, &step.name, |p| {
-                                (p.owner, p.owner_beyond_effects, p.anywhere) = (true, true, true)
-                            });
-                        }
-                    }
                 }
             }
         }
@@ -94,6 +93,7 @@ impl Names {
                 merged.anywhere |= pattern.anywhere;
                 merged.anywhere_acquisition |= pattern.anywhere_acquisition;
                 merged.release |= pattern.release;
+                merged.remove |= pattern.remove;
             } else {
                 names.push(name);
                 patterns.push(pattern);
@@ -108,16 +108,18 @@ impl Names {
 
 /// The byte offsets, sorted, where the names that can start a finding occur.
 pub struct Candidates {
-    /// Acquisitions of kinds that belong to an owner, and registration removes.
+    /// Acquisitions of kinds that belong to an owner.
     owner: Vec<usize>,
     /// The same, except acquisitions reported in effects only.
     owner_beyond_effects: Vec<usize>,
-    /// Acquisitions of kinds that leak anywhere, and registration removes.
+    /// Acquisitions of kinds that leak anywhere.
     anywhere: Vec<usize>,
     /// Does an acquisition name of a kind that leaks anywhere occur (a local factory needs one)?
     anywhere_acquisition: bool,
     /// The names a release call ends in (`clearInterval`, `close`, `unobserve`).
     releases: Vec<usize>,
+    /// Does a registration's remove occur?
+    remove: bool,
 }
 
 impl Candidates {
@@ -132,6 +134,7 @@ impl Candidates {
                 anywhere: everywhere.clone(),
                 anywhere_acquisition: true,
                 releases: everywhere,
+                remove: true,
             };
         };
         let bytes = source.as_bytes();
@@ -142,6 +145,7 @@ impl Candidates {
             anywhere: Vec::new(),
             anywhere_acquisition: false,
             releases: Vec::new(),
+            remove: false,
         };
         for hit in automaton.find_overlapping_iter(source) {
             let pattern = names.patterns[hit.pattern().as_usize()];
@@ -161,6 +165,7 @@ impl Candidates {
                 }
             }
             found.anywhere_acquisition |= pattern.anywhere_acquisition;
+            found.remove |= pattern.remove;
         }
         // Overlapping matches come in order of their ends.
         for list in
@@ -173,7 +178,7 @@ impl Candidates {
 
     /// Can no rule fire anywhere in the file?
     pub fn is_empty(&self) -> bool {
-        self.owner.is_empty() && self.anywhere.is_empty()
+        self.owner.is_empty() && self.anywhere.is_empty() && !self.remove
     }
 
     /// Do the kinds of `mode` that a body of `role` reports have a candidate name in `range`?
@@ -241,7 +246,8 @@ mod tests {
         assert!(!found.any_in(Mode::Anywhere, Role::Function, interval..blob));
         assert!(found.any_in(Mode::Anywhere, Role::Function, blob..blob + 1));
         let remove = source.find("removeEventListener").unwrap();
-        assert!(found.any_in(Mode::Anywhere, Role::Function, remove..source.len()));
+        assert!(!found.any_in(Mode::Anywhere, Role::Function, remove..source.len()));
+        assert!(!Candidates::find("x.removeEventListener('k', g);", &names).is_empty());
         assert!(found.may_release(remove..source.len()));
         assert!(!found.may_release(0..remove));
         assert!(Candidates::find("const plain = 1;", &names).is_empty());

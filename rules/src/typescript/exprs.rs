@@ -250,14 +250,9 @@ impl<'t> Lowerer<'_, 't> {
         }
         let releases = self.cx.release_keys_of(node);
         let method = nodes::method_name(node, self.cx.source);
-        if !releases.is_empty() || self.is_registration_remove(method) {
+        if !releases.is_empty() || self.cx.is_registration_remove(method) {
             self.receiver(node);
             self.arguments(node, false);
-            if releases.is_empty() {
-                if let Err(inline) = self.cx.registration_keys(node) {
-                    self.inline_removes.push(inline);
-                }
-            }
             for key in releases {
                 self.release(key, range(node));
             }
@@ -350,13 +345,6 @@ impl<'t> Lowerer<'_, 't> {
         let factory = nodes::unwrap(*nodes::arguments(call).first()?);
         let body = factory.field(Field::Body)?;
         (factory.kind_name() == "arrow_function" && body.kind_name() != "statement_block").then_some(body)
-    }
-
-    fn is_registration_remove(&self, method: Option<&str>) -> bool {
-        let Some(method) = method else { return false };
-        self.cx.kinds.iter().filter(|k| k.registration).any(|k| {
-            k.release.iter().any(|r| matches!(r, super::kinds::Release::Method(steps) if steps.len() == 1 && steps[0].name == method))
-        })
     }
 
     fn construct(&mut self, node: Node<'t>) -> Val {

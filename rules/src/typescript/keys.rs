@@ -241,6 +241,16 @@ impl<'t> FileCx<'t> {
         Ok(keys)
     }
 
+    /// Is `method` the remove of a registration kind (`removeEventListener`)?
+    pub fn is_registration_remove(&self, method: Option<&str>) -> bool {
+        let Some(method) = method else { return false };
+        self.kinds.iter().filter(|k| k.registration).any(|k| {
+            k.release
+                .iter()
+                .any(|r| matches!(r, Release::Method(steps) if steps.len() == 1 && steps[0].name == method))
+        })
+    }
+
     /// The kind a call or `new` expression acquires, if any.
     pub fn acquisition(&self, node: Node) -> Option<usize> {
         // An acquisition names its pattern in its callee; a local factory can have any name.

@@ -3,6 +3,7 @@
 use tree_sitter::Node;
 
 use super::keys::FileCx;
+use super::nodes;
 
 use crate::catalogue::{Precision, Severity};
 use crate::declare_rule;
@@ -87,8 +88,21 @@ pub fn inline_add(function: Node) -> Diagnostic {
     .with_help(INLINE_HELP)
 }
 
+/// Every remove in the file given a new inline function, wherever it is: it matches nothing.
+pub fn inline_removes(cx: &FileCx) -> Vec<Diagnostic> {
+    cx.scopes
+        .census
+        .calls
+        .iter()
+        .filter(|call| cx.candidates.may_release(call.byte_range()) && cx.release_keys_of(**call).is_empty())
+        .filter(|call| cx.is_registration_remove(nodes::method_name(**call, cx.source)))
+        .filter_map(|call| cx.registration_keys(*call).err())
+        .map(inline_remove)
+        .collect()
+}
+
 /// A remove given a new inline function: it matches nothing.
-pub fn inline_remove(function: Node) -> Diagnostic {
+fn inline_remove(function: Node) -> Diagnostic {
     Diagnostic::new(
         LL1003.code,
         range(function),

@@ -76,8 +76,6 @@ pub struct Lowered<'t> {
     pub body: Body,
     pub sites: Vec<Site<'t>>,
     pub exits: Vec<Exit>,
-    /// `removeEventListener` calls given an inline function, which can never match.
-    pub inline_removes: Vec<Node<'t>>,
 }
 
 /// How releases the owner makes are looked up.
@@ -125,7 +123,6 @@ pub struct Lowerer<'a, 't> {
     pub(super) dependents: HashMap<String, Vec<String>>,
     pub(super) sites: Vec<Site<'t>>,
     pub(super) exits: Vec<Exit>,
-    pub(super) inline_removes: Vec<Node<'t>>,
     pub(super) frames: Vec<Frame<'t>>,
     /// (continue target, break target)
     pub(super) loops: Vec<(BlockId, BlockId)>,
@@ -164,7 +161,6 @@ impl<'a, 't> Lowerer<'a, 't> {
             dependents: HashMap::default(),
             sites: Vec::new(),
             exits: Vec::new(),
-            inline_removes: Vec::new(),
             frames: Vec::new(),
             loops: Vec::new(),
             handlers: Vec::new(),
@@ -187,12 +183,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
         let end = TextRange::new(root.end_byte().saturating_sub(1), root.end_byte());
         lowerer.exit(None, None, &HashSet::default());
-        Lowered {
-            body: lowerer.b.finish(end),
-            sites: lowerer.sites,
-            exits: lowerer.exits,
-            inline_removes: lowerer.inline_removes,
-        }
+        Lowered { body: lowerer.b.finish(end), sites: lowerer.sites, exits: lowerer.exits }
     }
 
     // ----- events -------------------------------------------------------------------------

@@ -88,6 +88,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         .collect();
     cx.released = cx.release_keys.values().flatten().cloned().collect();
     let mut diagnostics = report::module_intervals(&cx, root);
+    diagnostics.extend(ll1003_listener::inline_removes(&cx));
     let owners = effects::owner_scopes(&cx);
     let anywhere = effects::anywhere_scopes(&cx, root);
     for (scopes, mode) in [(&owners, lower::Mode::Owner), (&anywhere, lower::Mode::Anywhere)] {

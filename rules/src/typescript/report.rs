@@ -61,7 +61,6 @@ pub fn report(cx: &FileCx, scope: &Scope, lowered: &Lowered) -> Vec<Diagnostic> 
         }
         out.push(describe(cx, scope, lowered, &lowered.sites[index], leaking[&index]));
     }
-    out.extend(lowered.inline_removes.iter().map(|f| ll1003_listener::inline_remove(*f)));
     out
 }
 
