@@ -308,10 +308,13 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
             }
         })
     };
-    for &call in &cx.scopes.census.calls {
-        // `hook_name` takes a segment of the callee as written: a hook's name is in its text.
+    // `hook_name` takes a segment of the callee as written: a hook's name is in its text, and
+    // in the file's.
+    let names_a_hook = |text: &str| text.contains("Effect") || UNMOUNT_HOOKS.iter().any(|hook| text.contains(hook));
+    let calls = if names_a_hook(cx.source) { cx.scopes.census.calls.as_slice() } else { &[] };
+    for &call in calls {
         let callee = call.field(Field::Function).map_or("", |f| text(f, cx.source));
-        if !callee.contains("Effect") && !UNMOUNT_HOOKS.iter().any(|hook| callee.contains(hook)) {
+        if !names_a_hook(callee) {
             continue;
         }
         if is_effect_hook(cx, call) {
