@@ -176,6 +176,16 @@ impl Candidates {
         found
     }
 
+    /// Does an acquisition name of a kind that belongs to an owner occur?
+    pub fn has_owner_acquisition(&self) -> bool {
+        !self.owner.is_empty()
+    }
+
+    /// Does an acquisition name of a kind that leaks anywhere, or a registration's remove, occur?
+    pub fn has_anywhere_or_remove(&self) -> bool {
+        !self.anywhere.is_empty() || self.remove
+    }
+
     /// Can no rule fire anywhere in the file?
     pub fn is_empty(&self) -> bool {
         self.owner.is_empty() && self.anywhere.is_empty() && !self.remove

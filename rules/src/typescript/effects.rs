@@ -295,6 +295,17 @@ pub fn class_members<'t>(class_body: Node<'t>, source: &str) -> Vec<(String, Nod
         .collect()
 }
 
+/// Does the text name an effect or unmount hook? `hook_name` takes a segment of the callee as
+/// written, so a hook call names one in its callee's text, and in the file's.
+fn names_a_hook(text: &str) -> bool {
+    text.contains("Effect") || UNMOUNT_HOOKS.iter().any(|hook| text.contains(hook))
+}
+
+/// Can the file hold a scope that owns resources: an effect, an unmount hook, a class?
+pub fn may_own(text: &str) -> bool {
+    names_a_hook(text) || text.contains("class")
+}
+
 /// Every scope in the file that must clean up after itself.
 pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
     let mut effects: Vec<Node<'t>> = Vec::new();
@@ -308,9 +319,6 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
             }
         })
     };
-    // `hook_name` takes a segment of the callee as written: a hook's name is in its text, and
-    // in the file's.
-    let names_a_hook = |text: &str| text.contains("Effect") || UNMOUNT_HOOKS.iter().any(|hook| text.contains(hook));
     let calls = if names_a_hook(cx.source) { cx.scopes.census.calls.as_slice() } else { &[] };
     for &call in calls {
         let callee = call.field(Field::Function).map_or("", |f| text(f, cx.source));

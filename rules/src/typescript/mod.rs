@@ -62,9 +62,15 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     if candidates.is_empty() {
         return Vec::new();
     }
+    // Only the lowering and the listener identities ask about bindings: without a scope that
+    // can own a resource, a name that leaks anywhere or a remove, the walk is not needed (a
+    // module-level interval is recognised without it).
+    let needs_bindings =
+        (candidates.has_owner_acquisition() && effects::may_own(text)) || candidates.has_anywhere_or_remove();
+    let scopes = if needs_bindings { scope::Scopes::build(root, text) } else { scope::Scopes::empty(text) };
     let mut cx = keys::FileCx {
         source: text,
-        scopes: scope::Scopes::build(root, text),
+        scopes,
         kinds,
         released: HashSet::default(),
         release_keys: HashMap::default(),

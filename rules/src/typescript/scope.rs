@@ -335,6 +335,11 @@ impl<'t> Census<'t> {
 }
 
 impl<'t> Scopes<'t> {
+    /// A table with no bindings and an empty census, for a file no rule asks about bindings.
+    pub fn empty(source: &'t str) -> Scopes<'t> {
+        Scopes { source, bindings: Vec::new(), resolved: HashMap::default(), census: Census::default() }
+    }
+
     /// One walk: declarations (with the scope each identifier sits in, since hoisted functions
     /// and closures over later `const`s resolve only once every declaration is known), the
     /// assignments, and the [`Census`]; then the identifiers are resolved up their scope chains.
