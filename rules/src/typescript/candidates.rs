@@ -176,6 +176,15 @@ impl Candidates {
         found
     }
 
+    /// More places where an acquisition of a kind that leaks anywhere starts (the calls to a
+    /// local factory, which can have any name).
+    pub fn add_anywhere(&mut self, offsets: Vec<usize>) {
+        if !offsets.is_empty() {
+            self.anywhere.extend(offsets);
+            self.anywhere.sort_unstable();
+        }
+    }
+
     /// Does an acquisition name of a kind that belongs to an owner occur?
     pub fn has_owner_acquisition(&self) -> bool {
         !self.owner.is_empty()

@@ -35,6 +35,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
+use tree_sitter::Node;
+
 use crate::settings::ResourceKindSpec;
 use crate::syntax::treesitter::{self, Grammar};
 use crate::syntax::ParseError;
@@ -81,6 +83,15 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     // A factory returns an acquisition of a kind that leaks anywhere: without one, there is none.
     if cx.candidates.has_anywhere_acquisition() {
         cx.find_factories();
+        // A local factory can be called under any name: its calls are candidates too.
+        let factory_calls: Vec<usize> = (!cx.factories.is_empty())
+            .then(|| {
+                let acquires_anywhere =
+                    |call: &&Node| cx.acquisition(**call).is_some_and(|k| cx.kinds[k].anywhere());
+                cx.scopes.census.calls.iter().filter(acquires_anywhere).map(|c| c.start_byte()).collect()
+            })
+            .unwrap_or_default();
+        cx.candidates.add_anywhere(factory_calls);
     }
     // Every call's release keys, once: the lowering and the cleanups' facts look them up.
     cx.release_keys = cx
@@ -99,10 +110,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     let anywhere = effects::anywhere_scopes(&cx, root);
     for (scopes, mode) in [(&owners, lower::Mode::Owner), (&anywhere, lower::Mode::Anywhere)] {
         for scope in scopes {
-            // A local factory can be called under any name: then every body is a candidate.
-            let may_acquire = cx.candidates.any_in(mode, scope.role, scope.body.byte_range())
-                || (mode == lower::Mode::Anywhere && !cx.factories.is_empty());
-            if !may_acquire {
+            if !cx.candidates.any_in(mode, scope.role, scope.body.byte_range()) {
                 continue;
             }
             let owner = effects::ScopeOwner { cx: &cx, scope };
