@@ -84,14 +84,13 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     if cx.candidates.has_anywhere_acquisition() {
         cx.find_factories();
         // A local factory can be called under any name: its calls are candidates too.
-        let factory_calls: Vec<usize> = (!cx.factories.is_empty())
-            .then(|| {
-                let acquires_anywhere =
-                    |call: &&Node| cx.acquisition(**call).is_some_and(|k| cx.kinds[k].anywhere());
-                cx.scopes.census.calls.iter().filter(acquires_anywhere).map(|c| c.start_byte()).collect()
-            })
-            .unwrap_or_default();
-        cx.candidates.add_anywhere(factory_calls);
+        if !cx.factories.is_empty() {
+            let acquires_anywhere =
+                |call: &&Node| cx.acquisition(**call).is_some_and(|k| cx.kinds[k].anywhere());
+            let calls =
+                cx.scopes.census.calls.iter().filter(acquires_anywhere).map(|c| c.start_byte()).collect();
+            cx.candidates.add_anywhere(calls);
+        }
     }
     // Every call's release keys, once: the lowering and the cleanups' facts look them up.
     cx.release_keys = cx
