@@ -17,6 +17,8 @@ macro_rules! tables {
             fields: [Option<NonZeroU16>; Field::COUNT],
             /// Every kind's name, by id.
             names: Vec<Box<str>>,
+            /// Every kind's [`class`] bits, by id.
+            classes: Vec<u8>,
         }
 
         /// The fields the front-end asks about, looked up by id ([`FieldOf::field`]).
@@ -31,14 +33,17 @@ macro_rules! tables {
 
         impl Ids {
             fn new(language: &Language) -> Ids {
-                Ids {
+                let mut ids = Ids {
                     symbol_count: language.node_kind_count(),
                     $($kind: language.id_for_node_kind(kind_name!($kind $(= $name)?), true),)*
                     fields: [$(language.field_id_for_name($field)),*],
                     names: (0..language.node_kind_count())
                         .map(|id| u16::try_from(id).ok().and_then(|id| language.node_kind_for_id(id)).unwrap_or("").into())
                         .collect(),
-                }
+                    classes: Vec::new(),
+                };
+                ids.classes = (0..ids.names.len()).map(|kind| ids.classify(kind as u16)).collect();
+                ids
             }
         }
     };
@@ -111,29 +116,100 @@ impl Ids {
         }
     }
 
-    pub fn is_function(&self, kind: u16) -> bool {
-        [
+    fn classify(&self, kind: u16) -> u8 {
+        let is = |kinds: &[u16]| kinds.contains(&kind);
+        let function = is(&[
             self.arrow_function,
             self.function_expression,
             self.function_declaration,
             self.generator_function,
             self.generator_function_declaration,
             self.method_definition,
-        ]
-        .contains(&kind)
+        ]);
+        let mut bits = 0;
+        for (set, bit) in [
+            (function, class::FUNCTION),
+            (function || kind == self.program, class::FUNCTION_SCOPE),
+            (
+                function
+                    || is(&[
+                        self.program,
+                        self.statement_block,
+                        self.for_statement,
+                        self.for_in_statement,
+                        self.catch_clause,
+                        self.switch_body,
+                    ]),
+                class::SCOPE,
+            ),
+            (
+                is(&[
+                    self.parenthesized_expression,
+                    self.as_expression,
+                    self.satisfies_expression,
+                    self.non_null_expression,
+                    self.type_assertion,
+                ]),
+                class::WRAPPER,
+            ),
+            (
+                is(&[
+                    self.type_annotation,
+                    self.type_arguments,
+                    self.type_parameters,
+                    self.interface_declaration,
+                    self.type_alias_declaration,
+                    self.string,
+                    self.regex,
+                    self.comment,
+                ]),
+                class::INERT,
+            ),
+        ] {
+            if set {
+                bits |= bit;
+            }
+        }
+        bits
+    }
+
+    fn has(&self, kind: u16, bit: u8) -> bool {
+        self.classes.get(usize::from(kind)).is_some_and(|bits| bits & bit != 0)
+    }
+
+    pub fn is_function(&self, kind: u16) -> bool {
+        self.has(kind, class::FUNCTION)
+    }
+
+    /// A scope of `var` declarations: a function or the program.
+    pub fn is_function_scope(&self, kind: u16) -> bool {
+        self.has(kind, class::FUNCTION_SCOPE)
+    }
+
+    /// A scope of `let`/`const` declarations: a function, a block, a loop head, a catch clause.
+    pub fn is_scope(&self, kind: u16) -> bool {
+        self.has(kind, class::SCOPE)
     }
 
     /// Casts, non-null assertions and parentheses, which [`super::nodes::unwrap`] sees through.
     pub fn is_wrapper(&self, kind: u16) -> bool {
-        [
-            self.parenthesized_expression,
-            self.as_expression,
-            self.satisfies_expression,
-            self.non_null_expression,
-            self.type_assertion,
-        ]
-        .contains(&kind)
+        self.has(kind, class::WRAPPER)
     }
+
+    /// Subtrees that declare, call, assign and return nothing: types and literals. A quarter of
+    /// the nodes of typical TypeScript.
+    pub fn is_inert(&self, kind: u16) -> bool {
+        self.has(kind, class::INERT)
+    }
+}
+
+/// The bits of a kind's class: what the front-end asks of every node, in one lookup.
+mod class {
+    pub const FUNCTION: u8 = 1;
+    pub const FUNCTION_SCOPE: u8 = 2;
+    pub const SCOPE: u8 = 4;
+    pub const WRAPPER: u8 = 8;
+    pub const INERT: u8 = 16;
 }
 
 /// A node's kind name from the grammar's table: `Node::kind` looks the name up, measures it

@@ -70,20 +70,6 @@ pub struct Census<'t> {
     pub returns: HashMap<usize, Vec<Node<'t>>>,
 }
 
-fn is_scope(ids: &Ids, kind: u16) -> bool {
-    ids.is_function(kind)
-        || kind == ids.program
-        || kind == ids.statement_block
-        || kind == ids.for_statement
-        || kind == ids.for_in_statement
-        || kind == ids.catch_clause
-        || kind == ids.switch_body
-}
-
-fn is_function_scope(ids: &Ids, kind: u16) -> bool {
-    ids.is_function(kind) || kind == ids.program
-}
-
 /// Visits every named node with enter/leave events, iteratively, except the subtrees `skip`
 /// accepts. Tokens (punctuation, keywords) are never visited: nothing here looks at them.
 fn walk<'t>(root: Node<'t>, skip: impl Fn(u16) -> bool, mut visit: impl FnMut(Node<'t>, bool)) {
@@ -136,22 +122,6 @@ impl<'t> Siblings<'t> {
         }
         None
     }
-}
-
-/// Subtrees that declare, call, assign and return nothing: types and literals. A quarter of
-/// the nodes of typical TypeScript.
-fn is_inert(ids: &Ids, kind: u16) -> bool {
-    [
-        ids.type_annotation,
-        ids.type_arguments,
-        ids.type_parameters,
-        ids.interface_declaration,
-        ids.type_alias_declaration,
-        ids.string,
-        ids.regex,
-        ids.comment,
-    ]
-    .contains(&kind)
 }
 
 struct Collector<'t, 's> {
@@ -361,16 +331,16 @@ impl<'t> Scopes<'t> {
         let mut uses: Vec<(Node<'t>, usize)> = Vec::new();
         walk(
             root,
-            |kind| is_inert(ids, kind),
+            |kind| ids.is_inert(kind),
             |node, entering| {
                 let kind = node.kind_id();
                 if !entering {
                     collector.ancestors.pop();
-                    if is_scope(ids, kind) {
+                    if ids.is_scope(kind) {
                         scopes.pop();
                         open_scopes.pop();
                     }
-                    if is_function_scope(ids, kind) {
+                    if ids.is_function_scope(kind) {
                         function_scopes.pop();
                     }
                     return;
@@ -398,12 +368,12 @@ impl<'t> Scopes<'t> {
                 if ids.is_function(kind) {
                     census.functions.push(node);
                 }
-                if is_scope(ids, kind) {
+                if ids.is_scope(kind) {
                     scopes.push(node);
                     scope_chain.push((node.id(), open_scopes.last().copied()));
                     open_scopes.push(scope_chain.len() - 1);
                 }
-                if is_function_scope(ids, kind) {
+                if ids.is_function_scope(kind) {
                     function_scopes.push(node);
                 }
             },
