@@ -179,11 +179,12 @@ impl Index {
     }
 }
 
-/// Gathers a file's facts in the parse pass (one walk over the tree).
-pub(crate) fn gather(root: Node, source: &str) -> Facts {
+/// Gathers a file's facts in the parse pass from its type declarations (in document order, as
+/// [`super::survey::outline`] finds them).
+pub(crate) fn gather(root: Node, source: &str, types: &[Node]) -> Facts {
     let mut facts =
         Facts { global_suppressions: super::suppress::global_suppressions(root, source), ..Facts::default() };
-    for decl in descendants(root).filter(|n| syntax::is_type_declaration(kind_of(n))) {
+    for &decl in types {
         facts.types.push(type_fact(decl, source));
         facts.methods.extend(primary_constructor(decl, source));
         let owner = type_name(decl, source);
@@ -406,7 +407,8 @@ mod tests {
 
     fn facts(source: &str) -> Facts {
         let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
-        gather(tree.root_node(), source)
+        let (_, types) = crate::csharp::survey::outline(tree.root_node());
+        gather(tree.root_node(), source, &types)
     }
 
     #[test]

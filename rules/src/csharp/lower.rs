@@ -72,17 +72,14 @@ pub(crate) struct Lowerer<'a, 't> {
 }
 
 /// Lowers one surveyed function-like node (method, constructor, accessor, lambda, local
-/// function, expression-bodied property). `None` when its body creates nothing.
+/// function, expression-bodied property).
 pub(crate) fn lower_function<'t>(
     surveyed: Surveyed<'t>,
     source: &'t str,
     know: &Knowledge,
     owner: &TypeScope<'t>,
-) -> Option<Lowered> {
-    let Surveyed { function, body, creates, local_functions } = surveyed;
-    if !creates {
-        return None;
-    }
+) -> Lowered {
+    let Surveyed { function, body, local_functions } = surveyed;
     let mut l = Lowerer::new(source, know, owner);
     l.declare_parameters(function);
     l.collect_local_functions(local_functions);
@@ -103,7 +100,7 @@ pub(crate) fn lower_function<'t>(
             range(body)
         }
     };
-    Some(Lowered { body: l.b.finish(end), sites: l.sites })
+    Lowered { body: l.b.finish(end), sites: l.sites }
 }
 
 /// Lowers a file's top-level statements (C# 9's implicit `Main`), if it has any.

@@ -121,20 +121,30 @@ fn configure_await_receiver<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>
 
 /// For `recv.Name(..)`, `recv?.Name(..)` and `Name(..)`: the receiver (if any) and the name.
 pub(crate) fn invoked_member<'t, 's>(call: Node<'t>, source: &'s str) -> Option<(Option<Node<'t>>, &'s str)> {
+    let (receiver, name) = invoked(call)?;
+    Some((receiver, text(name, source)))
+}
+
+/// The node of the method name [`invoked_member`] reads.
+pub(crate) fn invoked_name(call: Node<'_>) -> Option<Node<'_>> {
+    invoked(call).map(|(_, name)| name)
+}
+
+fn invoked(call: Node<'_>) -> Option<(Option<Node<'_>>, Node<'_>)> {
     let function = field(call, "function")?;
     match kind_of(&function) {
         "member_access_expression" => {
             let name = field(function, "name")?;
-            Some((field(function, "expression"), text(simple_name_node(name), source)))
+            Some((field(function, "expression"), simple_name_node(name)))
         }
         "conditional_access_expression" => {
             let binding =
                 named_children(function).into_iter().find(|c| kind_of(c) == "member_binding_expression")?;
             let name = field(binding, "name")?;
-            Some((field(function, "condition"), text(simple_name_node(name), source)))
+            Some((field(function, "condition"), simple_name_node(name)))
         }
-        "identifier" => Some((None, text(function, source))),
-        "generic_name" => Some((None, text(simple_name_node(function), source))),
+        "identifier" => Some((None, function)),
+        "generic_name" => Some((None, simple_name_node(function))),
         _ => None,
     }
 }
