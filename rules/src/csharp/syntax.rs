@@ -1,6 +1,5 @@
 //! Small helpers over tree-sitter-c-sharp nodes: names, types and the shapes the rules look for.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use tree_sitter::Node;
@@ -38,18 +37,37 @@ pub(crate) fn kind_of<'t>(node: &Node<'t>) -> &'t str {
     }
 }
 
+/// The fields the rules read, most asked for first.
+const FIELDS: [&str; 17] = [
+    "name",
+    "type",
+    "body",
+    "left",
+    "right",
+    "expression",
+    "function",
+    "arguments",
+    "condition",
+    "value",
+    "operator",
+    "parameters",
+    "pattern",
+    "consequence",
+    "alternative",
+    "returns",
+    "initializer",
+];
+
 /// The child in field `name`. Field ids are looked up once: `child_by_field_name` compares
-/// the name against every field name of the grammar on each call.
+/// the name against every field name of the grammar on each call, and hashing the name costs
+/// more than finding it among the few the rules use.
 pub(crate) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
-    static IDS: OnceLock<HashMap<&'static str, u16>> = OnceLock::new();
-    let ids = IDS.get_or_init(|| {
-        let language = grammar();
-        (1..=language.field_count())
-            .filter_map(|id| u16::try_from(id).ok())
-            .filter_map(|id| language.field_name_for_id(id).map(|name| (name, id)))
-            .collect()
-    });
-    ids.get(name).and_then(|id| node.child_by_field_id(*id))
+    static IDS: OnceLock<[u16; FIELDS.len()]> = OnceLock::new();
+    let ids = IDS.get_or_init(|| FIELDS.map(|f| grammar().field_id_for_name(f).map_or(0, |id| id.get())));
+    match FIELDS.iter().position(|f| *f == name) {
+        Some(slot) if ids[slot] != 0 => node.child_by_field_id(ids[slot]),
+        _ => node.child_by_field_name(name),
+    }
 }
 
 /// The named children of a node, collected (tree-sitter's iterator borrows a cursor).
@@ -171,6 +189,39 @@ pub(crate) fn arguments(node: Node<'_>) -> Vec<Node<'_>> {
 pub(crate) fn argument_value(arg: Node<'_>) -> Option<Node<'_>> {
     let name = field(arg, "name");
     named_children(arg).into_iter().find(|c| Some(*c) != name)
+}
+
+/// An argument read in one pass over its children: its value (as [`argument_value`]) and
+/// whether it is passed `out` or `ref`.
+pub(crate) struct ArgumentParts<'t> {
+    pub value: Option<Node<'t>>,
+    pub is_out: bool,
+    pub is_ref: bool,
+}
+
+pub(crate) fn argument_parts(arg: Node<'_>) -> ArgumentParts<'_> {
+    let mut parts = ArgumentParts { value: None, is_out: false, is_ref: false };
+    let mut cursor = arg.walk();
+    if !cursor.goto_first_child() {
+        return parts;
+    }
+    loop {
+        let child = cursor.node();
+        if child.is_named() {
+            if parts.value.is_none() && cursor.field_name() != Some("name") {
+                parts.value = Some(child);
+            }
+        } else {
+            match kind_of(&child) {
+                "out" => parts.is_out = true,
+                "ref" => parts.is_ref = true,
+                _ => {}
+            }
+        }
+        if !cursor.goto_next_sibling() {
+            return parts;
+        }
+    }
 }
 
 /// `name: true` among the arguments (`leaveOpen: true`, `disposeHandler: false`).
