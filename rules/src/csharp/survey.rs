@@ -46,21 +46,26 @@ pub(crate) struct TypeOutline {
 pub(crate) struct FunctionOutline {
     function: usize,
     body: usize,
-    /// The body has a `new` or an `out` argument, outside the functions nested in it (they are
-    /// lowered on their own; the body only sees what they capture).
+    /// The body has a target-typed `new()` or an `out` argument, outside the functions nested
+    /// in it (they are lowered on their own; the body only sees what they capture).
     creates: bool,
-    /// Until `creates` is known: the names of the methods the body calls (any may be a factory,
-    /// which only the project index tells).
+    /// Until `creates` is known, what only the project index and the settings tell: the types
+    /// the body creates with `new T(..)` (any may be disposable) and the names of the methods
+    /// it calls (any may be a factory).
+    created_types: Vec<TextRange>,
     calls: Vec<TextRange>,
     local_functions: Vec<usize>,
 }
 
 impl FunctionOutline {
-    /// True when the body may create a disposable: a `new`, an `out` argument, or a call that
-    /// may be a factory.
+    /// True when the body may create a disposable: a `new` of a disposable type, a
+    /// target-typed `new()`, an `out` argument, or a call that may be a factory. Lowering a body
+    /// that creates none finds nothing to report.
     pub fn creates(&self, source: &str, know: &Knowledge) -> bool {
+        let written = |r: &TextRange| source.get(r.start..r.end).unwrap_or("");
         self.creates
-            || self.calls.iter().any(|r| source.get(r.start..r.end).is_some_and(|m| know.may_create(m)))
+            || self.created_types.iter().any(|t| know.is_reportable(syntax::simple_type_name(written(t))))
+            || self.calls.iter().any(|m| know.may_create(written(m)))
     }
 }
 
@@ -210,9 +215,13 @@ fn owner_of<'t>(frame: Frame<'t>, child: Node<'t>) -> Option<usize> {
 fn note(outline: &mut FunctionOutline, node: Node, kind: &str, at: usize) {
     match kind {
         "local_function_statement" => outline.local_functions.push(at),
-        "object_creation_expression" | "implicit_object_creation_expression" | "out" => {
+        "implicit_object_creation_expression" | "out" => {
             outline.creates = true;
+            outline.created_types = Vec::new();
             outline.calls = Vec::new();
+        }
+        "object_creation_expression" if !outline.creates => {
+            outline.created_types.extend(field(node, "type").map(syntax::range));
         }
         "invocation_expression" if !outline.creates => {
             if let Some(name) = syntax::invoked_name(node) {
@@ -262,12 +271,13 @@ mod tests {
     fn outlines_functions_and_what_their_bodies_create() {
         let source = "class A { \
             int Plain(int x) { return x + 1; } \
+            void Lists() { var l = new List<int>(); } \
             void Opens() { var s = new FileStream(p, FileMode.Open); } \
             void Lambda() { Run(() => new Timer()); int Local() => 1; } \
             bool TryIt(out Stream s) { s = null; return false; } \
             void Calls() { var r = File.OpenRead(p); } \
             void Abstracted(); \
-            class Inner { void Nested() { new Thread(); } } }";
+            class Inner { void Nested() { new Process(); } } }";
         let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
         let index = Index::default();
         let settings = Settings::default();
@@ -285,10 +295,11 @@ mod tests {
                 })
                 .collect()
         };
-        // The lambda's `new` is its own, not `Lambda`'s; an `out` parameter is no creation in
-        // the body; `Inner` is outlined on its own.
+        // A `List` is not disposable; the lambda's `new` is its own, not `Lambda`'s; an `out`
+        // parameter is no creation in the body; `Inner` is outlined on its own.
         let expected = [
             ("Plain", false, 0),
+            ("Lists", false, 0),
             ("Opens", true, 0),
             ("Lambda", false, 1),
             ("", true, 0),
@@ -301,9 +312,9 @@ mod tests {
         assert_eq!(summary(&outline.types[0], &mut at), expected);
         assert_eq!(summary(&outline.types[1], &mut at), vec![("Nested".to_string(), true, 0)]);
         assert_eq!(at.node(outline.types[1].decl), types[1]);
-        let local = at.node(outline.types[0].functions[2].local_functions[0]);
+        let local = at.node(outline.types[0].functions[3].local_functions[0]);
         assert_eq!(kind_of(&local), "local_function_statement");
-        let surveyed = at.surveyed(&outline.types[0].functions[1], source, &know).unwrap();
+        let surveyed = at.surveyed(&outline.types[0].functions[2], source, &know).unwrap();
         assert_eq!(kind_of(&surveyed.body), "block");
         assert!(at.surveyed(&outline.types[0].functions[0], source, &know).is_none());
     }
