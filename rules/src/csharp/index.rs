@@ -263,7 +263,7 @@ fn method_fact(decl: Node, owner: &str, source: &str) -> Option<MethodFact> {
                 type_name: field(p, "type")
                     .map(|t| simple_type_name(text(t, source)).to_string())
                     .unwrap_or_default(),
-                is_out: syntax::has_token(p, "out") || has_modifier_word(p, source, "out"),
+                is_out: syntax::has_keyword(p, source, &["out"]),
                 owned,
                 forwards,
             }
@@ -347,10 +347,6 @@ fn primary_constructor(decl: Node, source: &str) -> Option<MethodFact> {
     })
 }
 
-fn has_modifier_word(param: Node, source: &str, word: &str) -> bool {
-    named_children(param).iter().any(|c| kind_of(c) == "modifier" && text(*c, source) == word)
-}
-
 /// Which members a method disposes directly and which methods it calls (by simple name).
 pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDisposals> {
     let name = text(field(method, "name")?, source).to_string();
@@ -407,7 +403,7 @@ mod tests {
 
     fn facts(source: &str) -> Facts {
         let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
-        let (_, types) = crate::csharp::survey::outline(tree.root_node());
+        let (_, types) = crate::csharp::survey::outline(tree.root_node(), source);
         gather(tree.root_node(), source, &types)
     }
 

@@ -166,11 +166,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 continue;
             };
             let ty = field(p, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string());
-            if syntax::has_token(p, "out")
-                || syntax::has_token(p, "ref")
-                || syntax::has_modifier(p, self.source, "out")
-                || syntax::has_modifier(p, self.source, "ref")
-            {
+            if syntax::has_keyword(p, self.source, &["out", "ref"]) {
                 self.by_ref.push(name);
             }
             self.declare(name, ty);

@@ -330,6 +330,12 @@ impl<'a, 't> Lowerer<'a, 't> {
         else {
             return;
         };
+        // A body that does not spell the name of any local captures none (`p => p.Key`), and
+        // reading its text is cheaper than walking its tree.
+        let written = text(body, self.source);
+        if !self.locals.keys().any(|name| written.contains(name)) {
+            return;
+        }
         // One walk finds the function's own parameters (and those of the functions nested in
         // it), which shadow the locals they are named after, and the locals its body uses.
         let mut shadowed: Vec<&str> = Vec::new();

@@ -43,7 +43,7 @@ pub struct Model {
 pub fn parse(text: &str, timeout: Duration) -> Result<(Model, Facts), ParseError> {
     crate::syntax::check_nesting(text)?;
     let tree = treesitter::parse(Grammar::CSharp, text, timeout)?;
-    let (outline, types) = survey::outline(tree.root_node());
+    let (outline, types) = survey::outline(tree.root_node(), text);
     let facts = index::gather(tree.root_node(), text, &types);
     drop(types);
     Ok((Model { tree, outline }, facts))

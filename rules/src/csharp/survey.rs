@@ -136,7 +136,7 @@ enum Scope {
 
 /// Outlines the file below `root` in one walk. Also returns the type declarations (in document
 /// order), for the index facts gathered in the same pass.
-pub(crate) fn outline(root: Node<'_>) -> (Outline, Vec<Node<'_>>) {
+pub(crate) fn outline<'t>(root: Node<'t>, source: &str) -> (Outline, Vec<Node<'t>>) {
     let mut out = Outline::default();
     let mut types = Vec::new();
     let mut levels: Vec<Level> = Vec::new();
@@ -147,7 +147,7 @@ pub(crate) fn outline(root: Node<'_>) -> (Outline, Vec<Node<'_>>) {
         let kind = kind_of(&node);
         let at = cursor.descendant_index();
         if let Scope::Type(t) = scope {
-            if out.types[t].is_class && super::fields::is_field_use(kind) {
+            if out.types[t].is_class && super::fields::is_field_use(node, kind, source) {
                 out.types[t].field_uses.push(at);
             }
         }
@@ -282,7 +282,7 @@ mod tests {
         let index = Index::default();
         let settings = Settings::default();
         let know = Knowledge::new(&index, &settings);
-        let (outline, types) = outline(tree.root_node());
+        let (outline, types) = outline(tree.root_node(), source);
         assert_eq!(types.len(), 2);
         assert!(outline.top_level.is_empty());
         let mut at = Locator::new(tree.root_node());
@@ -321,15 +321,17 @@ mod tests {
 
     #[test]
     fn field_uses_are_the_classes_own_and_found_again() {
-        let source = "class A { Stream _s; A() { _s = new FileStream(p); Log(); } \
+        let source = "class A { Stream _s; A() { _s = new FileStream(p); Log(); x.Run(); \
+            _bag.Add(_s); var r = new StreamReader(_s); } \
             struct B { void M() { _t = Make(); } } }";
         let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
-        let (outline, _) = outline(tree.root_node());
+        let (outline, _) = outline(tree.root_node(), source);
         let mut at = Locator::new(tree.root_node());
         let kinds: Vec<&str> = outline.types[0].field_uses.iter().map(|i| kind_of(&at.node(*i))).collect();
+        // Not `new FileStream(..)`, `Log()` nor `x.Run()`: they hand no member to a container.
         assert_eq!(
             kinds,
-            vec!["assignment_expression", "object_creation_expression", "invocation_expression"]
+            vec!["assignment_expression", "invocation_expression", "object_creation_expression"]
         );
         assert!(outline.types[1].field_uses.is_empty(), "a struct's uses are not read");
         // Any node is found again by its index, in any order.

@@ -108,9 +108,27 @@ pub(crate) fn declared_type<'t>(node: Node, source: &'t str) -> Option<&'t str> 
     (kind_of(&ty) != "implicit_type").then(|| text(ty, source))
 }
 
-/// The node of a modifier/token-bearing list: true when any `modifier` child reads `word`.
-pub(crate) fn has_modifier(node: Node, source: &str, word: &str) -> bool {
-    named_children(node).iter().any(|c| kind_of(c) == "modifier" && text(*c, source) == word)
+/// True when a `modifier` child of `node` reads one of `words`.
+pub(crate) fn has_modifier(node: Node, source: &str, words: &[&str]) -> bool {
+    has_keyword_child(node, source, words, false)
+}
+
+/// True when `node` has one of `words` as a `modifier` child or as an anonymous token (the
+/// grammar gives a parameter's `out` / `ref` either way), found in one pass over its children.
+pub(crate) fn has_keyword(node: Node, source: &str, words: &[&str]) -> bool {
+    has_keyword_child(node, source, words, true)
+}
+
+fn has_keyword_child(node: Node, source: &str, words: &[&str], tokens: bool) -> bool {
+    let mut cursor = node.walk();
+    let found = node.children(&mut cursor).any(|c| {
+        if c.is_named() {
+            kind_of(&c) == "modifier" && words.contains(&text(c, source))
+        } else {
+            tokens && words.contains(&kind_of(&c))
+        }
+    });
+    found
 }
 
 /// Strips parentheses, casts, `as`, the null-forgiving `!` and `.ConfigureAwait(..)`: the
