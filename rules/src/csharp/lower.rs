@@ -254,10 +254,17 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
             }
             "local_declaration_statement" => {
-                let using = syntax::has_token(node, "using");
-                if let Some(decl) =
-                    named_children(node).into_iter().find(|c| kind_of(c) == "variable_declaration")
-                {
+                // `using var x = ..;`: the keyword and the declaration, in one pass.
+                let (mut using, mut declaration) = (false, None);
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    match kind_of(&child) {
+                        "using" if !child.is_named() => using = true,
+                        "variable_declaration" if declaration.is_none() => declaration = Some(child),
+                        _ => {}
+                    }
+                }
+                if let Some(decl) = declaration {
                     self.declaration(decl, using);
                 }
             }
@@ -358,10 +365,11 @@ impl<'a, 't> Lowerer<'a, 't> {
         let declared =
             syntax::declared_type(decl, self.source).map(|t| syntax::simple_type_name(t).to_string());
         for declarator in named_children(decl).into_iter().filter(|c| kind_of(c) == "variable_declarator") {
-            let Some(name) = field(declarator, "name").map(|n| text(n, self.source)) else { continue };
+            let Some(name_node) = field(declarator, "name") else { continue };
+            let name = text(name_node, self.source);
             let value = named_children(declarator)
                 .into_iter()
-                .find(|c| Some(*c) != field(declarator, "name") && kind_of(c) != "bracketed_argument_list");
+                .find(|c| *c != name_node && kind_of(c) != "bracketed_argument_list");
             let ty = declared.clone().or_else(|| value.and_then(|v| self.type_of(v)));
             let var = self.declare(name, ty.clone());
             if let Some(value) = value {

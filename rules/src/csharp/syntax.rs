@@ -199,8 +199,10 @@ fn simple_name_node(node: Node<'_>) -> Node<'_> {
 pub(crate) fn arguments(node: Node<'_>) -> Vec<Node<'_>> {
     let list = field(node, "arguments")
         .or_else(|| named_children(node).into_iter().find(|c| kind_of(c) == "argument_list"));
-    list.map(|l| named_children(l).into_iter().filter(|a| kind_of(a) == "argument").collect())
-        .unwrap_or_default()
+    let Some(list) = list else { return Vec::new() };
+    let mut cursor = list.walk();
+    let arguments = list.named_children(&mut cursor).filter(|a| kind_of(a) == "argument").collect();
+    arguments
 }
 
 /// The value expression of an argument (skipping its `name:`).
