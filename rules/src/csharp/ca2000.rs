@@ -83,7 +83,7 @@ pub(crate) fn check<'t>(
         let function = surveyed.function;
         report(function, lower_function(surveyed, source, know, &global));
     }
-    for (decl, functions) in types {
+    for (decl, functions) in types.into_iter().filter(|(_, functions)| !functions.is_empty()) {
         let owner = TypeScope {
             name: super::index::type_name(decl, source),
             member_types: super::fields::member_types(decl, source),

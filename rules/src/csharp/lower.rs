@@ -256,8 +256,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             "local_declaration_statement" => {
                 // `using var x = ..;`: the keyword and the declaration, in one pass.
                 let (mut using, mut declaration) = (false, None);
-                let mut cursor = node.walk();
-                for child in node.children(&mut cursor) {
+                for child in syntax::children(node) {
                     match kind_of(&child) {
                         "using" if !child.is_named() => using = true,
                         "variable_declaration" if declaration.is_none() => declaration = Some(child),

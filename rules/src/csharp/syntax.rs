@@ -70,17 +70,37 @@ pub(crate) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
     }
 }
 
-/// The named children of a node, collected (tree-sitter's iterator borrows a cursor).
+/// Up to this many named children, [`named_children`] finds each by its index.
+const FEW_CHILDREN: usize = 16;
+
+/// The named children of a node, collected. Finding the i-th child steps over the i before
+/// it, but each step costs a fraction of a cursor's move to the next sibling: for the few
+/// children of most nodes that is cheaper; a long list (a block, an initializer) takes the
+/// cursor, so that no node costs the square of its children.
 pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let count = node.named_child_count();
+    if count <= FEW_CHILDREN {
+        return (0..count).filter_map(|i| u32::try_from(i).ok().and_then(|i| node.named_child(i))).collect();
+    }
     let mut cursor = node.walk();
-    node.named_children(&mut cursor).collect()
+    let children = node.named_children(&mut cursor).collect();
+    children
 }
 
 /// True when `node` has an anonymous token child spelled `token` (`using`, `await`, `out`, ...).
 pub(crate) fn has_token(node: Node, token: &str) -> bool {
+    children(node).iter().any(|c| !c.is_named() && kind_of(c) == token)
+}
+
+/// All the children of a node, named and anonymous, collected as [`named_children`] are.
+pub(crate) fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let count = node.child_count();
+    if count as usize <= FEW_CHILDREN {
+        return (0..count).filter_map(|i| node.child(i)).collect();
+    }
     let mut cursor = node.walk();
-    let found = node.children(&mut cursor).any(|c| !c.is_named() && kind_of(&c) == token);
-    found
+    let children = node.children(&mut cursor).collect();
+    children
 }
 
 /// The simple name of a type as written: `System.IO.FileStream` -> `FileStream`,
@@ -120,15 +140,13 @@ pub(crate) fn has_keyword(node: Node, source: &str, words: &[&str]) -> bool {
 }
 
 fn has_keyword_child(node: Node, source: &str, words: &[&str], tokens: bool) -> bool {
-    let mut cursor = node.walk();
-    let found = node.children(&mut cursor).any(|c| {
+    children(node).iter().any(|c| {
         if c.is_named() {
-            kind_of(&c) == "modifier" && words.contains(&text(c, source))
+            kind_of(c) == "modifier" && words.contains(&text(*c, source))
         } else {
-            tokens && words.contains(&kind_of(&c))
+            tokens && words.contains(&kind_of(c))
         }
-    });
-    found
+    })
 }
 
 /// Strips parentheses, casts, `as`, the null-forgiving `!` and `.ConfigureAwait(..)`: the
@@ -221,14 +239,9 @@ pub(crate) struct ArgumentParts<'t> {
 
 pub(crate) fn argument_parts(arg: Node<'_>) -> ArgumentParts<'_> {
     let mut parts = ArgumentParts { value: None, is_out: false, is_ref: false };
-    let mut cursor = arg.walk();
-    if !cursor.goto_first_child() {
-        return parts;
-    }
-    loop {
-        let child = cursor.node();
+    for (i, child) in (0u32..).zip(children(arg)) {
         if child.is_named() {
-            if parts.value.is_none() && cursor.field_name() != Some("name") {
+            if parts.value.is_none() && arg.field_name_for_child(i) != Some("name") {
                 parts.value = Some(child);
             }
         } else {
@@ -238,10 +251,8 @@ pub(crate) fn argument_parts(arg: Node<'_>) -> ArgumentParts<'_> {
                 _ => {}
             }
         }
-        if !cursor.goto_next_sibling() {
-            return parts;
-        }
     }
+    parts
 }
 
 /// `name: true` among the arguments (`leaveOpen: true`, `disposeHandler: false`).
@@ -329,6 +340,24 @@ mod tests {
             pruned_descendants(tree.root_node(), |_| false).count(),
             crate::syntax::treesitter::descendants(tree.root_node()).count()
         );
+    }
+
+    #[test]
+    fn children_by_index_and_by_cursor_agree() {
+        let statements: String = (0..40).map(|i| format!("var v{i} = Make({i}, out var o{i}); ")).collect();
+        let source = format!("class A {{ void M() {{ {statements} }} }}");
+        let tree = treesitter::parse(treesitter::Grammar::CSharp, &source, std::time::Duration::from_secs(5))
+            .unwrap();
+        let mut checked = 0;
+        for node in treesitter::descendants(tree.root_node()) {
+            let mut cursor = node.walk();
+            let named: Vec<Node> = node.named_children(&mut cursor).collect();
+            assert_eq!(named_children(node), named);
+            let all: Vec<Node> = node.children(&mut cursor).collect();
+            assert_eq!(children(node), all);
+            checked += usize::from(all.len() > FEW_CHILDREN);
+        }
+        assert!(checked > 0, "a block long enough to take the cursor");
     }
 
     #[test]
