@@ -341,19 +341,17 @@ impl<'a, 't> Lowerer<'a, 't> {
         let mut shadowed: Vec<&str> = Vec::new();
         let mut used: Vec<&str> = Vec::new();
         let (start, end) = (body.start_byte(), body.end_byte());
-        for n in crate::syntax::treesitter::descendants(lambda) {
-            match kind_of(&n) {
-                "parameter" => shadowed.extend(field(n, "name").map(|p| text(p, self.source))),
-                "implicit_parameter" => shadowed.push(text(n, self.source)),
-                "identifier" if n.start_byte() >= start && n.end_byte() <= end => {
-                    let name = text(n, self.source);
-                    if self.locals.contains_key(name) && !used.contains(&name) {
-                        used.push(name);
-                    }
+        syntax::walk_with_ancestors(lambda, |n, _| match kind_of(&n) {
+            "parameter" => shadowed.extend(field(n, "name").map(|p| text(p, self.source))),
+            "implicit_parameter" => shadowed.push(text(n, self.source)),
+            "identifier" if n.start_byte() >= start && n.end_byte() <= end => {
+                let name = text(n, self.source);
+                if self.locals.contains_key(name) && !used.contains(&name) {
+                    used.push(name);
                 }
-                _ => {}
             }
-        }
+            _ => {}
+        });
         let captured: Vec<&str> = used.into_iter().filter(|n| !shadowed.contains(n)).collect();
         if captured.is_empty() {
             return;

@@ -123,36 +123,15 @@ fn identifiers_with_ancestors<'t>(
     mut declared: impl FnMut(Node<'t>),
     mut visit: impl FnMut(Node<'t>, &[Node<'t>]),
 ) {
-    let mut cursor = root.walk();
-    let mut path: Vec<Node<'t>> = Vec::new();
-    loop {
-        let node = cursor.node();
-        match kind_of(&node) {
-            "identifier" => visit(node, &path),
-            "variable_declarator" => {
-                if let Some(name) = field(node, "name") {
-                    declared(name);
-                }
+    syntax::walk_with_ancestors(root, |node, ancestors| match kind_of(&node) {
+        "identifier" => visit(node, ancestors),
+        "variable_declarator" => {
+            if let Some(name) = field(node, "name") {
+                declared(name);
             }
-            _ => {}
         }
-        if cursor.goto_first_child() {
-            path.push(node);
-            continue;
-        }
-        loop {
-            if cursor.node() == root {
-                return;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-            path.pop();
-        }
-    }
+        _ => {}
+    });
 }
 
 /// Classifies one occurrence of an identifier by the context its value flows into;

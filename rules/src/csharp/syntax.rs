@@ -288,6 +288,29 @@ pub(crate) fn enclosing<'t>(node: Node<'t>, is: impl Fn(&str) -> bool) -> Option
     None
 }
 
+/// Calls `visit` with `root` and every node below it in document order, each with its
+/// ancestors (outermost first, `root` included). Children are read as [`children`] reads them,
+/// which costs a fraction of a cursor's moves; the pending nodes sit on a heap stack, so depth
+/// costs no call stack.
+pub(crate) fn walk_with_ancestors<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
+    // (node, depth), the next node to visit last.
+    let mut pending: Vec<(Node<'t>, usize)> = vec![(root, 0)];
+    let mut path: Vec<Node<'t>> = Vec::new();
+    while let Some((node, depth)) = pending.pop() {
+        path.truncate(depth);
+        visit(node, &path);
+        path.push(node);
+        let count = node.child_count();
+        if count as usize <= FEW_CHILDREN {
+            pending.extend((0..count).rev().filter_map(|i| node.child(i)).map(|c| (c, depth + 1)));
+        } else {
+            let mut cursor = node.walk();
+            let all: Vec<Node<'t>> = node.children(&mut cursor).collect();
+            pending.extend(all.into_iter().rev().map(|c| (c, depth + 1)));
+        }
+    }
+}
+
 /// `root` and the nodes below it in document order, without entering the nodes (other than
 /// `root`) whose kind `prune` accepts: they are visited, their insides are not.
 pub(crate) fn pruned_descendants<'t>(
@@ -342,12 +365,16 @@ mod tests {
         );
     }
 
+    /// A method of 40 statements: a block with more children than [`FEW_CHILDREN`].
+    fn long_method(statement: fn(usize) -> String) -> tree_sitter::Tree {
+        let statements: String = (0..40).map(statement).collect();
+        let source = format!("class A {{ void M() {{ {statements} }} }}");
+        treesitter::parse(treesitter::Grammar::CSharp, &source, std::time::Duration::from_secs(5)).unwrap()
+    }
+
     #[test]
     fn children_by_index_and_by_cursor_agree() {
-        let statements: String = (0..40).map(|i| format!("var v{i} = Make({i}, out var o{i}); ")).collect();
-        let source = format!("class A {{ void M() {{ {statements} }} }}");
-        let tree = treesitter::parse(treesitter::Grammar::CSharp, &source, std::time::Duration::from_secs(5))
-            .unwrap();
+        let tree = long_method(|i| format!("var v{i} = Make({i}, out var o{i}); "));
         let mut checked = 0;
         for node in treesitter::descendants(tree.root_node()) {
             let mut cursor = node.walk();
@@ -358,6 +385,25 @@ mod tests {
             checked += usize::from(all.len() > FEW_CHILDREN);
         }
         assert!(checked > 0, "a block long enough to take the cursor");
+    }
+
+    #[test]
+    fn walk_with_ancestors_visits_in_document_order_with_the_path() {
+        let tree = long_method(|i| format!("Use(x{i}, (y{i})); "));
+        let root = tree.root_node();
+        let mut seen = Vec::new();
+        walk_with_ancestors(root, |node, ancestors| {
+            let mut expected = Vec::new();
+            let mut up = node.parent().filter(|_| node != root);
+            while let Some(p) = up {
+                expected.push(p);
+                up = p.parent().filter(|_| p != root);
+            }
+            expected.reverse();
+            assert_eq!(ancestors, expected.as_slice());
+            seen.push(node);
+        });
+        assert_eq!(seen, treesitter::descendants(root).collect::<Vec<_>>());
     }
 
     #[test]
