@@ -364,11 +364,8 @@ impl<'a, 't> Lowerer<'a, 't> {
         let declared =
             syntax::declared_type(decl, self.source).map(|t| syntax::simple_type_name(t).to_string());
         for declarator in named_children(decl).into_iter().filter(|c| kind_of(c) == "variable_declarator") {
-            let Some(name_node) = field(declarator, "name") else { continue };
-            let name = text(name_node, self.source);
-            let value = named_children(declarator)
-                .into_iter()
-                .find(|c| *c != name_node && kind_of(c) != "bracketed_argument_list");
+            let Some(name) = field(declarator, "name").map(|n| text(n, self.source)) else { continue };
+            let value = syntax::declarator_value(declarator);
             let ty = declared.clone().or_else(|| value.and_then(|v| self.type_of(v)));
             let var = self.declare(name, ty.clone());
             if let Some(value) = value {

@@ -140,6 +140,8 @@ pub(crate) fn outline<'t>(root: Node<'t>, source: &str) -> (Outline, Vec<Node<'t
     let mut out = Outline::default();
     let mut types = Vec::new();
     let mut levels: Vec<Level> = Vec::new();
+    // The values of the `using`s entered and not yet reached.
+    let mut released: Vec<Node<'t>> = Vec::new();
     let mut cursor = root.walk();
     let (mut scope, mut owner) = (Scope::TopLevel, None);
     loop {
@@ -160,8 +162,12 @@ pub(crate) fn outline<'t>(root: Node<'t>, source: &str) -> (Outline, Vec<Node<'t
                 functions[index].body = at;
             }
         }
+        let disposed_at_once = released.iter().position(|r| *r == node).map(|i| released.swap_remove(i));
         if let Some(index) = owner {
-            note(&mut functions[index], node, kind, at);
+            if disposed_at_once.is_none() {
+                note(&mut functions[index], node, kind, at);
+            }
+            released_by_using(node, kind, source, &mut released);
         }
         let level = if syntax::is_type_declaration(kind) {
             if let Some(index) = owner {
@@ -208,6 +214,46 @@ fn owner_of<'t>(frame: Frame<'t>, child: Node<'t>) -> Option<usize> {
         Frame::Inherit(owner) => owner,
         Frame::Function(Some((index, body))) if body == child => Some(index),
         Frame::Function(_) => None,
+    }
+}
+
+/// The creations and calls whose value a `using` (`node`, of `kind`) disposes at once: lowering
+/// gives them to `Dest::Released` (`Lowerer::declaration`, `using_statement`, the `await`
+/// case of `expr_at`), where they are no site to report. A body whose only creations are
+/// these is not lowered. Other forms (`using var x = c ? new A() : new B()`) are not followed:
+/// their creations count, as they may be lowered to no site.
+fn released_by_using<'t>(node: Node<'t>, kind: &str, source: &str, released: &mut Vec<Node<'t>>) {
+    // The declarations whose declarators' values are disposed, and the disposed expressions.
+    let (mut declarations, mut values) = (Vec::new(), Vec::new());
+    match kind {
+        "local_declaration_statement" if syntax::has_token(node, "using") => {
+            declarations
+                .extend(named_children(node).into_iter().find(|c| kind_of(c) == "variable_declaration"));
+        }
+        "using_statement" => {
+            let body = field(node, "body");
+            for child in named_children(node).into_iter().filter(|c| Some(*c) != body) {
+                match kind_of(&child) {
+                    "variable_declaration" => declarations.push(child),
+                    _ => values.push(child),
+                }
+            }
+        }
+        _ => return,
+    }
+    for declarator in
+        declarations.into_iter().flat_map(named_children).filter(|d| kind_of(d) == "variable_declarator")
+    {
+        values.extend(syntax::declarator_value(declarator));
+    }
+    for value in values {
+        let value = match kind_of(&value) {
+            "await_expression" => value.named_child(0).map(|inner| syntax::unwrap_value(inner, source)),
+            _ => Some(value),
+        };
+        released.extend(
+            value.filter(|v| matches!(kind_of(v), "object_creation_expression" | "invocation_expression")),
+        );
     }
 }
 
@@ -317,6 +363,25 @@ mod tests {
         let surveyed = at.surveyed(&outline.types[0].functions[2], source, &know).unwrap();
         assert_eq!(kind_of(&surveyed.body), "block");
         assert!(at.surveyed(&outline.types[0].functions[0], source, &know).is_none());
+    }
+
+    #[test]
+    fn what_a_using_disposes_at_once_is_no_creation() {
+        let source = "class A { \
+            void Read(string p) { using var s = new FileStream(p); using (var r = File.OpenText(p)) { } } \
+            async Task Send() { using var m = await _client.SendAsync(q).ConfigureAwait(false); } \
+            void Either(bool c) { using var s = c ? new FileStream(p) : new MemoryStream(); } \
+            void Inner() { using var w = new StreamWriter(new FileStream(p)); } \
+            async Task Bare() { var m = await _client.SendAsync(q).ConfigureAwait(false); } }";
+        let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
+        let index = Index::default();
+        let settings = Settings::default();
+        let know = Knowledge::new(&index, &settings);
+        let (outline, _) = outline(tree.root_node(), source);
+        let creates: Vec<bool> =
+            outline.types[0].functions.iter().map(|f| f.creates(source, &know)).collect();
+        // A conditional's arms and a wrapper's argument are not followed: they may leak.
+        assert_eq!(creates, vec![false, false, true, true, true]);
     }
 
     #[test]

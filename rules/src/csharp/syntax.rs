@@ -213,6 +213,14 @@ fn simple_name_node(node: Node<'_>) -> Node<'_> {
     node
 }
 
+/// The value of a variable declarator (`name = value`), as lowering and the outline read it.
+pub(crate) fn declarator_value(declarator: Node<'_>) -> Option<Node<'_>> {
+    let name = field(declarator, "name");
+    named_children(declarator)
+        .into_iter()
+        .find(|c| Some(*c) != name && kind_of(c) != "bracketed_argument_list")
+}
+
 /// The arguments of a call or creation, in order.
 pub(crate) fn arguments(node: Node<'_>) -> Vec<Node<'_>> {
     let list = field(node, "arguments")
