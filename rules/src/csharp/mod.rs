@@ -1,9 +1,12 @@
 //! C#: the CA2000 / CA1001 / CA2213 family, on tree-sitter-c-sharp.
 //!
-//! The parse pass gathers each file's [`Facts`] (declared types, methods, what they dispose);
-//! the check pass lowers every function body to the engine's CFG for CA2000 and reads the type
-//! declarations and the project [`Index`] for CA2213 and CA1001, then applies the suppressions
-//! C# developers already write (`#pragma warning disable`, `[SuppressMessage]`).
+//! The parse pass gathers each file's [`Facts`] (declared types, methods, what they dispose)
+//! and, in the same walk, outlines what the check pass reads (`survey.rs`): the check pass
+//! then lowers the function bodies that may create a disposable to the engine's CFG for
+//! CA2000, reads the type declarations and the project [`Index`] for CA2213 and CA1001, and
+//! applies the suppressions C# developers already write (`#pragma warning disable`,
+//! `[SuppressMessage]`). It walks no tree again: the trees are cold by then, and a walk costs
+//! a large share of a parse.
 
 mod ca1001;
 mod ca2000;
