@@ -58,7 +58,7 @@ pub(crate) fn check(decl: Node, source: &str, know: &Knowledge, owned: &[OwnedFi
     let is_class = kind_of(&decl) == "class_declaration"
         || (kind_of(&decl) == "record_declaration" && !syntax::has_token(decl, "struct"));
     let name = type_name(decl, source);
-    if !is_class || syntax::has_modifier(decl, source, "static") || know.is_disposable(name) {
+    if !is_class || syntax::has_modifier(decl, source, &["static"]) || know.is_disposable(name) {
         return Vec::new();
     }
     let fields: Vec<&OwnedField> = owned

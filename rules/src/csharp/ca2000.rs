@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::disposables::Knowledge;
 use super::lower::{lower_function, lower_top_level, Lowered, SiteUse, TypeScope};
-use super::survey::{self, Surveyed};
+use super::survey::Surveyed;
 use super::syntax::kind_of;
 use crate::catalogue::{Precision, Severity};
 use crate::engine::{self, Leak};
@@ -55,12 +55,14 @@ declare_rule! {
     }
 }
 
+/// `top_level`: the functions outside any type declaration (in top-level statements);
 /// `types`: the file's type declarations (classes, structs, records, interfaces) in order, each
-/// with its surveyed functions.
+/// with its functions. Only the functions whose bodies may create a disposable are given.
 pub(crate) fn check<'t>(
     root: Node<'t>,
     source: &'t str,
     know: &Knowledge,
+    top_level: Vec<Surveyed<'t>>,
     types: Vec<(Node<'t>, Vec<Surveyed<'t>>)>,
 ) -> Vec<Diagnostic> {
     let global = TypeScope { name: "", member_types: HashMap::new() };
@@ -77,23 +79,18 @@ pub(crate) fn check<'t>(
     if let Some(lowered) = lower_top_level(root, source, know, &global) {
         report(root, lowered);
     }
-    // Functions outside any type (in top-level statements), then each type's own functions.
-    for surveyed in survey::functions(root, source, know, |_, _| {}) {
+    for surveyed in top_level {
         let function = surveyed.function;
-        if let Some(lowered) = lower_function(surveyed, source, know, &global) {
-            report(function, lowered);
-        }
+        report(function, lower_function(surveyed, source, know, &global));
     }
-    for (decl, functions) in types {
+    for (decl, functions) in types.into_iter().filter(|(_, functions)| !functions.is_empty()) {
         let owner = TypeScope {
             name: super::index::type_name(decl, source),
             member_types: super::fields::member_types(decl, source),
         };
         for surveyed in functions {
             let function = surveyed.function;
-            if let Some(lowered) = lower_function(surveyed, source, know, &owner) {
-                report(function, lowered);
-            }
+            report(function, lower_function(surveyed, source, know, &owner));
         }
     }
     // A `finally` block is lowered once per exit it guards: report each creation site once.

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::disposables::{Knowledge, COLLECTION_ADDS, OWNED_WHEN_PASSED_TO_CONSTRUCTOR, RECEIVER_OWNERS};
+use super::disposables::{
+    Knowledge, COLLECTION_ADDS, OWNED_WHEN_PASSED_TO_CONSTRUCTOR, OWNING_WRAPPER_NAMES, RECEIVER_OWNERS,
+};
 use super::syntax::{
     argument_value, arguments, enclosing, field, has_modifier, invoked_member, is_function_like, kind_of,
     member_of_this, named_children, range, simple_type_name, text, unwrap_value,
@@ -86,7 +88,7 @@ struct Declared {
 /// a constructor or any method, directly, through a local, or from a factory), and fields
 /// assigned a constructor parameter of an owned-by-convention type (`Stream`, `TextReader`, ...).
 /// `assignments_and_calls`: the [`is_field_use`] nodes of the declaration (outside nested
-/// types), in document order, as the walk that surveys its functions collects them.
+/// types), in document order, as the walk that outlines the file collects them.
 pub(crate) fn owned_fields(
     decl: Node,
     source: &str,
@@ -97,7 +99,7 @@ pub(crate) fn owned_fields(
     let mut declared: HashMap<&str, usize> = HashMap::new();
     let mut candidates: Vec<Declared> = Vec::new();
     for member in super::index::members(decl).into_iter().filter(|m| kind_of(m) == "field_declaration") {
-        let is_static = has_modifier(member, source, "static") || has_modifier(member, source, "const");
+        let is_static = has_modifier(member, source, &["static", "const"]);
         let Some(var_decl) =
             named_children(member).into_iter().find(|c| kind_of(c) == "variable_declaration")
         else {
@@ -160,9 +162,22 @@ pub(crate) fn owned_fields(
     fields
 }
 
-/// The nodes [`owned_fields`] reads: assignments, calls and creations.
-pub(crate) fn is_field_use(kind: &str) -> bool {
-    matches!(kind, "assignment_expression" | "invocation_expression" | "object_creation_expression")
+/// The nodes [`owned_fields`] reads (`kind` is the node's): assignments to a member, and the
+/// calls and creations that may hand members to a container ([`handed_to_container`]). Told
+/// from the syntax alone, in the parse pass (owning wrappers are the catalogue's, which is all
+/// `Knowledge::is_owning_wrapper` knows): the check pass then finds only these again.
+pub(crate) fn is_field_use(node: Node, kind: &str, source: &str) -> bool {
+    match kind {
+        "assignment_expression" => field(node, "left").is_some_and(|l| member_of_this(l, source).is_some()),
+        "invocation_expression" => invoked_member(node, source).is_some_and(|(receiver, method)| {
+            receiver.is_some() && (COLLECTION_ADDS.contains(&method) || RECEIVER_OWNERS.contains(&method))
+        }),
+        "object_creation_expression" => {
+            let ty = field(node, "type").map_or("", |t| simple_type_name(text(t, source)));
+            ty.ends_with("Disposable") || OWNING_WRAPPER_NAMES.contains(&ty)
+        }
+        _ => false,
+    }
 }
 
 /// The members a call or creation hands to a disposing container: arguments of a collection's

@@ -179,11 +179,12 @@ impl Index {
     }
 }
 
-/// Gathers a file's facts in the parse pass (one walk over the tree).
-pub(crate) fn gather(root: Node, source: &str) -> Facts {
+/// Gathers a file's facts in the parse pass from its type declarations (in document order, as
+/// [`super::survey::outline`] finds them).
+pub(crate) fn gather(root: Node, source: &str, types: &[Node]) -> Facts {
     let mut facts =
         Facts { global_suppressions: super::suppress::global_suppressions(root, source), ..Facts::default() };
-    for decl in descendants(root).filter(|n| syntax::is_type_declaration(kind_of(n))) {
+    for &decl in types {
         facts.types.push(type_fact(decl, source));
         facts.methods.extend(primary_constructor(decl, source));
         let owner = type_name(decl, source);
@@ -262,7 +263,7 @@ fn method_fact(decl: Node, owner: &str, source: &str) -> Option<MethodFact> {
                 type_name: field(p, "type")
                     .map(|t| simple_type_name(text(t, source)).to_string())
                     .unwrap_or_default(),
-                is_out: syntax::has_token(p, "out") || has_modifier_word(p, source, "out"),
+                is_out: syntax::has_keyword(p, source, &["out"]),
                 owned,
                 forwards,
             }
@@ -346,10 +347,6 @@ fn primary_constructor(decl: Node, source: &str) -> Option<MethodFact> {
     })
 }
 
-fn has_modifier_word(param: Node, source: &str, word: &str) -> bool {
-    named_children(param).iter().any(|c| kind_of(c) == "modifier" && text(*c, source) == word)
-}
-
 /// Which members a method disposes directly and which methods it calls (by simple name).
 pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDisposals> {
     let name = text(field(method, "name")?, source).to_string();
@@ -406,7 +403,8 @@ mod tests {
 
     fn facts(source: &str) -> Facts {
         let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
-        gather(tree.root_node(), source)
+        let (_, types) = crate::csharp::survey::outline(tree.root_node(), source);
+        gather(tree.root_node(), source, &types)
     }
 
     #[test]

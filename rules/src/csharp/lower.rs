@@ -72,17 +72,14 @@ pub(crate) struct Lowerer<'a, 't> {
 }
 
 /// Lowers one surveyed function-like node (method, constructor, accessor, lambda, local
-/// function, expression-bodied property). `None` when its body creates nothing.
+/// function, expression-bodied property).
 pub(crate) fn lower_function<'t>(
     surveyed: Surveyed<'t>,
     source: &'t str,
     know: &Knowledge,
     owner: &TypeScope<'t>,
-) -> Option<Lowered> {
-    let Surveyed { function, body, creates, local_functions } = surveyed;
-    if !creates {
-        return None;
-    }
+) -> Lowered {
+    let Surveyed { function, body, local_functions } = surveyed;
     let mut l = Lowerer::new(source, know, owner);
     l.declare_parameters(function);
     l.collect_local_functions(local_functions);
@@ -103,7 +100,7 @@ pub(crate) fn lower_function<'t>(
             range(body)
         }
     };
-    Some(Lowered { body: l.b.finish(end), sites: l.sites })
+    Lowered { body: l.b.finish(end), sites: l.sites }
 }
 
 /// Lowers a file's top-level statements (C# 9's implicit `Main`), if it has any.
@@ -169,11 +166,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 continue;
             };
             let ty = field(p, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string());
-            if syntax::has_token(p, "out")
-                || syntax::has_token(p, "ref")
-                || syntax::has_modifier(p, self.source, "out")
-                || syntax::has_modifier(p, self.source, "ref")
-            {
+            if syntax::has_keyword(p, self.source, &["out", "ref"]) {
                 self.by_ref.push(name);
             }
             self.declare(name, ty);
@@ -261,10 +254,16 @@ impl<'a, 't> Lowerer<'a, 't> {
                 }
             }
             "local_declaration_statement" => {
-                let using = syntax::has_token(node, "using");
-                if let Some(decl) =
-                    named_children(node).into_iter().find(|c| kind_of(c) == "variable_declaration")
-                {
+                // `using var x = ..;`: the keyword and the declaration, in one pass.
+                let (mut using, mut declaration) = (false, None);
+                for child in syntax::children(node) {
+                    match kind_of(&child) {
+                        "using" if !child.is_named() => using = true,
+                        "variable_declaration" if declaration.is_none() => declaration = Some(child),
+                        _ => {}
+                    }
+                }
+                if let Some(decl) = declaration {
                     self.declaration(decl, using);
                 }
             }
@@ -366,9 +365,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             syntax::declared_type(decl, self.source).map(|t| syntax::simple_type_name(t).to_string());
         for declarator in named_children(decl).into_iter().filter(|c| kind_of(c) == "variable_declarator") {
             let Some(name) = field(declarator, "name").map(|n| text(n, self.source)) else { continue };
-            let value = named_children(declarator)
-                .into_iter()
-                .find(|c| Some(*c) != field(declarator, "name") && kind_of(c) != "bracketed_argument_list");
+            let value = syntax::declarator_value(declarator);
             let ty = declared.clone().or_else(|| value.and_then(|v| self.type_of(v)));
             let var = self.declare(name, ty.clone());
             if let Some(value) = value {

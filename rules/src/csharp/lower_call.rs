@@ -15,10 +15,11 @@ const MAX_TYPE_DEPTH: usize = 16;
 impl<'a, 't> Lowerer<'a, 't> {
     /// One argument of a call: `owned` when the callee takes ownership of it.
     pub(super) fn argument(&mut self, arg: Node<'t>, owned: bool, callee: &str, param_type: Option<&str>) {
-        let Some(value) = syntax::argument_value(arg) else { return };
-        if syntax::has_token(arg, "out") {
+        let parts = syntax::argument_parts(arg);
+        let Some(value) = parts.value else { return };
+        if parts.is_out {
             self.out_argument(arg, value, param_type);
-        } else if syntax::has_token(arg, "ref") || owned {
+        } else if parts.is_ref || owned {
             self.expr(value, Dest::Escape);
         } else {
             self.expr(value, Dest::Argument(callee.to_string()));

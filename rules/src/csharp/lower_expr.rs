@@ -330,18 +330,31 @@ impl<'a, 't> Lowerer<'a, 't> {
         else {
             return;
         };
-        // The function's own parameters shadow the locals they are named after.
-        let shadowed: Vec<&str> = crate::syntax::treesitter::descendants(lambda)
-            .filter(|n| matches!(kind_of(n), "parameter" | "implicit_parameter"))
-            .filter_map(|p| if kind_of(&p) == "parameter" { field(p, "name") } else { Some(p) })
-            .map(|n| text(n, self.source))
-            .collect();
-        let mut captured: Vec<&str> = Vec::new();
-        for id in crate::syntax::treesitter::descendants(body).filter(|n| kind_of(n) == "identifier") {
-            let name = text(id, self.source);
-            if self.locals.contains_key(name) && !shadowed.contains(&name) && !captured.contains(&name) {
-                captured.push(name);
+        // A body that does not spell the name of any local captures none (`p => p.Key`), and
+        // reading its text is cheaper than walking its tree.
+        let written = text(body, self.source);
+        if !self.locals.keys().any(|name| written.contains(name)) {
+            return;
+        }
+        // One walk finds the function's own parameters (and those of the functions nested in
+        // it), which shadow the locals they are named after, and the locals its body uses.
+        let mut shadowed: Vec<&str> = Vec::new();
+        let mut used: Vec<&str> = Vec::new();
+        let (start, end) = (body.start_byte(), body.end_byte());
+        syntax::walk_with_ancestors(lambda, |n, _| match kind_of(&n) {
+            "parameter" => shadowed.extend(field(n, "name").map(|p| text(p, self.source))),
+            "implicit_parameter" => shadowed.push(text(n, self.source)),
+            "identifier" if n.start_byte() >= start && n.end_byte() <= end => {
+                let name = text(n, self.source);
+                if self.locals.contains_key(name) && !used.contains(&name) {
+                    used.push(name);
+                }
             }
+            _ => {}
+        });
+        let captured: Vec<&str> = used.into_iter().filter(|n| !shadowed.contains(n)).collect();
+        if captured.is_empty() {
+            return;
         }
         for name in ownership::consumed(body, self.source, &captured) {
             if let Some(&var) = self.locals.get(name) {

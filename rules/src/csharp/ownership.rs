@@ -6,7 +6,6 @@ use tree_sitter::Node;
 
 use super::disposables::{COLLECTION_ADDS, LEAVE_OPEN_ARGUMENTS, OWNING_METHODS, RELEASE_METHODS};
 use super::syntax::{self, field, kind_of, named_children, text};
-use crate::syntax::treesitter::descendants;
 
 /// How deep aliases (`var s = stream;`) are followed.
 const MAX_ALIAS_DEPTH: usize = 4;
@@ -32,32 +31,51 @@ type Scan<'s> = (Vec<&'s str>, Vec<(&'s str, Forward)>);
 fn scan<'s>(body: Node, source: &'s str, candidates: &[&'s str]) -> Scan<'s> {
     let mut consumed: Vec<&'s str> = Vec::new();
     let mut forwards = Vec::new();
-    // The locals declared in the scanned code: assigning to one makes an alias.
-    let locals: Vec<&str> = descendants(body)
-        .filter(|n| kind_of(n) == "variable_declarator")
-        .filter_map(|n| field(n, "name"))
-        .map(|n| text(n, source))
-        .collect();
+    // The locals declared in the scanned code: assigning to one makes an alias. They are
+    // gathered in the first walk, so what an assignment makes is settled after it.
+    let mut locals: Vec<&str> = Vec::new();
     // (name being followed, the candidate it stands for)
     let mut followed: Vec<(&'s str, &'s str)> = candidates.iter().map(|c| (*c, *c)).collect();
-    for _ in 0..=MAX_ALIAS_DEPTH {
+    for level in 0..=MAX_ALIAS_DEPTH {
         if followed.is_empty() {
             break;
         }
+        // (the candidate, how this occurrence uses it), in document order.
+        let mut uses = Vec::new();
+        let first = level == 0;
+        identifiers_with_ancestors(
+            body,
+            |name| {
+                if first {
+                    locals.push(text(name, source));
+                }
+            },
+            |node, ancestors| {
+                let name = text(node, source);
+                if let Some(&(_, original)) = followed.iter().find(|(n, _)| *n == name) {
+                    uses.push((original, use_kind(node, ancestors, source)));
+                }
+            },
+        );
         let mut aliases = Vec::new();
-        identifiers_with_ancestors(body, |use_site, ancestors| {
-            let name = text(use_site, source);
-            let Some(&(_, original)) = followed.iter().find(|(n, _)| *n == name) else { return };
+        for (original, use_) in uses {
             if consumed.contains(&original) {
-                return;
+                continue;
             }
-            match use_kind(use_site, ancestors, &locals, source) {
+            match use_ {
                 Use::Consumed => consumed.push(original),
+                Use::AssignedTo(left) => {
+                    if kind_of(&left) == "identifier" && locals.contains(&text(left, source)) {
+                        aliases.push((text(left, source), original));
+                    } else {
+                        consumed.push(original);
+                    }
+                }
                 Use::AliasedAs(alias) => aliases.push((text(alias, source), original)),
                 Use::Forwarded(forward) => forwards.push((original, forward)),
                 Use::Other => {}
             }
-        });
+        }
         aliases.retain(|(_, original)| !consumed.contains(original));
         followed = aliases;
     }
@@ -89,6 +107,9 @@ pub(crate) fn parameters(function: Node<'_>) -> Vec<Node<'_>> {
 
 enum Use<'t> {
     Consumed,
+    /// The value of an assignment to `left`: an alias when `left` is a local of the scanned
+    /// code, else the value is stored (consumed).
+    AssignedTo(Node<'t>),
     AliasedAs(Node<'t>),
     Forwarded(Forward),
     Other,
@@ -96,36 +117,26 @@ enum Use<'t> {
 
 /// Calls `visit` with every identifier below `root` and its ancestors (outermost first, `root`
 /// included), tracked along the walk: `Node::parent` costs the depth of the tree each time.
-fn identifiers_with_ancestors<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
-    let mut cursor = root.walk();
-    let mut path: Vec<Node<'t>> = Vec::new();
-    loop {
-        let node = cursor.node();
-        if kind_of(&node) == "identifier" {
-            visit(node, &path);
-        }
-        if cursor.goto_first_child() {
-            path.push(node);
-            continue;
-        }
-        loop {
-            if cursor.node() == root {
-                return;
+/// `declared` sees the name of every `variable_declarator` (before the name itself is visited).
+fn identifiers_with_ancestors<'t>(
+    root: Node<'t>,
+    mut declared: impl FnMut(Node<'t>),
+    mut visit: impl FnMut(Node<'t>, &[Node<'t>]),
+) {
+    syntax::walk_with_ancestors(root, |node, ancestors| match kind_of(&node) {
+        "identifier" => visit(node, ancestors),
+        "variable_declarator" => {
+            if let Some(name) = field(node, "name") {
+                declared(name);
             }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-            path.pop();
         }
-    }
+        _ => {}
+    });
 }
 
 /// Classifies one occurrence of an identifier by the context its value flows into;
 /// `ancestors` ends with its parent.
-fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], locals: &[&str], source: &str) -> Use<'t> {
+fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], source: &str) -> Use<'t> {
     let mut value = ident;
     let mut up = ancestors.len();
     let ancestor = |i: usize| if i == 0 { None } else { ancestors.get(i - 1).copied() };
@@ -169,12 +180,9 @@ fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], locals: &[&str], source
             Use::Consumed
         }
         "lambda_expression" if field(parent, "body") == Some(value) => Use::Consumed,
-        "assignment_expression" if field(parent, "right") == Some(value) => match field(parent, "left") {
-            Some(left) if kind_of(&left) == "identifier" && locals.contains(&text(left, source)) => {
-                Use::AliasedAs(left)
-            }
-            _ => Use::Consumed,
-        },
+        "assignment_expression" if field(parent, "right") == Some(value) => {
+            field(parent, "left").map_or(Use::Consumed, Use::AssignedTo)
+        }
         "variable_declarator" => field(parent, "name").map_or(Use::Other, Use::AliasedAs),
         "initializer_expression" | "collection_expression" | "tuple_expression" | "expression_element" => {
             Use::Consumed

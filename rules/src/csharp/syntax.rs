@@ -1,6 +1,5 @@
 //! Small helpers over tree-sitter-c-sharp nodes: names, types and the shapes the rules look for.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use tree_sitter::Node;
@@ -38,31 +37,70 @@ pub(crate) fn kind_of<'t>(node: &Node<'t>) -> &'t str {
     }
 }
 
+/// The fields the rules read, most asked for first.
+const FIELDS: [&str; 17] = [
+    "name",
+    "type",
+    "body",
+    "left",
+    "right",
+    "expression",
+    "function",
+    "arguments",
+    "condition",
+    "value",
+    "operator",
+    "parameters",
+    "pattern",
+    "consequence",
+    "alternative",
+    "returns",
+    "initializer",
+];
+
 /// The child in field `name`. Field ids are looked up once: `child_by_field_name` compares
-/// the name against every field name of the grammar on each call.
+/// the name against every field name of the grammar on each call, and hashing the name costs
+/// more than finding it among the few the rules use.
 pub(crate) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
-    static IDS: OnceLock<HashMap<&'static str, u16>> = OnceLock::new();
-    let ids = IDS.get_or_init(|| {
-        let language = grammar();
-        (1..=language.field_count())
-            .filter_map(|id| u16::try_from(id).ok())
-            .filter_map(|id| language.field_name_for_id(id).map(|name| (name, id)))
-            .collect()
-    });
-    ids.get(name).and_then(|id| node.child_by_field_id(*id))
+    static IDS: OnceLock<[u16; FIELDS.len()]> = OnceLock::new();
+    let ids = IDS.get_or_init(|| FIELDS.map(|f| grammar().field_id_for_name(f).map_or(0, |id| id.get())));
+    match FIELDS.iter().position(|f| *f == name) {
+        Some(slot) if ids[slot] != 0 => node.child_by_field_id(ids[slot]),
+        _ => node.child_by_field_name(name),
+    }
 }
 
-/// The named children of a node, collected (tree-sitter's iterator borrows a cursor).
+/// Up to this many named children, [`named_children`] finds each by its index.
+const FEW_CHILDREN: usize = 16;
+
+/// The named children of a node, collected. Finding the i-th child steps over the i before
+/// it, but each step costs a fraction of a cursor's move to the next sibling: for the few
+/// children of most nodes that is cheaper; a long list (a block, an initializer) takes the
+/// cursor, so that no node costs the square of its children.
 pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let count = node.named_child_count();
+    if count <= FEW_CHILDREN {
+        return (0..count).filter_map(|i| u32::try_from(i).ok().and_then(|i| node.named_child(i))).collect();
+    }
     let mut cursor = node.walk();
-    node.named_children(&mut cursor).collect()
+    let children = node.named_children(&mut cursor).collect();
+    children
 }
 
 /// True when `node` has an anonymous token child spelled `token` (`using`, `await`, `out`, ...).
 pub(crate) fn has_token(node: Node, token: &str) -> bool {
+    children(node).iter().any(|c| !c.is_named() && kind_of(c) == token)
+}
+
+/// All the children of a node, named and anonymous, collected as [`named_children`] are.
+pub(crate) fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let count = node.child_count();
+    if count as usize <= FEW_CHILDREN {
+        return (0..count).filter_map(|i| node.child(i)).collect();
+    }
     let mut cursor = node.walk();
-    let found = node.children(&mut cursor).any(|c| !c.is_named() && kind_of(&c) == token);
-    found
+    let children = node.children(&mut cursor).collect();
+    children
 }
 
 /// The simple name of a type as written: `System.IO.FileStream` -> `FileStream`,
@@ -90,9 +128,25 @@ pub(crate) fn declared_type<'t>(node: Node, source: &'t str) -> Option<&'t str> 
     (kind_of(&ty) != "implicit_type").then(|| text(ty, source))
 }
 
-/// The node of a modifier/token-bearing list: true when any `modifier` child reads `word`.
-pub(crate) fn has_modifier(node: Node, source: &str, word: &str) -> bool {
-    named_children(node).iter().any(|c| kind_of(c) == "modifier" && text(*c, source) == word)
+/// True when a `modifier` child of `node` reads one of `words`.
+pub(crate) fn has_modifier(node: Node, source: &str, words: &[&str]) -> bool {
+    has_keyword_child(node, source, words, false)
+}
+
+/// True when `node` has one of `words` as a `modifier` child or as an anonymous token (the
+/// grammar gives a parameter's `out` / `ref` either way), found in one pass over its children.
+pub(crate) fn has_keyword(node: Node, source: &str, words: &[&str]) -> bool {
+    has_keyword_child(node, source, words, true)
+}
+
+fn has_keyword_child(node: Node, source: &str, words: &[&str], tokens: bool) -> bool {
+    children(node).iter().any(|c| {
+        if c.is_named() {
+            kind_of(c) == "modifier" && words.contains(&text(*c, source))
+        } else {
+            tokens && words.contains(&kind_of(c))
+        }
+    })
 }
 
 /// Strips parentheses, casts, `as`, the null-forgiving `!` and `.ConfigureAwait(..)`: the
@@ -121,20 +175,30 @@ fn configure_await_receiver<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>
 
 /// For `recv.Name(..)`, `recv?.Name(..)` and `Name(..)`: the receiver (if any) and the name.
 pub(crate) fn invoked_member<'t, 's>(call: Node<'t>, source: &'s str) -> Option<(Option<Node<'t>>, &'s str)> {
+    let (receiver, name) = invoked(call)?;
+    Some((receiver, text(name, source)))
+}
+
+/// The node of the method name [`invoked_member`] reads.
+pub(crate) fn invoked_name(call: Node<'_>) -> Option<Node<'_>> {
+    invoked(call).map(|(_, name)| name)
+}
+
+fn invoked(call: Node<'_>) -> Option<(Option<Node<'_>>, Node<'_>)> {
     let function = field(call, "function")?;
     match kind_of(&function) {
         "member_access_expression" => {
             let name = field(function, "name")?;
-            Some((field(function, "expression"), text(simple_name_node(name), source)))
+            Some((field(function, "expression"), simple_name_node(name)))
         }
         "conditional_access_expression" => {
             let binding =
                 named_children(function).into_iter().find(|c| kind_of(c) == "member_binding_expression")?;
             let name = field(binding, "name")?;
-            Some((field(function, "condition"), text(simple_name_node(name), source)))
+            Some((field(function, "condition"), simple_name_node(name)))
         }
-        "identifier" => Some((None, text(function, source))),
-        "generic_name" => Some((None, text(simple_name_node(function), source))),
+        "identifier" => Some((None, function)),
+        "generic_name" => Some((None, simple_name_node(function))),
         _ => None,
     }
 }
@@ -149,18 +213,54 @@ fn simple_name_node(node: Node<'_>) -> Node<'_> {
     node
 }
 
+/// The value of a variable declarator (`name = value`), as lowering and the outline read it.
+pub(crate) fn declarator_value(declarator: Node<'_>) -> Option<Node<'_>> {
+    let name = field(declarator, "name");
+    named_children(declarator)
+        .into_iter()
+        .find(|c| Some(*c) != name && kind_of(c) != "bracketed_argument_list")
+}
+
 /// The arguments of a call or creation, in order.
 pub(crate) fn arguments(node: Node<'_>) -> Vec<Node<'_>> {
     let list = field(node, "arguments")
         .or_else(|| named_children(node).into_iter().find(|c| kind_of(c) == "argument_list"));
-    list.map(|l| named_children(l).into_iter().filter(|a| kind_of(a) == "argument").collect())
-        .unwrap_or_default()
+    let Some(list) = list else { return Vec::new() };
+    let mut cursor = list.walk();
+    let arguments = list.named_children(&mut cursor).filter(|a| kind_of(a) == "argument").collect();
+    arguments
 }
 
 /// The value expression of an argument (skipping its `name:`).
 pub(crate) fn argument_value(arg: Node<'_>) -> Option<Node<'_>> {
     let name = field(arg, "name");
     named_children(arg).into_iter().find(|c| Some(*c) != name)
+}
+
+/// An argument read in one pass over its children: its value (as [`argument_value`]) and
+/// whether it is passed `out` or `ref`.
+pub(crate) struct ArgumentParts<'t> {
+    pub value: Option<Node<'t>>,
+    pub is_out: bool,
+    pub is_ref: bool,
+}
+
+pub(crate) fn argument_parts(arg: Node<'_>) -> ArgumentParts<'_> {
+    let mut parts = ArgumentParts { value: None, is_out: false, is_ref: false };
+    for (i, child) in (0u32..).zip(children(arg)) {
+        if child.is_named() {
+            if parts.value.is_none() && arg.field_name_for_child(i) != Some("name") {
+                parts.value = Some(child);
+            }
+        } else {
+            match kind_of(&child) {
+                "out" => parts.is_out = true,
+                "ref" => parts.is_ref = true,
+                _ => {}
+            }
+        }
+    }
+    parts
 }
 
 /// `name: true` among the arguments (`leaveOpen: true`, `disposeHandler: false`).
@@ -194,6 +294,29 @@ pub(crate) fn enclosing<'t>(node: Node<'t>, is: impl Fn(&str) -> bool) -> Option
         cur = n.parent();
     }
     None
+}
+
+/// Calls `visit` with `root` and every node below it in document order, each with its
+/// ancestors (outermost first, `root` included). Children are read as [`children`] reads them,
+/// which costs a fraction of a cursor's moves; the pending nodes sit on a heap stack, so depth
+/// costs no call stack.
+pub(crate) fn walk_with_ancestors<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
+    // (node, depth), the next node to visit last.
+    let mut pending: Vec<(Node<'t>, usize)> = vec![(root, 0)];
+    let mut path: Vec<Node<'t>> = Vec::new();
+    while let Some((node, depth)) = pending.pop() {
+        path.truncate(depth);
+        visit(node, &path);
+        path.push(node);
+        let count = node.child_count();
+        if count as usize <= FEW_CHILDREN {
+            pending.extend((0..count).rev().filter_map(|i| node.child(i)).map(|c| (c, depth + 1)));
+        } else {
+            let mut cursor = node.walk();
+            let all: Vec<Node<'t>> = node.children(&mut cursor).collect();
+            pending.extend(all.into_iter().rev().map(|c| (c, depth + 1)));
+        }
+    }
 }
 
 /// `root` and the nodes below it in document order, without entering the nodes (other than
@@ -248,6 +371,47 @@ mod tests {
             pruned_descendants(tree.root_node(), |_| false).count(),
             crate::syntax::treesitter::descendants(tree.root_node()).count()
         );
+    }
+
+    /// A method of 40 statements: a block with more children than [`FEW_CHILDREN`].
+    fn long_method(statement: fn(usize) -> String) -> tree_sitter::Tree {
+        let statements: String = (0..40).map(statement).collect();
+        let source = format!("class A {{ void M() {{ {statements} }} }}");
+        treesitter::parse(treesitter::Grammar::CSharp, &source, std::time::Duration::from_secs(5)).unwrap()
+    }
+
+    #[test]
+    fn children_by_index_and_by_cursor_agree() {
+        let tree = long_method(|i| format!("var v{i} = Make({i}, out var o{i}); "));
+        let mut checked = 0;
+        for node in treesitter::descendants(tree.root_node()) {
+            let mut cursor = node.walk();
+            let named: Vec<Node> = node.named_children(&mut cursor).collect();
+            assert_eq!(named_children(node), named);
+            let all: Vec<Node> = node.children(&mut cursor).collect();
+            assert_eq!(children(node), all);
+            checked += usize::from(all.len() > FEW_CHILDREN);
+        }
+        assert!(checked > 0, "a block long enough to take the cursor");
+    }
+
+    #[test]
+    fn walk_with_ancestors_visits_in_document_order_with_the_path() {
+        let tree = long_method(|i| format!("Use(x{i}, (y{i})); "));
+        let root = tree.root_node();
+        let mut seen = Vec::new();
+        walk_with_ancestors(root, |node, ancestors| {
+            let mut expected = Vec::new();
+            let mut up = node.parent().filter(|_| node != root);
+            while let Some(p) = up {
+                expected.push(p);
+                up = p.parent().filter(|_| p != root);
+            }
+            expected.reverse();
+            assert_eq!(ancestors, expected.as_slice());
+            seen.push(node);
+        });
+        assert_eq!(seen, treesitter::descendants(root).collect::<Vec<_>>());
     }
 
     #[test]

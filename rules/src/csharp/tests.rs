@@ -256,15 +256,7 @@ fn catalogue_and_exclusions() {
 
 #[test]
 fn project_types_shadow_catalogue_names() {
-    let parse = |source: &str| {
-        let tree = crate::syntax::treesitter::parse(
-            crate::syntax::treesitter::Grammar::CSharp,
-            source,
-            std::time::Duration::from_secs(5),
-        )
-        .unwrap();
-        super::index::gather(tree.root_node(), source)
-    };
+    let parse = |source: &str| super::parse(source, std::time::Duration::from_secs(5)).unwrap().1;
     let facts = parse(
         "class Activity { } class Image : IDisposable { } class HttpClient : System.Net.Http.HttpClient { }",
     );
