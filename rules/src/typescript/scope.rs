@@ -72,18 +72,21 @@ pub struct Census<'t> {
 
 /// Visits every named node with enter/leave events, iteratively, except the subtrees `skip`
 /// accepts. Tokens (punctuation, keywords) are never visited: nothing here looks at them.
-fn walk<'t>(root: Node<'t>, skip: impl Fn(u16) -> bool, mut visit: impl FnMut(Node<'t>, bool)) {
-    visit(root, true);
-    let mut stack = vec![Siblings::of(root)];
+fn walk<'t>(root: Node<'t>, skip: impl Fn(u16) -> bool, mut visit: impl FnMut(Node<'t>, u16, bool)) {
+    let kind = root.kind_id();
+    visit(root, kind, true);
+    let mut stack = vec![Siblings::of(root, kind)];
     while let Some(top) = stack.last_mut() {
         match top.next() {
-            Some(child) if skip(child.kind_id()) => {}
             Some(child) => {
-                visit(child, true);
-                stack.push(Siblings::of(child));
+                let kind = child.kind_id();
+                if !skip(kind) {
+                    visit(child, kind, true);
+                    stack.push(Siblings::of(child, kind));
+                }
             }
             None => {
-                visit(top.parent, false);
+                visit(top.parent, top.kind, false);
                 stack.pop();
             }
         }
@@ -95,16 +98,17 @@ fn walk<'t>(root: Node<'t>, skip: impl Fn(u16) -> bool, mut visit: impl FnMut(No
 /// the i-th child steps over the i before it).
 struct Siblings<'t> {
     parent: Node<'t>,
+    kind: u16,
     next: u32,
     count: u32,
     listed: Vec<Node<'t>>,
 }
 
 impl<'t> Siblings<'t> {
-    fn of(parent: Node<'t>) -> Siblings<'t> {
+    fn of(parent: Node<'t>, kind: u16) -> Siblings<'t> {
         let count = parent.named_child_count() as u32;
         let listed = if count > 8 { parent.named_children(&mut parent.walk()).collect() } else { Vec::new() };
-        Siblings { parent, next: 0, count, listed }
+        Siblings { parent, kind, next: 0, count, listed }
     }
 
     fn next(&mut self) -> Option<Node<'t>> {
@@ -158,6 +162,10 @@ impl<'t, 's> Collector<'t, 's> {
 
     /// Declares every identifier a binding pattern introduces.
     fn declare_pattern(&mut self, pattern: Node<'t>, kind: DeclKind, scope: Node<'t>) -> Vec<BindingId> {
+        // Most patterns are a plain name.
+        if pattern.kind_id() == Ids::of(pattern).identifier {
+            return vec![self.declare(pattern, kind, scope)];
+        }
         let mut declared = Vec::new();
         let mut stack = vec![pattern];
         while let Some(node) = stack.pop() {
@@ -196,18 +204,16 @@ impl<'t, 's> Collector<'t, 's> {
             return;
         }
         let Some(&call) = self.ancestors.iter().rev().nth(1) else { return };
-        let first_argument = nodes::arguments(call).first().is_some_and(|a| *a == function);
-        if call.kind_name() == "call_expression"
-            && first_argument
+        if call.kind_id() == Ids::of(call).call_expression
             && matches!(nodes::method_name(call, self.source), Some("forEach" | "map" | "flatMap"))
+            && nodes::arguments(call).first().is_some_and(|a| *a == function)
         {
             self.bindings[ids[0] as usize].iterates = nodes::receiver(call);
         }
     }
 
-    fn enter(&mut self, ids: &Ids, node: Node<'t>, scopes: &[Node<'t>], function_scope: Node<'t>) {
+    fn enter(&mut self, ids: &Ids, node: Node<'t>, kind: u16, scopes: &[Node<'t>], function_scope: Node<'t>) {
         let block = scopes.last().copied().unwrap_or(node);
-        let kind = node.kind_id();
         if kind == ids.variable_declarator {
             self.declarator(node, block, function_scope);
         } else if kind == ids.function_declaration || kind == ids.generator_function_declaration {
@@ -332,8 +338,7 @@ impl<'t> Scopes<'t> {
         walk(
             root,
             |kind| ids.is_inert(kind),
-            |node, entering| {
-                let kind = node.kind_id();
+            |node, kind, entering| {
                 if !entering {
                     collector.ancestors.pop();
                     if ids.is_scope(kind) {
@@ -346,7 +351,7 @@ impl<'t> Scopes<'t> {
                     return;
                 }
                 let function_scope = function_scopes.last().copied().unwrap_or(node);
-                collector.enter(ids, node, &scopes, function_scope);
+                collector.enter(ids, node, kind, &scopes, function_scope);
                 collector.ancestors.push(node);
                 if kind == ids.identifier || kind == ids.shorthand_property_identifier {
                     uses.extend(open_scopes.last().map(|&scope| (node, scope)));
