@@ -338,7 +338,8 @@ impl<'t> Lowerer<'_, 't> {
 
     /// `useMemo(() => value, deps)` is `value`, computed during render.
     fn memoized(&self, call: Node<'t>) -> Option<Node<'t>> {
-        let path = call.field(Field::Function).and_then(|f| nodes::path(f, self.cx.source))?;
+        let callee = call.field(Field::Function).filter(|f| text(*f, self.cx.source).contains("useMemo"))?;
+        let path = nodes::path(callee, self.cx.source)?;
         if path != "useMemo" && !path.ends_with(".useMemo") {
             return None;
         }
@@ -359,6 +360,12 @@ impl<'t> Lowerer<'_, 't> {
     /// Calls that read their arguments without keeping them (`console.log`, a `MediaRecorder`).
     fn borrows(&self, call: Node<'t>) -> bool {
         let callee = call.field(Field::Function).or_else(|| call.field(Field::Constructor));
+        // The path is built only when its text can match.
+        let written = callee.map_or("", |c| text(c, self.cx.source));
+        if !written.contains("console") && !ll1010_media_stream::BORROWERS.iter().any(|b| written.contains(b))
+        {
+            return false;
+        }
         let path = callee.and_then(|c| nodes::path(c, self.cx.source)).unwrap_or_default();
         let last = path.rsplit('.').next().unwrap_or("");
         path.starts_with("console.") || ll1010_media_stream::BORROWERS.contains(&last)
