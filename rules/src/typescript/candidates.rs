@@ -283,4 +283,32 @@ mod tests {
         let found = Candidates::find("a.#start(); start(); restart()", &Names::new(&[user]));
         assert_eq!(found.owner, vec![2, 3, 12]);
     }
+
+    #[test]
+    fn fetch_makes_only_an_effect_a_candidate() {
+        let names = Names::new(&super::super::kinds::compile(&[]));
+        let source = "const r = await fetch(url);";
+        let found = Candidates::find(source, &names);
+        let all = 0..source.len();
+        assert!(found.any_in(Mode::Owner, Role::EffectSetup, all.clone()));
+        assert!(!found.any_in(Mode::Owner, Role::Function, all.clone()));
+        // The call is still an acquisition where the lowering asks, and still a name to lower for.
+        assert!(found.any_acquisition_in(all.clone()));
+        assert!(found.any_name_in(all));
+        let with_timer = "const r = await fetch(url); setTimeout(done, 5);";
+        let found = Candidates::find(with_timer, &names);
+        assert!(found.any_in(Mode::Owner, Role::Function, 0..with_timer.len()));
+    }
+
+    #[test]
+    fn factory_calls_join_the_anywhere_candidates() {
+        let names = Names::new(&super::super::kinds::compile(&[]));
+        let source = "const u = toUrl(blob); const v = toUrl(other);";
+        let mut found = Candidates::find(source, &names);
+        assert!(!found.any_in(Mode::Anywhere, Role::Function, 0..source.len()));
+        let second = source.rfind("toUrl").unwrap();
+        found.add_anywhere(vec![second, source.find("toUrl").unwrap()]);
+        assert!(found.any_in(Mode::Anywhere, Role::Function, second..source.len()));
+        assert!(found.any_in(Mode::Anywhere, Role::Function, 0..second));
+    }
 }
