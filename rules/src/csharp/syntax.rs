@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use tree_sitter::Node;
 
 use crate::syntax::treesitter;
+pub(crate) use crate::syntax::treesitter::{children, named_children, FEW_CHILDREN};
 use crate::TextRange;
 
 /// The source text of a node.
@@ -70,37 +71,9 @@ pub(crate) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
     }
 }
 
-/// Up to this many named children, [`named_children`] finds each by its index.
-const FEW_CHILDREN: usize = 16;
-
-/// The named children of a node, collected. Finding the i-th child steps over the i before
-/// it, but each step costs a fraction of a cursor's move to the next sibling: for the few
-/// children of most nodes that is cheaper; a long list (a block, an initializer) takes the
-/// cursor, so that no node costs the square of its children.
-pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
-    let count = node.named_child_count();
-    if count <= FEW_CHILDREN {
-        return (0..count).filter_map(|i| u32::try_from(i).ok().and_then(|i| node.named_child(i))).collect();
-    }
-    let mut cursor = node.walk();
-    let children = node.named_children(&mut cursor).collect();
-    children
-}
-
 /// True when `node` has an anonymous token child spelled `token` (`using`, `await`, `out`, ...).
 pub(crate) fn has_token(node: Node, token: &str) -> bool {
     children(node).iter().any(|c| !c.is_named() && kind_of(c) == token)
-}
-
-/// All the children of a node, named and anonymous, collected as [`named_children`] are.
-pub(crate) fn children(node: Node<'_>) -> Vec<Node<'_>> {
-    let count = node.child_count();
-    if count as usize <= FEW_CHILDREN {
-        return (0..count).filter_map(|i| node.child(i)).collect();
-    }
-    let mut cursor = node.walk();
-    let children = node.children(&mut cursor).collect();
-    children
 }
 
 /// The simple name of a type as written: `System.IO.FileStream` -> `FileStream`,

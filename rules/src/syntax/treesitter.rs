@@ -92,6 +92,34 @@ pub fn text<'t>(node: Node, source: &'t str) -> &'t str {
     source.get(node.start_byte()..node.end_byte()).unwrap_or("")
 }
 
+/// Up to this many children, [`named_children`] and [`children`] find each by its index.
+pub const FEW_CHILDREN: usize = 16;
+
+/// The named children of a node, collected. Finding the i-th child steps over the i before
+/// it, but each step costs a fraction of a cursor's move to the next sibling (and a cursor
+/// allocates): for the few children of most nodes that is cheaper; a long list (a block, an
+/// initializer) takes the cursor, so that no node costs the square of its children.
+pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let count = node.named_child_count();
+    if count <= FEW_CHILDREN {
+        return (0..count).filter_map(|i| u32::try_from(i).ok().and_then(|i| node.named_child(i))).collect();
+    }
+    let mut cursor = node.walk();
+    let children = node.named_children(&mut cursor).collect();
+    children
+}
+
+/// All the children of a node, named and anonymous, collected as [`named_children`] are.
+pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let count = node.child_count();
+    if count as usize <= FEW_CHILDREN {
+        return (0..count).filter_map(|i| node.child(i)).collect();
+    }
+    let mut cursor = node.walk();
+    let children = node.children(&mut cursor).collect();
+    children
+}
+
 /// All nodes below `root` (and `root` itself) in document order, walked with a cursor so that
 /// depth costs no stack.
 pub fn descendants(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {

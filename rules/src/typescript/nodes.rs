@@ -2,6 +2,8 @@
 
 use tree_sitter::Node;
 
+use crate::syntax::treesitter;
+
 use super::ids::{Field, FieldOf, Ids, KindOf};
 
 /// Global objects whose members are the plain globals: `window.setTimeout` is `setTimeout`.
@@ -40,20 +42,10 @@ pub fn text<'t>(node: Node, source: &'t str) -> &'t str {
 /// The named children of a node, comments left out.
 pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
     let comment = Ids::of(node).comment;
-    let count = node.named_child_count();
-    // Finding the i-th child steps over the i before it, but needs no cursor (an allocation)
-    // and skips the cursor's bookkeeping: cheaper for the few children most nodes have.
-    if count <= SMALL {
-        return (0..count as u32)
-            .filter_map(|i| node.named_child(i))
-            .filter(|c| c.kind_id() != comment)
-            .collect();
-    }
-    node.named_children(&mut node.walk()).filter(|c| c.kind_id() != comment).collect()
+    let mut children = treesitter::named_children(node);
+    children.retain(|c| c.kind_id() != comment);
+    children
 }
-
-/// Up to this many children, [`children`] looks each one up by index.
-const SMALL: usize = 8;
 
 /// The arguments of a call or `new` expression.
 pub fn arguments(call: Node<'_>) -> Vec<Node<'_>> {

@@ -12,6 +12,7 @@ use tree_sitter::Node;
 
 use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::nodes::{self, text};
+use crate::syntax::treesitter::FEW_CHILDREN;
 
 pub type BindingId = u32;
 
@@ -107,7 +108,11 @@ struct Siblings<'t> {
 impl<'t> Siblings<'t> {
     fn of(parent: Node<'t>, kind: u16) -> Siblings<'t> {
         let count = parent.named_child_count() as u32;
-        let listed = if count > 8 { parent.named_children(&mut parent.walk()).collect() } else { Vec::new() };
+        let listed = if count as usize > FEW_CHILDREN {
+            parent.named_children(&mut parent.walk()).collect()
+        } else {
+            Vec::new()
+        };
         Siblings { parent, kind, next: 0, count, listed }
     }
 
