@@ -17,86 +17,62 @@ use super::lower::{Mode, Role};
 /// The names the pre-filter looks for, compiled once per set of kinds into one automaton.
 pub struct Names {
     automaton: Option<AhoCorasick>,
-    patterns: Vec<Pattern>,
+    /// By pattern: what an occurrence can start ([`can`] bits), and whether the name is a plain
+    /// identifier, found as a whole word only (other names, `#start`, are substrings).
+    patterns: Vec<(u8, bool)>,
 }
 
-/// What an occurrence of one name can start.
-#[derive(Default, Clone, Copy)]
-struct Pattern {
+/// What an occurrence of a name can start.
+mod can {
     /// An acquisition of a kind that belongs to an owner.
-    owner: bool,
-    /// The same, except acquisitions reported in effects only.
-    owner_beyond_effects: bool,
+    pub const ACQUIRE_OWNED: u8 = 1;
+    /// The same, except acquisitions reported in effects only (`fetch`).
+    pub const ACQUIRE_OWNED_BEYOND_EFFECTS: u8 = 2;
     /// An acquisition of a kind that leaks anywhere.
-    anywhere: bool,
-    /// An acquisition of a kind that leaks anywhere (a local factory needs one).
-    anywhere_acquisition: bool,
-    /// The name a release call ends in (`clearInterval`, `close`, `unobserve`).
-    release: bool,
+    pub const ACQUIRE_ANYWHERE: u8 = 4;
+    /// A release: the name a release call ends in (`clearInterval`, `close`, `unobserve`).
+    pub const RELEASE: u8 = 8;
     /// A registration's remove (`removeEventListener`): given an inline function, LL1003
     /// reports it wherever it is.
-    remove: bool,
-    /// A plain identifier, found as a whole word only; other names (`#start`) are substrings.
-    word: bool,
+    pub const REMOVE: u8 = 16;
 }
 
 impl Names {
     pub fn new(kinds: &[Kind]) -> Names {
-        fn add<'k>(named: &mut Vec<(&'k str, Pattern)>, name: &'k str, set: fn(&mut Pattern)) {
-            let mut pattern = Pattern { word: name.bytes().all(is_word_byte), ..Pattern::default() };
-            set(&mut pattern);
-            named.push((name, pattern));
-        }
-        let mut named: Vec<(&str, Pattern)> = Vec::new();
         // `observer.unobserve(element)` ends an observation (see `FileCx::releases`).
-        add(&mut named, "unobserve", |p| p.release = true);
+        let mut named: Vec<(&str, u8)> = vec![("unobserve", can::RELEASE)];
         for kind in kinds {
             for release in &kind.release {
-                add(
-                    &mut named,
-                    match release {
-                        Release::Function(path) => last_segment(path),
-                        Release::Method(steps) => steps.last().map_or("", |s| s.name.as_str()),
-                    },
-                    |p| p.release = true,
-                );
-            }
-            for release in kind.release.iter().filter(|_| kind.registration) {
-                if let Release::Method(steps) = release {
-                    if let [step] = steps.as_slice() {
-                        add(&mut named, &step.name, |p| p.remove = true);
-                    }
-                }
-            }
-            for acquire in &kind.acquire {
-                let name = match acquire {
-                    Acquire::New(path) | Acquire::Call(path) => last_segment(path),
-                    Acquire::Method(name) => name.as_str(),
+                let name = match release {
+                    Release::Function(path) => last_segment(path),
+                    Release::Method(steps) => steps.last().map_or("", |s| s.name.as_str()),
                 };
-                if kind.anywhere() {
-                    add(&mut named, name, |p| (p.anywhere, p.anywhere_acquisition) = (true, true));
-                } else if kind.effect_only() {
-                    add(&mut named, name, |p| p.owner = true);
-                } else {
-                    add(&mut named, name, |p| (p.owner, p.owner_beyond_effects) = (true, true));
-                }
+                let is_remove =
+                    kind.registration && matches!(release, Release::Method(steps) if steps.len() == 1);
+                named.push((name, if is_remove { can::RELEASE | can::REMOVE } else { can::RELEASE }));
             }
+            let acquires = if kind.anywhere() {
+                can::ACQUIRE_ANYWHERE
+            } else if kind.effect_only() {
+                can::ACQUIRE_OWNED
+            } else {
+                can::ACQUIRE_OWNED | can::ACQUIRE_OWNED_BEYOND_EFFECTS
+            };
+            named.extend(kind.acquire.iter().map(|acquire| match acquire {
+                Acquire::New(path) | Acquire::Call(path) => (last_segment(path), acquires),
+                Acquire::Method(name) => (name.as_str(), acquires),
+            }));
         }
         named.sort_by(|a, b| a.0.cmp(b.0));
         let mut names: Vec<&str> = Vec::new();
-        let mut patterns: Vec<Pattern> = Vec::new();
-        for (name, pattern) in named {
-            if names.last() == Some(&name) {
-                let merged = patterns.last_mut().expect("a pattern for every name");
-                merged.owner |= pattern.owner;
-                merged.owner_beyond_effects |= pattern.owner_beyond_effects;
-                merged.anywhere |= pattern.anywhere;
-                merged.anywhere_acquisition |= pattern.anywhere_acquisition;
-                merged.release |= pattern.release;
-                merged.remove |= pattern.remove;
-            } else {
-                names.push(name);
-                patterns.push(pattern);
+        let mut patterns: Vec<(u8, bool)> = Vec::new();
+        for (name, bits) in named {
+            match patterns.last_mut() {
+                Some((merged, _)) if names.last() == Some(&name) => *merged |= bits,
+                _ => {
+                    names.push(name);
+                    patterns.push((bits, name.bytes().all(is_word_byte)));
+                }
             }
         }
         // An empty name (a malformed user pattern) could match anything: no automaton, and
@@ -114,8 +90,6 @@ pub struct Candidates {
     owner_beyond_effects: Vec<usize>,
     /// Acquisitions of kinds that leak anywhere.
     anywhere: Vec<usize>,
-    /// Does an acquisition name of a kind that leaks anywhere occur (a local factory needs one)?
-    anywhere_acquisition: bool,
     /// The names a release call ends in (`clearInterval`, `close`, `unobserve`).
     releases: Vec<usize>,
     /// Does a registration's remove occur?
@@ -132,7 +106,6 @@ impl Candidates {
                 owner: everywhere.clone(),
                 owner_beyond_effects: everywhere.clone(),
                 anywhere: everywhere.clone(),
-                anywhere_acquisition: true,
                 releases: everywhere,
                 remove: true,
             };
@@ -143,29 +116,26 @@ impl Candidates {
             owner: Vec::new(),
             owner_beyond_effects: Vec::new(),
             anywhere: Vec::new(),
-            anywhere_acquisition: false,
             releases: Vec::new(),
             remove: false,
         };
         for hit in automaton.find_overlapping_iter(source) {
-            let pattern = names.patterns[hit.pattern().as_usize()];
+            let (bits, word) = names.patterns[hit.pattern().as_usize()];
             let whole = hit.start() == 0 || is_word_end(hit.start() - 1);
-            if pattern.word && !(whole && is_word_end(hit.end())) {
+            if word && !(whole && is_word_end(hit.end())) {
                 continue;
             }
-            let at = hit.start();
-            for (applies, list) in [
-                (pattern.owner, &mut found.owner),
-                (pattern.owner_beyond_effects, &mut found.owner_beyond_effects),
-                (pattern.anywhere, &mut found.anywhere),
-                (pattern.release, &mut found.releases),
+            for (bit, list) in [
+                (can::ACQUIRE_OWNED, &mut found.owner),
+                (can::ACQUIRE_OWNED_BEYOND_EFFECTS, &mut found.owner_beyond_effects),
+                (can::ACQUIRE_ANYWHERE, &mut found.anywhere),
+                (can::RELEASE, &mut found.releases),
             ] {
-                if applies {
-                    list.push(at);
+                if bits & bit != 0 {
+                    list.push(hit.start());
                 }
             }
-            found.anywhere_acquisition |= pattern.anywhere_acquisition;
-            found.remove |= pattern.remove;
+            found.remove |= bits & can::REMOVE != 0;
         }
         // Overlapping matches come in order of their ends.
         for list in
@@ -227,7 +197,7 @@ impl Candidates {
 
     /// Does an acquisition name of a kind that leaks anywhere occur (a local factory needs one)?
     pub fn has_anywhere_acquisition(&self) -> bool {
-        self.anywhere_acquisition
+        !self.anywhere.is_empty()
     }
 }
 
