@@ -314,15 +314,6 @@ impl<'t> FileCx<'t> {
         let mut keys = Vec::new();
         let path = call.field(Field::Function).and_then(|f| nodes::path(f, self.source));
         let method = nodes::method_name(call, self.source);
-        // Most calls release nothing: only a release's own name (or `x.close.call(x)`) can.
-        let may_release = method.is_some_and(|m| matches!(m, "unobserve" | "call" | "apply"))
-            || self.kinds.iter().flat_map(|k| &k.release).any(|release| match release {
-                Release::Function(function) => path.as_deref() == Some(function.as_str()),
-                Release::Method(steps) => steps.last().is_some_and(|s| method == Some(s.name.as_str())),
-            });
-        if !may_release {
-            return keys;
-        }
         for kind in self.kinds.iter() {
             for release in &kind.release {
                 let released = match release {
