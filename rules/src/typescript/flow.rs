@@ -13,7 +13,7 @@ use crate::syntax::treesitter::range;
 
 impl<'t> Lowerer<'_, 't> {
     pub(super) fn statement(&mut self, node: Node<'t>) {
-        if self.depth >= MAX_DEPTH || self.is_inert(node) {
+        if self.depth >= MAX_DEPTH || self.cannot_matter(node) {
             return;
         }
         self.depth += 1;
@@ -99,7 +99,7 @@ impl<'t> Lowerer<'_, 't> {
     /// bring a later acquisition back round, and no name in it acquires or releases anything
     /// (nor can a call to a local factory, under any name): its events would act on no
     /// resource, and its exits leak nothing.
-    fn is_inert(&self, node: Node<'t>) -> bool {
+    fn cannot_matter(&self, node: Node<'t>) -> bool {
         self.vars.is_empty()
             && self.loops.is_empty()
             && self.cx.factories.is_empty()
@@ -344,7 +344,7 @@ impl<'t> Lowerer<'_, 't> {
         let receives_nothing = matches!(argument, Val::None);
         if self.role == Role::Module
             || self.cleanups.contains(&function.id())
-            || (receives_nothing && self.is_inert(function))
+            || (receives_nothing && self.cannot_matter(function))
         {
             return;
         }
