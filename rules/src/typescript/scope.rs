@@ -2,9 +2,10 @@
 //! declaration it refers to, so that "the same id", "the same handler" or "the same target" is
 //! decided by binding, not by spelling.
 //!
-//! Two walks, each linear in the tree: the first collects the declarations of every scope
-//! (so hoisted functions and closures over later `const`s resolve), the second resolves
-//! identifiers against the stack of scopes around them.
+//! One walk over the named nodes (types and literals skipped) collects the declarations of
+//! every scope and the scope each identifier sits in, and the [`Census`] the rest of the
+//! analysis reads; then each identifier is resolved up its scope chain (so hoisted functions
+//! and closures over later `const`s resolve).
 
 use rustc_hash::FxHashMap as HashMap;
 
