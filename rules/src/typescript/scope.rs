@@ -3,11 +3,13 @@
 //! decided by binding, not by spelling.
 //!
 //! One walk over the named nodes (types and literals skipped) collects the declarations of
-//! every scope and the scope each identifier sits in, and the [`Census`] the rest of the
-//! analysis reads; then each identifier is resolved up its scope chain (so hoisted functions
-//! and closures over later `const`s resolve).
+//! every scope, the scope each identifier sits in, and the [`Census`] the rest of the analysis
+//! reads. An identifier is resolved up its scope chain when it is asked about, once every
+//! declaration is known (so hoisted functions and closures over later `const`s resolve): most
+//! identifiers never are.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::Cell;
 
 use tree_sitter::Node;
 
@@ -54,10 +56,26 @@ pub struct Binding<'t> {
 pub struct Scopes<'t> {
     source: &'t str,
     bindings: Vec<Binding<'t>>,
-    /// Identifier node id -> the binding it declares or refers to.
-    resolved: HashMap<usize, BindingId>,
+    /// Declared name node id -> its binding.
+    declarations: HashMap<usize, BindingId>,
+    /// (scope node id, name) -> the binding declared there.
+    declared: HashMap<(usize, &'t str), BindingId>,
+    /// Every scope: its node id and the index of the scope around it.
+    scope_chain: Vec<(usize, Option<u32>)>,
+    /// Every identifier the walk met, in document order, with the innermost scope open there.
+    uses: Vec<Use>,
     /// What the rest of the analysis looks for, gathered by the same walk, in document order.
     pub census: Census<'t>,
+}
+
+/// An identifier's span, the index of the innermost scope it sits in, and what it resolves
+/// to once asked.
+struct Use {
+    start: u32,
+    end: u32,
+    scope: u32,
+    binding: Cell<Option<BindingId>>,
+    resolved: Cell<bool>,
 }
 
 /// The nodes of a file the analysis visits more than once: collected by the binding table's
@@ -72,29 +90,6 @@ pub struct Census<'t> {
     pub returns: HashMap<usize, Vec<Node<'t>>>,
 }
 
-/// Visits every named node with enter/leave events, iteratively, except the subtrees `skip`
-/// accepts. Tokens (punctuation, keywords) are never visited: nothing here looks at them.
-fn walk<'t>(root: Node<'t>, skip: impl Fn(u16) -> bool, mut visit: impl FnMut(Node<'t>, u16, bool)) {
-    let kind = root.kind_id();
-    visit(root, kind, true);
-    let mut stack = vec![Siblings::of(root, kind)];
-    while let Some(top) = stack.last_mut() {
-        match top.next() {
-            Some(child) => {
-                let kind = child.kind_id();
-                if !skip(kind) {
-                    visit(child, kind, true);
-                    stack.push(Siblings::of(child, kind));
-                }
-            }
-            None => {
-                visit(top.parent, top.kind, false);
-                stack.pop();
-            }
-        }
-    }
-}
-
 /// The named children of a node, one at a time: by index for the few most nodes have (no
 /// cursor, which allocates and steps over every token), listed once for long ones (finding
 /// the i-th child steps over the i before it).
@@ -107,8 +102,10 @@ struct Siblings<'t> {
 }
 
 impl<'t> Siblings<'t> {
-    fn of(parent: Node<'t>, kind: u16) -> Siblings<'t> {
-        let count = parent.named_child_count() as u32;
+    fn of(parent: Node<'t>, kind: u16, ids: &Ids) -> Siblings<'t> {
+        // A member expression's object is its first named child; what follows (`?.`, the
+        // property name) declares, calls and uses nothing.
+        let count = if kind == ids.member_expression { 1 } else { parent.named_child_count() as u32 };
         let listed = if count as usize > FEW_CHILDREN {
             parent.named_children(&mut parent.walk()).collect()
         } else {
@@ -134,17 +131,22 @@ impl<'t> Siblings<'t> {
     }
 }
 
-struct Collector<'t, 's> {
-    source: &'s str,
+struct Collector<'t> {
+    source: &'t str,
     bindings: Vec<Binding<'t>>,
-    resolved: HashMap<usize, BindingId>,
-    declared: HashMap<(usize, &'s str), BindingId>,
-    /// The nodes around the one being visited, innermost last (tree-sitter's `parent()` walks
-    /// down from the root, which would make the walk quadratic).
-    ancestors: Vec<Node<'t>>,
+    declarations: HashMap<usize, BindingId>,
+    declared: HashMap<(usize, &'t str), BindingId>,
 }
 
-impl<'t, 's> Collector<'t, 's> {
+/// The node being entered's parent and grandparent, from the walk's stack (tree-sitter's
+/// `parent()` walks down from the root, which would make the walk quadratic).
+#[derive(Clone, Copy)]
+struct Around<'t> {
+    parent: Option<Node<'t>>,
+    grandparent: Option<Node<'t>>,
+}
+
+impl<'t> Collector<'t> {
     fn declare(&mut self, name: Node<'t>, kind: DeclKind, scope: Node<'t>) -> BindingId {
         let id = self.bindings.len() as BindingId;
         let name_text = text(name, self.source);
@@ -161,7 +163,7 @@ impl<'t, 's> Collector<'t, 's> {
             assigned_once: None,
             assignments: 0,
         });
-        self.resolved.insert(name.id(), id);
+        self.declarations.insert(name.id(), id);
         self.declared.insert((scope.id(), name_text), id);
         id
     }
@@ -190,26 +192,32 @@ impl<'t, 's> Collector<'t, 's> {
         declared
     }
 
-    fn declare_parameters(&mut self, function: Node<'t>) {
+    fn declare_parameters(&mut self, function: Node<'t>, around: Around<'t>) {
         if let Some(single) = function.field(Field::Parameter) {
             let ids = self.declare_pattern(single, DeclKind::Param, function);
-            self.mark_loop_parameter(function, 0, &ids);
+            self.mark_loop_parameter(function, around, 0, &ids);
             return;
         }
         let Some(params) = function.field(Field::Parameters) else { return };
         for (index, param) in nodes::children(params).into_iter().enumerate() {
             let pattern = param.field(Field::Pattern).unwrap_or(param);
             let ids = self.declare_pattern(pattern, DeclKind::Param, function);
-            self.mark_loop_parameter(function, index, &ids);
+            self.mark_loop_parameter(function, around, index, &ids);
         }
     }
 
     /// `A.forEach((t) => ...)`: `t` iterates `A`.
-    fn mark_loop_parameter(&mut self, function: Node<'t>, index: usize, ids: &[BindingId]) {
+    fn mark_loop_parameter(
+        &mut self,
+        function: Node<'t>,
+        around: Around<'t>,
+        index: usize,
+        ids: &[BindingId],
+    ) {
         if index != 0 || ids.len() != 1 {
             return;
         }
-        let Some(&call) = self.ancestors.iter().rev().nth(1) else { return };
+        let Some(call) = around.grandparent else { return };
         if call.kind_id() == Ids::of(call).call_expression
             && matches!(nodes::method_name(call, self.source), Some("forEach" | "map" | "flatMap"))
             && nodes::arguments(call).first().is_some_and(|a| *a == function)
@@ -218,10 +226,17 @@ impl<'t, 's> Collector<'t, 's> {
         }
     }
 
-    fn enter(&mut self, ids: &Ids, node: Node<'t>, kind: u16, scopes: &[Node<'t>], function_scope: Node<'t>) {
-        let block = scopes.last().copied().unwrap_or(node);
+    fn enter(
+        &mut self,
+        ids: &Ids,
+        node: Node<'t>,
+        kind: u16,
+        around: Around<'t>,
+        block: Node<'t>,
+        function_scope: Node<'t>,
+    ) {
         if kind == ids.variable_declarator {
-            self.declarator(node, block, function_scope);
+            self.declarator(node, around, block, function_scope);
         } else if kind == ids.function_declaration || kind == ids.generator_function_declaration {
             if let Some(name) = node.field(Field::Name) {
                 let id = self.declare(name, DeclKind::Function, block);
@@ -243,12 +258,12 @@ impl<'t, 's> Collector<'t, 's> {
             self.for_in(node, function_scope);
         }
         if ids.is_function(kind) {
-            self.declare_parameters(node);
+            self.declare_parameters(node, around);
         }
     }
 
-    fn declarator(&mut self, node: Node<'t>, block: Node<'t>, function_scope: Node<'t>) {
-        let Some(&declaration) = self.ancestors.last() else { return };
+    fn declarator(&mut self, node: Node<'t>, around: Around<'t>, block: Node<'t>, function_scope: Node<'t>) {
+        let Some(declaration) = around.parent else { return };
         let (kind, scope) = match declaration.kind_name() {
             "variable_declaration" => (DeclKind::Var, function_scope),
             _ if declaration.child(0).is_some_and(|k| k.kind_name() == "const") => (DeclKind::Const, block),
@@ -303,6 +318,75 @@ pub fn is_name(node: Node) -> bool {
     matches!(node.kind_name(), "identifier" | "shorthand_property_identifier")
 }
 
+/// The state of the binding table's walk: the declarations so far, the census, and the
+/// scopes open around the node being visited.
+struct Walker<'t> {
+    ids: &'static Ids,
+    collector: Collector<'t>,
+    census: Census<'t>,
+    /// The scopes of `let`/`const` open, innermost last.
+    blocks: Vec<Node<'t>>,
+    /// The scopes of `var` open, innermost last.
+    function_scopes: Vec<Node<'t>>,
+    scope_chain: Vec<(usize, Option<u32>)>,
+    /// Indices into `scope_chain` of the scopes open, innermost last.
+    open_scopes: Vec<u32>,
+    uses: Vec<Use>,
+}
+
+impl<'t> Walker<'t> {
+    fn used(&mut self, identifier: Node<'t>) {
+        if let Some(&scope) = self.open_scopes.last() {
+            let (start, end) = (identifier.start_byte() as u32, identifier.end_byte() as u32);
+            self.uses.push(Use { start, end, scope, binding: Cell::new(None), resolved: Cell::new(false) });
+        }
+    }
+
+    fn enter(&mut self, node: Node<'t>, kind: u16, around: Around<'t>) {
+        let ids = self.ids;
+        let block = self.blocks.last().copied().unwrap_or(node);
+        let function_scope = self.function_scopes.last().copied().unwrap_or(node);
+        self.collector.enter(ids, node, kind, around, block, function_scope);
+        let census = &mut self.census;
+        if kind == ids.call_expression {
+            census.calls.push(node);
+        } else if kind == ids.assignment_expression {
+            census.assignments.push(node);
+        } else if kind == ids.return_statement {
+            let value = nodes::children(node).into_iter().next();
+            if let (Some(&function), Some(value)) = (self.function_scopes.last(), value) {
+                census.returns.entry(function.id()).or_default().push(value);
+            }
+        } else if kind == ids.class_declaration
+            || kind == ids.class_expression
+            || kind == ids.abstract_class_declaration
+        {
+            census.classes.push(node);
+        }
+        if ids.is_function(kind) {
+            census.functions.push(node);
+        }
+        if ids.is_scope(kind) {
+            self.blocks.push(node);
+            self.scope_chain.push((node.id(), self.open_scopes.last().copied()));
+            self.open_scopes.push(self.scope_chain.len() as u32 - 1);
+        }
+        if ids.is_function_scope(kind) {
+            self.function_scopes.push(node);
+        }
+    }
+
+    fn leave(&mut self, kind: u16) {
+        if self.ids.is_scope(kind) {
+            self.blocks.pop();
+            self.open_scopes.pop();
+        }
+        if self.ids.is_function_scope(kind) {
+            self.function_scopes.pop();
+        }
+    }
+}
+
 impl<'t> Census<'t> {
     /// The nodes of a census list (in document order) that lie within `outer`.
     pub fn within<'a>(nodes: &'a [Node<'t>], outer: Node) -> impl Iterator<Item = Node<'t>> + 'a {
@@ -319,117 +403,126 @@ impl<'t> Census<'t> {
 impl<'t> Scopes<'t> {
     /// A table with no bindings and an empty census, for a file no rule asks about bindings.
     pub fn empty(source: &'t str) -> Scopes<'t> {
-        Scopes { source, bindings: Vec::new(), resolved: HashMap::default(), census: Census::default() }
-    }
-
-    /// One walk: declarations (with the scope each identifier sits in, since hoisted functions
-    /// and closures over later `const`s resolve only once every declaration is known), the
-    /// assignments, and the [`Census`]; then the identifiers are resolved up their scope chains.
-    pub fn build(root: Node<'t>, source: &'t str) -> Scopes<'t> {
-        let ids = Ids::of(root);
-        let mut collector = Collector {
+        Scopes {
             source,
             bindings: Vec::new(),
-            resolved: HashMap::default(),
+            declarations: HashMap::default(),
             declared: HashMap::default(),
-            ancestors: Vec::new(),
-        };
-        let mut census = Census::default();
-        let mut scopes: Vec<Node<'t>> = Vec::new();
-        let mut function_scopes: Vec<Node<'t>> = Vec::new();
-        // Every scope: its node id and the scope around it; the innermost one open in the walk.
-        let mut scope_chain: Vec<(usize, Option<usize>)> = Vec::new();
-        let mut open_scopes: Vec<usize> = Vec::new();
-        let mut uses: Vec<(Node<'t>, usize)> = Vec::new();
-        walk(
-            root,
-            |kind| ids.is_inert(kind),
-            |node, kind, entering| {
-                if !entering {
-                    collector.ancestors.pop();
-                    if ids.is_scope(kind) {
-                        scopes.pop();
-                        open_scopes.pop();
-                    }
-                    if ids.is_function_scope(kind) {
-                        function_scopes.pop();
-                    }
-                    return;
-                }
-                let function_scope = function_scopes.last().copied().unwrap_or(node);
-                collector.enter(ids, node, kind, &scopes, function_scope);
-                collector.ancestors.push(node);
-                if kind == ids.identifier || kind == ids.shorthand_property_identifier {
-                    uses.extend(open_scopes.last().map(|&scope| (node, scope)));
-                } else if kind == ids.call_expression {
-                    census.calls.push(node);
-                } else if kind == ids.assignment_expression {
-                    census.assignments.push(node);
-                } else if kind == ids.return_statement {
-                    let value = nodes::children(node).into_iter().next();
-                    if let (Some(&function), Some(value)) = (function_scopes.last(), value) {
-                        census.returns.entry(function.id()).or_default().push(value);
-                    }
-                } else if kind == ids.class_declaration
-                    || kind == ids.class_expression
-                    || kind == ids.abstract_class_declaration
-                {
-                    census.classes.push(node);
-                }
-                if ids.is_function(kind) {
-                    census.functions.push(node);
-                }
-                if ids.is_scope(kind) {
-                    scopes.push(node);
-                    scope_chain.push((node.id(), open_scopes.last().copied()));
-                    open_scopes.push(scope_chain.len() - 1);
-                }
-                if ids.is_function_scope(kind) {
-                    function_scopes.push(node);
-                }
+            scope_chain: Vec::new(),
+            uses: Vec::new(),
+            census: Census::default(),
+        }
+    }
+
+    /// One walk: the declarations, the scope each identifier sits in, and the [`Census`]; then
+    /// what each assignment assigns to.
+    pub fn build(root: Node<'t>, source: &'t str) -> Scopes<'t> {
+        let ids = Ids::of(root);
+        let mut walker = Walker {
+            ids,
+            collector: Collector {
+                source,
+                bindings: Vec::new(),
+                declarations: HashMap::default(),
+                declared: HashMap::default(),
             },
-        );
-        for (&(_, name), &id) in &collector.declared {
-            collector.bindings[id as usize].name = name;
-        }
-        let Collector { mut bindings, mut resolved, declared, .. } = collector;
-        for (node, innermost) in uses {
-            if resolved.contains_key(&node.id()) {
+            census: Census::default(),
+            blocks: Vec::new(),
+            function_scopes: Vec::new(),
+            scope_chain: Vec::new(),
+            open_scopes: Vec::new(),
+            uses: Vec::new(),
+        };
+        let root_kind = root.kind_id();
+        walker.enter(root, root_kind, Around { parent: None, grandparent: None });
+        let mut stack = vec![Siblings::of(root, root_kind, ids)];
+        while let Some(top) = stack.last_mut() {
+            let Some(child) = top.next() else {
+                let kind = top.kind;
+                stack.pop();
+                walker.leave(kind);
                 continue;
-            }
-            let name = text(node, source);
-            let mut scope = Some(innermost);
-            while let Some(index) = scope {
-                let (scope_id, outer) = scope_chain[index];
-                if let Some(&id) = declared.get(&(scope_id, name)) {
-                    resolved.insert(node.id(), id);
-                    break;
-                }
-                scope = outer;
+            };
+            let kind = child.kind_id();
+            if kind == ids.identifier || kind == ids.shorthand_property_identifier {
+                // Leaves, and the most common named nodes by far.
+                walker.used(child);
+            } else if kind != ids.property_identifier && !ids.is_inert(kind) {
+                let around = Around {
+                    parent: Some(top.parent),
+                    grandparent: stack.len().checked_sub(2).map(|i| stack[i].parent),
+                };
+                walker.enter(child, kind, around);
+                stack.push(Siblings::of(child, kind, ids));
             }
         }
-        for &assignment in &census.assignments {
+        let Walker { collector, census, scope_chain, uses, .. } = walker;
+        let Collector { mut bindings, declarations, declared, .. } = collector;
+        for (&(_, name), &id) in &declared {
+            bindings[id as usize].name = name;
+        }
+        let mut scopes = Scopes { source, bindings, declarations, declared, scope_chain, uses, census };
+        // Each binding's assignments: how many, and the last one (its value is kept only for a
+        // binding assigned exactly once, below).
+        for index in 0..scopes.census.assignments.len() {
+            let assignment = scopes.census.assignments[index];
             let target = assignment.field(Field::Left).map(nodes::unwrap);
-            if let Some(&id) = target.and_then(|t| resolved.get(&t.id())) {
-                let binding = &mut bindings[id as usize];
+            if let Some(id) = target.and_then(|t| scopes.binding_of(t)) {
+                let binding = &mut scopes.bindings[id as usize];
                 binding.assignments += 1;
-                binding.assigned_once = assignment.field(Field::Right);
+                binding.assigned_once = Some(assignment);
             }
         }
-        for binding in &mut bindings {
+        for binding in &mut scopes.bindings {
             if binding.name.is_empty() {
                 binding.name = "?";
             }
-            if binding.assignments != 1 || binding.init.is_some() || binding.kind == DeclKind::Const {
-                binding.assigned_once = None;
-            }
+            let once = binding.assignments == 1 && binding.init.is_none() && binding.kind != DeclKind::Const;
+            binding.assigned_once =
+                binding.assigned_once.filter(|_| once).and_then(|a| a.field(Field::Right));
         }
-        Scopes { source, bindings, resolved, census }
+        scopes
     }
 
     /// The binding an identifier declares or refers to; `None` for globals and unknown names.
+    /// Resolved up the scope chain of the identifier's use the first time it is asked.
     pub fn binding_of(&self, identifier: Node) -> Option<BindingId> {
-        self.resolved.get(&identifier.id()).copied()
+        let ids = Ids::of(identifier);
+        let kind = identifier.kind_id();
+        if kind != ids.identifier && kind != ids.shorthand_property_identifier {
+            return self.declarations.get(&identifier.id()).copied();
+        }
+        let (start, end) = (identifier.start_byte(), identifier.end_byte());
+        let first = self.uses.partition_point(|u| (u.start as usize) < start);
+        // Only an empty (missing) identifier can share its start with another.
+        let Some(used) = self.uses[first..]
+            .iter()
+            .take_while(|u| u.start as usize == start)
+            .find(|u| u.end as usize == end)
+        else {
+            return self.declarations.get(&identifier.id()).copied();
+        };
+        if !used.resolved.get() {
+            used.binding.set(self.resolve(identifier, used.scope));
+            used.resolved.set(true);
+        }
+        used.binding.get()
+    }
+
+    fn resolve(&self, identifier: Node, innermost: u32) -> Option<BindingId> {
+        if let Some(&id) = self.declarations.get(&identifier.id()) {
+            return Some(id);
+        }
+        let name = text(identifier, self.source);
+        let mut scope = Some(innermost);
+        while let Some(index) = scope {
+            let (scope_id, outer) = self.scope_chain[index as usize];
+            if let Some(&id) = self.declared.get(&(scope_id, name)) {
+                return Some(id);
+            }
+            scope = outer;
+        }
+        None
     }
 
     pub fn get(&self, id: BindingId) -> &Binding<'t> {
