@@ -29,6 +29,9 @@ pub struct FileCx<'t> {
     pub factories: HashMap<usize, usize>,
     /// What each function releases (see `effects::release_facts`), by node id.
     pub facts_cache: RefCell<HashMap<usize, Rc<HashSet<String>>>>,
+    /// The place each expression asked about denotes, by node id (see [`FileCx::place`]): the
+    /// lowering, the releases and the cleanups' facts ask about the same nodes.
+    pub places: RefCell<HashMap<usize, Option<String>>>,
 }
 
 /// How a listener's handler is identified.
@@ -42,6 +45,15 @@ impl<'t> FileCx<'t> {
     /// The place an expression denotes, when it is a variable or a member path on one:
     /// `#12` (binding 12), `#12.current`, `this.timer`, `g:window`.
     pub fn place(&self, node: Node) -> Option<String> {
+        if let Some(place) = self.places.borrow().get(&node.id()) {
+            return place.clone();
+        }
+        let place = self.find_place(node);
+        self.places.borrow_mut().insert(node.id(), place.clone());
+        place
+    }
+
+    fn find_place(&self, node: Node) -> Option<String> {
         let node = nodes::unwrap(node);
         match node.kind_name() {
             "identifier" | "shorthand_property_identifier" => Some(match self.scopes.binding_of(node) {
@@ -314,11 +326,22 @@ impl<'t> FileCx<'t> {
         let mut keys = Vec::new();
         let path = call.field(Field::Function).and_then(|f| nodes::path(f, self.source));
         let method = nodes::method_name(call, self.source);
+        // Several kinds release by the same method (`close`): the receiver is found once.
+        let receiver = method.and_then(|_| nodes::receiver(call));
+        let mut released: Vec<(usize, Option<String>)> = Vec::new();
+        let mut released_place = |node: Node<'t>| {
+            if let Some((_, place)) = released.iter().find(|(id, _)| *id == node.id()) {
+                return place.clone();
+            }
+            let place = self.released_place(node);
+            released.push((node.id(), place.clone()));
+            place
+        };
         for kind in self.kinds.iter() {
             for release in &kind.release {
-                let released = match release {
+                let place = match release {
                     Release::Function(function) if path.as_deref() == Some(function.as_str()) => {
-                        nodes::arguments(call).first().and_then(|a| self.released_place(*a))
+                        nodes::arguments(call).first().and_then(|a| released_place(*a))
                     }
                     Release::Method(steps) if kind.registration => {
                         if steps.len() == 1 && method == Some(steps[0].name.as_str()) {
@@ -327,17 +350,17 @@ impl<'t> FileCx<'t> {
                         None
                     }
                     Release::Method(steps) => self
-                        .chain_receiver(call, method, steps)
-                        .or_else(|| self.called_through(call, method, steps))
-                        .and_then(|r| self.released_place(r)),
+                        .chain_receiver(call, method, receiver, steps)
+                        .or_else(|| self.called_through(call, method, receiver, steps))
+                        .and_then(&mut released_place),
                     Release::Function(_) => None,
                 };
-                keys.extend(released);
+                keys.extend(place);
             }
         }
         if method == Some("unobserve") {
             if let (Some(observer), Some(element)) =
-                (nodes::receiver(call).and_then(|r| self.place(r)), nodes::arguments(call).first())
+                (receiver.and_then(|r| self.place(r)), nodes::arguments(call).first())
             {
                 keys.push(observation_key(&observer, &self.structural(*element)));
             }
@@ -358,13 +381,14 @@ impl<'t> FileCx<'t> {
         &self,
         call: Node<'t>,
         method: Option<&str>,
+        receiver: Option<Node<'t>>,
         steps: &[super::kinds::Step],
     ) -> Option<Node<'t>> {
         let [step] = steps else { return None };
         if !matches!(method, Some("call" | "apply")) {
             return None;
         }
-        let method = nodes::unwrap(nodes::receiver(call)?);
+        let method = nodes::unwrap(receiver?);
         let property = method.field(Field::Property)?;
         (method.kind_name() == "member_expression" && text(property, self.source) == step.name)
             .then(|| nodes::arguments(call).first().copied())
@@ -376,6 +400,7 @@ impl<'t> FileCx<'t> {
         &self,
         call: Node<'t>,
         method: Option<&str>,
+        receiver: Option<Node<'t>>,
         steps: &[super::kinds::Step],
     ) -> Option<Node<'t>> {
         if steps.last().is_none_or(|last| method != Some(last.name.as_str())) {
@@ -389,7 +414,7 @@ impl<'t> FileCx<'t> {
                 if current.kind_name() != "call_expression" || name != Some(&step.name) {
                     return None;
                 }
-                current = nodes::receiver(current)?;
+                current = if is_last { receiver } else { nodes::receiver(current) }?;
             } else {
                 let member = nodes::unwrap(current);
                 let property = member.field(Field::Property)?;

@@ -79,6 +79,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         factories: Default::default(),
         candidates,
         facts_cache: Default::default(),
+        places: Default::default(),
     };
     // A factory returns an acquisition of a kind that leaks anywhere: without one, there is none.
     if cx.candidates.has_anywhere_acquisition() {
