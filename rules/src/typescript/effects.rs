@@ -91,7 +91,7 @@ pub struct ScopeOwner<'a, 't> {
     pub scope: &'a Scope<'t>,
 }
 
-impl Owner for ScopeOwner<'_, '_> {
+impl<'t> Owner<'t> for ScopeOwner<'_, 't> {
     fn releases_at_exit(&self, key: &str) -> bool {
         match &self.scope.releases {
             Releases::OtherEffects { index, providers } => {
@@ -107,7 +107,7 @@ impl Owner for ScopeOwner<'_, '_> {
         }
     }
 
-    fn cleanup_functions(&self, setup: Node) -> HashSet<usize> {
+    fn cleanup_functions(&self, setup: Node<'t>) -> HashSet<usize> {
         returned_values(self.cx, setup)
             .into_iter()
             .flat_map(|r| cleanup_functions(self.cx, r))
@@ -115,7 +115,7 @@ impl Owner for ScopeOwner<'_, '_> {
             .collect()
     }
 
-    fn cleanup_releases(&self, returned: Node) -> (Rc<HashSet<String>>, Option<TextRange>) {
+    fn cleanup_releases(&self, returned: Node<'t>) -> (Rc<HashSet<String>>, Option<TextRange>) {
         let at = match cleanup_functions(self.cx, returned).as_slice() {
             [function] => range(*function),
             _ => range(returned),
@@ -195,7 +195,7 @@ fn released_through_parameters<'t>(cx: &FileCx<'t>, call: Node<'t>, helper: Node
         .collect();
     let substitutions: Vec<(String, String)> = parameters
         .iter()
-        .zip(nodes::arguments(call))
+        .zip(cx.call(call).arguments().iter().copied())
         .filter_map(|(parameter, argument)| Some((cx.place(*parameter)?, cx.place(argument)?)))
         .collect();
     if substitutions.is_empty() {
@@ -231,7 +231,7 @@ fn collect_release_facts<'t>(
         }
         for call in Census::within(&census.calls, function) {
             facts.extend(cx.release_keys_of(call).iter().cloned());
-            let Some(callee) = call.field(Field::Function).map(nodes::unwrap) else { continue };
+            let Some(callee) = cx.call(call).function.map(nodes::unwrap) else { continue };
             if callee.kind_id() == ids.identifier {
                 if let Some(helper) = cx.scopes.function_named(callee) {
                     facts.extend(released_through_parameters(cx, call, helper));
@@ -264,15 +264,16 @@ pub fn returned_values<'t>(cx: &FileCx<'t>, function: Node<'t>) -> Vec<Node<'t>>
 }
 
 /// The last segment of a call's callee path: `useEffect` in `React.useEffect(...)`.
-fn hook_name(cx: &FileCx, call: Node) -> Option<String> {
-    let path = call.field(Field::Function).and_then(|f| nodes::path(f, cx.source))?;
+fn hook_name<'t>(cx: &FileCx<'t>, call: Node<'t>) -> Option<String> {
+    let call = cx.call(call);
+    let path = call.path(cx.source)?;
     // Compiled CommonJS: `useUnmount_1.default(...)`, `react_1.useEffect(...)`.
     let mut segments = path.rsplit('.').filter(|s| *s != "default");
     let name = segments.next()?;
     Some(name.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_').to_string())
 }
 
-fn is_effect_hook(cx: &FileCx, call: Node) -> bool {
+fn is_effect_hook<'t>(cx: &FileCx<'t>, call: Node<'t>) -> bool {
     hook_name(cx, call)
         .is_some_and(|name| name.starts_with("use") && name.ends_with("Effect") && name != "useUnmountEffect")
 }
@@ -311,7 +312,7 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
     let mut effects: Vec<Node<'t>> = Vec::new();
     let mut unmounts: Vec<Node<'t>> = Vec::new();
     let first_function = |call: Node<'t>| {
-        nodes::arguments(call).first().map(|a| nodes::unwrap(*a)).and_then(|a| {
+        cx.call(call).arguments().first().map(|a| nodes::unwrap(*a)).and_then(|a| {
             if nodes::is_function(a) {
                 Some(a)
             } else {
@@ -321,7 +322,7 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
     };
     let calls = if names_a_hook(cx.source) { cx.scopes.census.calls.as_slice() } else { &[] };
     for &call in calls {
-        let callee = call.field(Field::Function).map_or("", |f| text(f, cx.source));
+        let callee = cx.call(call).function.map_or("", |f| text(f, cx.source));
         if !names_a_hook(callee) {
             continue;
         }

@@ -203,7 +203,7 @@ impl<'t> Lowerer<'_, 't> {
     /// Lowers arguments: callbacks as nested functions, values handed over (`transfer`) or,
     /// for calls that only read them, dropped.
     fn arguments(&mut self, call: Node<'t>, hand_over: bool) {
-        for argument in nodes::arguments(call) {
+        for &argument in self.cx.call(call).arguments() {
             let unwrapped = nodes::unwrap(argument);
             if nodes::is_function(unwrapped) {
                 self.nested(unwrapped, true, Val::None);
@@ -230,7 +230,7 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn receiver(&mut self, call: Node<'t>) {
-        let Some(callee) = call.field(Field::Function).map(nodes::unwrap) else { return };
+        let Some(callee) = self.cx.call(call).function.map(nodes::unwrap) else { return };
         if nodes::is_function(callee) {
             self.nested(callee, false, Val::None);
         } else if callee.kind_name() == "member_expression" {
@@ -249,7 +249,8 @@ impl<'t> Lowerer<'_, 't> {
             return self.expr(value);
         }
         let releases = self.cx.release_keys_of(node);
-        let method = nodes::method_name(node, self.cx.source);
+        let parts = self.cx.call(node);
+        let method = parts.method;
         if !releases.is_empty() || self.cx.is_registration_remove(method) {
             self.receiver(node);
             self.arguments(node, false);
@@ -259,21 +260,21 @@ impl<'t> Lowerer<'_, 't> {
             return Val::None;
         }
         if method == Some("observe") && self.mode == Mode::Owner {
-            if let Some(observer) = nodes::receiver(node).and_then(|r| self.cx.place(r)) {
+            if let Some(observer) = parts.receiver.and_then(|r| self.cx.place(r)) {
                 if let Some(&kind) = self.observer_places.get(&observer) {
                     return self.observe(node, observer, kind);
                 }
             }
         }
         if matches!(method, Some("then")) {
-            let value = nodes::receiver(node).map_or(Val::None, |r| self.expr(r));
+            let value = parts.receiver.map_or(Val::None, |r| self.expr(r));
             if let Val::Temp(..) = value {
-                let arguments = nodes::arguments(node);
+                let arguments = parts.arguments();
                 match arguments.first().map(|a| nodes::unwrap(*a)).filter(|a| nodes::is_function(*a)) {
                     Some(callback) => self.nested(callback, false, value),
                     None => self.transfer(value, range(node)),
                 }
-                for other in arguments.into_iter().skip(1) {
+                for &other in arguments.iter().skip(1) {
                     let value = self.expr(other);
                     self.discard(value, range(other));
                 }
@@ -283,14 +284,14 @@ impl<'t> Lowerer<'_, 't> {
             self.arguments(node, true);
             return Val::None;
         }
-        let callee = node.field(Field::Function).map(nodes::unwrap);
+        let callee = parts.function.map(nodes::unwrap);
         let state = callee
             .filter(|c| c.kind_name() == "identifier")
             .and_then(|c| self.cx.scopes.binding_of(c))
             .and_then(|b| self.cx.scopes.get(b).state_of);
         if let Some(state) = state {
             if let Some(argument) =
-                nodes::arguments(node).first().filter(|a| !nodes::is_function(nodes::unwrap(**a)))
+                parts.arguments().first().filter(|a| !nodes::is_function(nodes::unwrap(**a)))
             {
                 let value = self.expr(*argument);
                 let written = self.cx.scopes.get(state).name;
@@ -311,10 +312,11 @@ impl<'t> Lowerer<'_, 't> {
     /// (a collection, a setter, a callback prop, a promise) rather than just read them?
     fn stores_arguments(&self, call: Node<'t>) -> bool {
         const STORING_METHODS: &[&str] = &["push", "unshift", "splice", "set", "add", "enqueue", "resolve"];
-        if let Some(method) = nodes::method_name(call, self.cx.source) {
+        let parts = self.cx.call(call);
+        if let Some(method) = parts.method {
             if matches!(method, "call" | "apply") {
                 // `callback.call(self, url)`: as if `callback(url)` were called.
-                let target = nodes::receiver(call).map(nodes::unwrap);
+                let target = parts.receiver.map(nodes::unwrap);
                 let is_parameter = target
                     .filter(|t| t.kind_name() == "identifier")
                     .and_then(|t| self.cx.scopes.binding_of(t));
@@ -323,7 +325,7 @@ impl<'t> Lowerer<'_, 't> {
             }
             return STORING_METHODS.contains(&method) || is_setter_name(method);
         }
-        let callee = call.field(Field::Function).map(nodes::unwrap);
+        let callee = parts.function.map(nodes::unwrap);
         callee.filter(|c| c.kind_name() == "identifier").is_some_and(|c| {
             let name = text(c, self.cx.source);
             // A callback the caller gave us receives the value: it is theirs now.
@@ -338,12 +340,13 @@ impl<'t> Lowerer<'_, 't> {
 
     /// `useMemo(() => value, deps)` is `value`, computed during render.
     fn memoized(&self, call: Node<'t>) -> Option<Node<'t>> {
-        let callee = call.field(Field::Function).filter(|f| text(*f, self.cx.source).contains("useMemo"))?;
-        let path = nodes::path(callee, self.cx.source)?;
+        let parts = self.cx.call(call);
+        parts.function.filter(|f| text(*f, self.cx.source).contains("useMemo"))?;
+        let path = parts.path(self.cx.source)?;
         if path != "useMemo" && !path.ends_with(".useMemo") {
             return None;
         }
-        let factory = nodes::unwrap(*nodes::arguments(call).first()?);
+        let factory = nodes::unwrap(*parts.arguments().first()?);
         let body = factory.field(Field::Body)?;
         (factory.kind_name() == "arrow_function" && body.kind_name() != "statement_block").then_some(body)
     }
@@ -359,14 +362,14 @@ impl<'t> Lowerer<'_, 't> {
 
     /// Calls that read their arguments without keeping them (`console.log`, a `MediaRecorder`).
     fn borrows(&self, call: Node<'t>) -> bool {
-        let callee = call.field(Field::Function).or_else(|| call.field(Field::Constructor));
+        let parts = self.cx.call(call);
         // The path is built only when its text can match.
-        let written = callee.map_or("", |c| text(c, self.cx.source));
+        let written = parts.callee().map_or("", |c| text(c, self.cx.source));
         if !written.contains("console") && !ll1010_media_stream::BORROWERS.iter().any(|b| written.contains(b))
         {
             return false;
         }
-        let path = callee.and_then(|c| nodes::path(c, self.cx.source)).unwrap_or_default();
+        let path = parts.path(self.cx.source).unwrap_or_default();
         let last = path.rsplit('.').next().unwrap_or("");
         path.starts_with("console.") || ll1010_media_stream::BORROWERS.contains(&last)
     }
@@ -393,7 +396,7 @@ impl<'t> Lowerer<'_, 't> {
     /// `document.createElement(..)`) lives and dies with that object: it is no leak of its own,
     /// and whether the object is closed is that object's rule's question.
     fn on_own_object(&self, registration: Node<'t>) -> bool {
-        let Some(init) = nodes::receiver(registration)
+        let Some(init) = (self.cx.call(registration).receiver)
             .filter(|r| r.kind_name() == "identifier")
             .and_then(|r| self.cx.scopes.const_init(r))
         else {
@@ -401,10 +404,7 @@ impl<'t> Lowerer<'_, 't> {
         };
         init.kind_name() == "new_expression"
             || (init.kind_name() == "call_expression"
-                && init
-                    .field(Field::Function)
-                    .and_then(|f| nodes::path(f, self.cx.source))
-                    .is_some_and(|path| path == "document.createElement"))
+                && self.cx.call(init).path(self.cx.source) == Some("document.createElement"))
     }
 
     fn acquire(&mut self, node: Node<'t>, kind: usize) -> Val {
@@ -417,11 +417,11 @@ impl<'t> Lowerer<'_, 't> {
             // In a plain class, a named listener on an object from elsewhere (a collection, a
             // parameter) is that object's business: the class does not track it. An inline
             // one can never be removed by anyone.
-            let foreign_target = nodes::receiver(node)
+            let foreign_target = (self.cx.call(node).receiver)
                 .and_then(|r| self.cx.place(r))
                 .is_some_and(|p| self.owns_foreign_root(&p));
             let named = self.cx.registration_keys(node).is_ok();
-            let signalled = self.cx.signal(nodes::arguments(node).get(2).copied()).is_some();
+            let signalled = self.cx.signal(self.cx.call(node).arguments().get(2).copied()).is_some();
             if signalled
                 || nodes::value_is_kept(node)
                 || (foreign_target && named)
@@ -463,7 +463,7 @@ impl<'t> Lowerer<'_, 't> {
         }
         let deferral = rule == ll1001_timeout::LL1001.code
             && self.owner.is_plain_class()
-            && nodes::arguments(node).get(1).is_none_or(|d| text(*d, self.cx.source) == "0");
+            && self.cx.call(node).arguments().get(1).is_none_or(|d| text(*d, self.cx.source) == "0");
         if self.cx.reschedules_itself(node) || deferral {
             // The re-scheduled id replaces one that has fired; dropping it loses the loop. A
             // zero-delay timeout in an object defers work, it schedules nothing that lasts.
@@ -490,7 +490,7 @@ impl<'t> Lowerer<'_, 't> {
         if self.role != Role::EffectSetup || !self.frames.is_empty() {
             return Val::None;
         }
-        let Some(signal) = self.cx.signal(nodes::arguments(node).get(1).copied()) else {
+        let Some(signal) = self.cx.signal(self.cx.call(node).arguments().get(1).copied()) else {
             let (res, site) = self.new_site(kind, node);
             self.sites[site].unsignalled = true;
             self.push(Event::Acquire { res, into: None }, range(node));
@@ -514,7 +514,7 @@ impl<'t> Lowerer<'_, 't> {
 
     fn observe(&mut self, node: Node<'t>, observer: String, kind: usize) -> Val {
         self.arguments(node, false);
-        let Some(element) = nodes::arguments(node).first().copied() else { return Val::None };
+        let Some(element) = self.cx.call(node).arguments().first().copied() else { return Val::None };
         let key = observation_key(&observer, &self.cx.structural(element));
         let var = self.registration_var(&key, Some(&observer));
         let (res, site) = self.new_site(kind, node);

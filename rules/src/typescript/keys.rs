@@ -32,6 +32,8 @@ pub struct FileCx<'t> {
     /// The place each expression asked about denotes, by node id (see [`FileCx::place`]): the
     /// lowering, the releases and the cleanups' facts ask about the same nodes.
     pub places: RefCell<HashMap<usize, Option<String>>>,
+    /// The parts of each call asked about, by node id (see [`FileCx::call`]).
+    pub calls: RefCell<HashMap<usize, Rc<super::calls::Call<'t>>>>,
 }
 
 /// How a listener's handler is identified.
@@ -131,11 +133,12 @@ impl<'t> FileCx<'t> {
                 out.push_str(node.field(Field::Property).map_or("", |p| text(p, self.source)));
             }
             "call_expression" => {
-                if let Some(callee) = node.field(Field::Function) {
+                let call = self.call(node);
+                if let Some(callee) = call.function {
                     self.structural_into(callee, out, depth + 1);
                 }
                 out.push('(');
-                for argument in nodes::arguments(node) {
+                for &argument in call.arguments() {
                     self.structural_into(argument, out, depth + 1);
                     out.push(',');
                 }
@@ -151,9 +154,7 @@ impl<'t> FileCx<'t> {
     /// A listener's handler: the binding behind aliases, or inline.
     pub fn handler(&self, node: Node<'t>) -> Handler<'t> {
         let unwrapped = nodes::unwrap(node);
-        let is_bind = |n: Node| {
-            n.kind_name() == "call_expression" && nodes::method_name(n, self.source) == Some("bind")
-        };
+        let is_bind = |n: Node<'t>| n.kind_name() == "call_expression" && self.call(n).method == Some("bind");
         if nodes::is_function(unwrapped) || is_bind(unwrapped) {
             return Handler::Inline(unwrapped);
         }
@@ -237,8 +238,9 @@ impl<'t> FileCx<'t> {
     /// same object is often reached by two paths (a constructor's parameter, a field in the
     /// teardown) that no binding connects.
     pub fn registration_keys(&self, call: Node<'t>) -> Result<Vec<String>, Node<'t>> {
-        let target = nodes::receiver(call).map_or_else(|| "g:globalThis".to_string(), |r| self.structural(r));
-        let arguments = nodes::arguments(call);
+        let call = self.call(call);
+        let target = call.receiver.map_or_else(|| "g:globalThis".to_string(), |r| self.structural(r));
+        let arguments = call.arguments();
         let event = arguments.first().map_or_else(String::new, |a| self.event_type(*a));
         let handler = match arguments.get(1).map(|h| self.handler(*h)) {
             Some(Handler::Inline(function)) => return Err(function),
@@ -264,26 +266,24 @@ impl<'t> FileCx<'t> {
     }
 
     /// The kind a call or `new` expression acquires, if any.
-    pub fn acquisition(&self, node: Node) -> Option<usize> {
+    pub fn acquisition(&self, node: Node<'t>) -> Option<usize> {
         // An acquisition names its pattern in its callee; a local factory can have any name.
         if self.factories.is_empty() && !self.candidates.any_acquisition_in(node.byte_range()) {
             return None;
         }
         let ids = Ids::of(node);
-        let (is_new, callee) = if node.kind_id() == ids.new_expression {
-            (true, node.field(Field::Constructor)?)
-        } else if node.kind_id() == ids.call_expression {
-            (false, node.field(Field::Function)?)
-        } else {
+        let is_new = node.kind_id() == ids.new_expression;
+        if !is_new && node.kind_id() != ids.call_expression {
             return None;
-        };
-        let path = nodes::path(callee, self.source);
-        let method = (!is_new).then(|| nodes::method_name(node, self.source)).flatten();
+        }
+        let call = self.call(node);
+        let callee = call.callee()?;
+        let path = call.path(self.source);
         let direct = self.kinds.iter().position(|kind| {
             kind.acquire.iter().any(|a| match a {
-                Acquire::New(class) => is_new && path.as_deref() == Some(class),
-                Acquire::Call(function) => !is_new && path.as_deref() == Some(function),
-                Acquire::Method(name) => method == Some(name),
+                Acquire::New(class) => is_new && path == Some(class),
+                Acquire::Call(function) => !is_new && path == Some(function),
+                Acquire::Method(name) => call.method == Some(name),
             })
         });
         let callee = nodes::unwrap(callee);
@@ -324,10 +324,8 @@ impl<'t> FileCx<'t> {
     /// `this.ws.close()` -> `this.ws`), registrations it removes, observations it ends.
     pub fn releases(&self, call: Node<'t>) -> Vec<String> {
         let mut keys = Vec::new();
-        let path = call.field(Field::Function).and_then(|f| nodes::path(f, self.source));
-        let method = nodes::method_name(call, self.source);
-        // Several kinds release by the same method (`close`): the receiver is found once.
-        let receiver = method.and_then(|_| nodes::receiver(call));
+        let parts = self.call(call);
+        let (path, method, receiver) = (parts.path(self.source), parts.method, parts.receiver);
         let mut released: Vec<(usize, Option<String>)> = Vec::new();
         let mut released_place = |node: Node<'t>| {
             if let Some((_, place)) = released.iter().find(|(id, _)| *id == node.id()) {
@@ -340,8 +338,8 @@ impl<'t> FileCx<'t> {
         for kind in self.kinds.iter() {
             for release in &kind.release {
                 let place = match release {
-                    Release::Function(function) if path.as_deref() == Some(function.as_str()) => {
-                        nodes::arguments(call).first().and_then(|a| released_place(*a))
+                    Release::Function(function) if path == Some(function.as_str()) => {
+                        parts.arguments().first().and_then(|a| released_place(*a))
                     }
                     Release::Method(steps) if kind.registration => {
                         if steps.len() == 1 && method == Some(steps[0].name.as_str()) {
@@ -360,7 +358,7 @@ impl<'t> FileCx<'t> {
         }
         if method == Some("unobserve") {
             if let (Some(observer), Some(element)) =
-                (receiver.and_then(|r| self.place(r)), nodes::arguments(call).first())
+                (receiver.and_then(|r| self.place(r)), parts.arguments().first())
             {
                 keys.push(observation_key(&observer, &self.structural(*element)));
             }
@@ -391,7 +389,7 @@ impl<'t> FileCx<'t> {
         let method = nodes::unwrap(receiver?);
         let property = method.field(Field::Property)?;
         (method.kind_name() == "member_expression" && text(property, self.source) == step.name)
-            .then(|| nodes::arguments(call).first().copied())
+            .then(|| self.call(call).arguments().first().copied())
             .flatten()
     }
 
@@ -410,11 +408,16 @@ impl<'t> FileCx<'t> {
         for (i, step) in steps.iter().enumerate().rev() {
             let is_last = i + 1 == steps.len();
             if step.called || is_last {
-                let name = if is_last { method } else { nodes::method_name(current, self.source) };
+                let (name, next) = if is_last {
+                    (method, receiver)
+                } else {
+                    let parts = self.call(current);
+                    (parts.method, parts.receiver)
+                };
                 if current.kind_name() != "call_expression" || name != Some(&step.name) {
                     return None;
                 }
-                current = if is_last { receiver } else { nodes::receiver(current) }?;
+                current = next?;
             } else {
                 let member = nodes::unwrap(current);
                 let property = member.field(Field::Property)?;
@@ -432,7 +435,7 @@ impl<'t> FileCx<'t> {
 impl<'t> FileCx<'t> {
     /// The function a scheduling call (`setTimeout(fn)`, `requestAnimationFrame(fn)`) runs.
     pub fn scheduled_callback(&self, call: Node<'t>) -> Option<Node<'t>> {
-        let argument = nodes::unwrap(*nodes::arguments(call).first()?);
+        let argument = nodes::unwrap(*self.call(call).arguments().first()?);
         if nodes::is_function(argument) {
             return Some(argument);
         }

@@ -3,7 +3,6 @@
 use tree_sitter::Node;
 
 use super::keys::FileCx;
-use super::nodes;
 
 use crate::catalogue::{Precision, Severity};
 use crate::declare_rule;
@@ -95,7 +94,7 @@ pub fn inline_removes(cx: &FileCx) -> Vec<Diagnostic> {
         .calls
         .iter()
         .filter(|call| cx.candidates.may_release(call.byte_range()) && cx.release_keys_of(**call).is_empty())
-        .filter(|call| cx.is_registration_remove(nodes::method_name(**call, cx.source)))
+        .filter(|call| cx.is_registration_remove(cx.call(**call).method))
         .filter_map(|call| cx.registration_keys(*call).err())
         .map(inline_remove)
         .collect()

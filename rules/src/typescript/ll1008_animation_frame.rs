@@ -76,8 +76,8 @@ pub const TEXT: Text = Text {
     default_name: "frameId",
 };
 
-fn schedules(cx: &FileCx, call: Node, function: Node) -> bool {
-    let Some(argument) = nodes::arguments(call).first().map(|a| nodes::unwrap(*a)) else { return false };
+fn schedules<'t>(cx: &FileCx<'t>, call: Node<'t>, function: Node<'t>) -> bool {
+    let Some(argument) = cx.call(call).arguments().first().map(|a| nodes::unwrap(*a)) else { return false };
     if argument.kind_name() != "identifier" {
         return false;
     }
@@ -101,11 +101,11 @@ pub enum Frame {
 /// Classifies a `requestAnimationFrame` call: is it part of a loop (its callback re-schedules
 /// itself) that only a cancel can stop (it reads no flag the owner's cleanup sets), and is it
 /// the start or the re-scheduling call?
-pub fn classify(cx: &FileCx, call: Node, stop_flags: &HashSet<String>) -> Frame {
+pub fn classify<'t>(cx: &FileCx<'t>, call: Node<'t>, stop_flags: &HashSet<String>) -> Frame {
     let Some(function) = cx.scheduled_callback(call) else { return Frame::NoLoop };
-    let path = |n: Node| n.field(Field::Function).and_then(|f| nodes::path(f, cx.source));
-    let is_frame_call =
-        |n: Node| n.kind_name() == "call_expression" && path(n).as_deref() == Some("requestAnimationFrame");
+    let is_frame_call = |n: Node<'t>| {
+        n.kind_name() == "call_expression" && cx.call(n).path(cx.source) == Some("requestAnimationFrame")
+    };
     let inside = nodes::contains(function, call);
     let reschedules = inside || descendants(function).any(|n| is_frame_call(n) && schedules(cx, n, function));
     let stopped_by_flag = descendants(function).any(|n| {

@@ -79,13 +79,13 @@ pub struct Lowered<'t> {
 }
 
 /// How releases the owner makes are looked up.
-pub trait Owner {
+pub trait Owner<'t> {
     /// Is the key released at every exit of the body (by another effect's cleanup, the teardown)?
     fn releases_at_exit(&self, key: &str) -> bool;
     /// The node ids of the cleanup functions an effect's setup returns.
-    fn cleanup_functions(&self, setup: Node) -> HashSet<usize>;
+    fn cleanup_functions(&self, setup: Node<'t>) -> HashSet<usize>;
     /// Keys released by a returned cleanup (effects only).
-    fn cleanup_releases(&self, returned: Node) -> (Rc<HashSet<String>>, Option<TextRange>);
+    fn cleanup_releases(&self, returned: Node<'t>) -> (Rc<HashSet<String>>, Option<TextRange>);
     /// Keys released anywhere in the file (for stored Blob URLs).
     fn released_anywhere(&self, key: &str) -> bool;
     /// Variables the owner's cleanup or teardown assigns (`A|#3`): stop flags of loops.
@@ -112,7 +112,7 @@ pub(super) struct Frame<'t> {
 
 pub struct Lowerer<'a, 't> {
     pub(super) cx: &'a FileCx<'t>,
-    pub(super) owner: &'a dyn Owner,
+    pub(super) owner: &'a dyn Owner<'t>,
     pub(super) mode: Mode,
     pub(super) role: Role,
     pub(super) root: Node<'t>,
@@ -141,7 +141,7 @@ pub struct Lowerer<'a, 't> {
 impl<'a, 't> Lowerer<'a, 't> {
     pub fn lower(
         cx: &'a FileCx<'t>,
-        owner: &'a dyn Owner,
+        owner: &'a dyn Owner<'t>,
         mode: Mode,
         role: Role,
         root: Node<'t>,

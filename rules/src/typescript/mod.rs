@@ -6,6 +6,7 @@
 //! the user's), the scopes that must clean up ([`effects`]), each lowered to the shared
 //! engine's CFG ([`lower`]), and the engine's leaks described ([`report`]).
 
+mod calls;
 mod candidates;
 mod effects;
 mod exprs;
@@ -34,8 +35,6 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
-
-use tree_sitter::Node;
 
 use crate::settings::ResourceKindSpec;
 use crate::syntax::treesitter::{self, Grammar};
@@ -80,16 +79,21 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         candidates,
         facts_cache: Default::default(),
         places: Default::default(),
+        calls: Default::default(),
     };
     // A factory returns an acquisition of a kind that leaks anywhere: without one, there is none.
     if cx.candidates.has_anywhere_acquisition() {
         cx.find_factories();
         // A local factory can be called under any name: its calls are candidates too.
         if !cx.factories.is_empty() {
-            let acquires_anywhere =
-                |call: &&Node| cx.acquisition(**call).is_some_and(|k| cx.kinds[k].anywhere());
-            let calls =
-                cx.scopes.census.calls.iter().filter(acquires_anywhere).map(|c| c.start_byte()).collect();
+            let calls = cx
+                .scopes
+                .census
+                .calls
+                .iter()
+                .filter(|call| cx.acquisition(**call).is_some_and(|k| cx.kinds[k].anywhere()))
+                .map(|c| c.start_byte())
+                .collect();
             cx.candidates.add_anywhere(calls);
         }
     }

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::effects::{OwnerKind, Scope};
-use super::ids::{Field, FieldOf, KindOf};
+use super::ids::KindOf;
 use super::keys::FileCx;
 use super::kinds::Kind;
 use super::lower::{Lowered, Site};
@@ -45,7 +45,7 @@ fn text_for(rule: &str) -> &'static Text {
 }
 
 /// Runs the engine on a lowered body and describes every leak.
-pub fn report(cx: &FileCx, scope: &Scope, lowered: &Lowered) -> Vec<Diagnostic> {
+pub fn report<'t>(cx: &FileCx<'t>, scope: &Scope, lowered: &Lowered<'t>) -> Vec<Diagnostic> {
     let leaks = engine::analyze(&lowered.body);
     let leaking: HashMap<usize, &Leak> = leaks.iter().map(|l| (l.res.0 as usize, l)).collect();
     let is_observer = |i: &usize| cx.kinds[lowered.sites[*i].kind].rule == ll1004_observer::LL1004.code;
@@ -65,20 +65,17 @@ pub fn report(cx: &FileCx, scope: &Scope, lowered: &Lowered) -> Vec<Diagnostic> 
 }
 
 /// `setInterval(…)`, `new WebSocket(…)`: how the acquisition reads, shortened.
-fn acquisition_text(cx: &FileCx, site: &Site) -> String {
+fn acquisition_text<'t>(cx: &FileCx<'t>, site: &Site<'t>) -> String {
     let node = site.node;
-    let callee = node
-        .field(Field::Function)
-        .or_else(|| node.field(Field::Constructor))
-        .map_or("", |c| nodes::text(c, cx.source));
+    let callee = cx.call(node).callee().map_or("", |c| nodes::text(c, cx.source));
     let new = if node.kind_name() == "new_expression" { "new " } else { "" };
     format!("{new}{callee}(…)")
 }
 
 /// How the finding names the resource: `interval \`id\``, `the listener \`onResize\``.
-fn subject(cx: &FileCx, site: &Site, kind: &Kind) -> String {
+fn subject<'t>(cx: &FileCx<'t>, site: &Site<'t>, kind: &Kind) -> String {
     if kind.registration {
-        let handler = nodes::arguments(site.node).get(1).map_or("", |h| nodes::text(*h, cx.source));
+        let handler = cx.call(site.node).arguments().get(1).map_or("", |h| nodes::text(*h, cx.source));
         return format!("the listener `{handler}`");
     }
     match &site.held_in {
@@ -110,7 +107,13 @@ fn held_in_nested_callback(cx: &FileCx, scope: &Scope, site: &Site) -> bool {
     false
 }
 
-fn describe(cx: &FileCx, scope: &Scope, lowered: &Lowered, site: &Site, leak: &Leak) -> Diagnostic {
+fn describe<'t>(
+    cx: &FileCx<'t>,
+    scope: &Scope,
+    lowered: &Lowered<'t>,
+    site: &Site<'t>,
+    leak: &Leak,
+) -> Diagnostic {
     let kind = &cx.kinds[site.kind];
     let text = text_for(kind.rule);
     if site.inline_handler {
@@ -135,7 +138,7 @@ fn describe(cx: &FileCx, scope: &Scope, lowered: &Lowered, site: &Site, leak: &L
     let release = match kind.registration {
         true => format!(
             "{}.removeEventListener(…same type, handler and capture…)",
-            nodes::receiver(site.node).map_or("target", |r| nodes::text(r, cx.source))
+            cx.call(site.node).receiver.map_or("target", |r| nodes::text(r, cx.source))
         ),
         false => kind.release_text(&shown),
     };
@@ -211,7 +214,7 @@ fn describe(cx: &FileCx, scope: &Scope, lowered: &Lowered, site: &Site, leak: &L
 }
 
 /// The module-level `setInterval(...)` whose id is discarded: it can never be cleared.
-pub fn module_intervals(cx: &FileCx, root: tree_sitter::Node) -> Vec<Diagnostic> {
+pub fn module_intervals<'t>(cx: &FileCx<'t>, root: tree_sitter::Node<'t>) -> Vec<Diagnostic> {
     let interval = ll1002_interval::LL1002.code;
     nodes::children(root)
         .into_iter()

@@ -1,0 +1,76 @@
+//! The parts of a call or `new` expression the analysis asks about (callee, method, receiver,
+//! arguments, callee path), found once per call and file.
+//!
+//! Every rule and the lowering look at the same calls: whether one acquires, what it releases,
+//! whether it is a hook, how to lower it. Each question used to look the parts up again, and a
+//! tree-sitter field or child lookup steps through the node's children (and the hidden nodes
+//! between them) every time.
+
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+use tree_sitter::Node;
+
+use super::ids::{Field, FieldOf, Ids};
+use super::keys::FileCx;
+use super::nodes::{self, text};
+
+/// The parts of one call or `new` expression.
+pub struct Call<'t> {
+    node: Node<'t>,
+    /// `f` in `f(x)`, `a.b.c` in `a.b.c(x)`, as written; `None` for a `new`.
+    pub function: Option<Node<'t>>,
+    /// `Foo` in `new Foo(x)`; `None` for a call.
+    pub constructor: Option<Node<'t>>,
+    /// `dispose` in `a.b.dispose()`.
+    pub method: Option<&'t str>,
+    /// `a.b` in `a.b.dispose()`.
+    pub receiver: Option<Node<'t>>,
+    arguments: OnceCell<Vec<Node<'t>>>,
+    path: OnceCell<Option<String>>,
+}
+
+impl<'t> Call<'t> {
+    fn new(node: Node<'t>, source: &'t str) -> Call<'t> {
+        let ids = Ids::of(node);
+        let function = node.field(Field::Function);
+        let constructor = if function.is_none() { node.field(Field::Constructor) } else { None };
+        let member = function.map(nodes::unwrap).filter(|callee| callee.kind_id() == ids.member_expression);
+        Call {
+            node,
+            function,
+            constructor,
+            method: member.and_then(|m| m.field(Field::Property)).map(|p| text(p, source)),
+            receiver: member.and_then(|m| m.field(Field::Object)),
+            arguments: OnceCell::new(),
+            path: OnceCell::new(),
+        }
+    }
+
+    /// The function of a call, the class of a `new`.
+    pub fn callee(&self) -> Option<Node<'t>> {
+        self.function.or(self.constructor)
+    }
+
+    /// The arguments, comments left out.
+    pub fn arguments(&self) -> &[Node<'t>] {
+        self.arguments.get_or_init(|| nodes::arguments(self.node))
+    }
+
+    /// The callee's dotted path (see [`nodes::path`]): `URL.createObjectURL`, `WebSocket`.
+    pub fn path(&self, source: &str) -> Option<&str> {
+        self.path.get_or_init(|| self.callee().and_then(|c| nodes::path(c, source))).as_deref()
+    }
+}
+
+impl<'t> FileCx<'t> {
+    /// The parts of a call or `new` expression (all `None` for any other node).
+    pub fn call(&self, node: Node<'t>) -> Rc<Call<'t>> {
+        if let Some(call) = self.calls.borrow().get(&node.id()) {
+            return call.clone();
+        }
+        let call = Rc::new(Call::new(node, self.source));
+        self.calls.borrow_mut().insert(node.id(), call.clone());
+        call
+    }
+}
