@@ -35,12 +35,21 @@ mod can {
     /// A registration's remove (`removeEventListener`): given an inline function, LL1003
     /// reports it wherever it is.
     pub const REMOVE: u8 = 16;
+    /// An effect or unmount hook (`useEffect`, `onUnmounted`): a scope that can own resources.
+    pub const HOOK: u8 = 32;
+    /// A class, the other scope that can own resources.
+    pub const CLASS: u8 = 64;
+    /// What is found anywhere in a word (`useLayoutEffect`, `className`).
+    pub const IN_WORDS: u8 = HOOK | CLASS;
 }
 
 impl Names {
     pub fn new(kinds: &[Kind]) -> Names {
         // `observer.unobserve(element)` ends an observation (see `FileCx::releases`).
         let mut named: Vec<(&str, u8)> = vec![("unobserve", can::RELEASE)];
+        // Any `…Effect` hook, as `effects` recognises them.
+        named.extend(["Effect"].iter().chain(super::effects::UNMOUNT_HOOKS).map(|name| (*name, can::HOOK)));
+        named.push(("class", can::CLASS));
         for kind in kinds {
             for release in &kind.release {
                 let name = match release {
@@ -94,6 +103,10 @@ pub struct Candidates {
     releases: Vec<usize>,
     /// Does a registration's remove occur?
     remove: bool,
+    /// Does the text name an effect or unmount hook?
+    hook: bool,
+    /// Does the text say `class`?
+    class: bool,
 }
 
 impl Candidates {
@@ -108,6 +121,8 @@ impl Candidates {
                 anywhere: everywhere.clone(),
                 releases: everywhere,
                 remove: true,
+                hook: true,
+                class: true,
             };
         };
         let bytes = source.as_bytes();
@@ -118,12 +133,14 @@ impl Candidates {
             anywhere: Vec::new(),
             releases: Vec::new(),
             remove: false,
+            hook: false,
+            class: false,
         };
         for hit in automaton.find_overlapping_iter(source) {
-            let (bits, word) = names.patterns[hit.pattern().as_usize()];
+            let (mut bits, word) = names.patterns[hit.pattern().as_usize()];
             let whole = hit.start() == 0 || is_word_end(hit.start() - 1);
             if word && !(whole && is_word_end(hit.end())) {
-                continue;
+                bits &= can::IN_WORDS;
             }
             for (bit, list) in [
                 (can::ACQUIRE_OWNED, &mut found.owner),
@@ -136,6 +153,8 @@ impl Candidates {
                 }
             }
             found.remove |= bits & can::REMOVE != 0;
+            found.hook |= bits & can::HOOK != 0;
+            found.class |= bits & can::CLASS != 0;
         }
         // Overlapping matches come in order of their ends.
         for list in
@@ -153,6 +172,17 @@ impl Candidates {
             self.anywhere.extend(offsets);
             self.anywhere.sort_unstable();
         }
+    }
+
+    /// Does the text name an effect or unmount hook? (`effects` takes a hook's name from its
+    /// callee as written, so a hook call names one in the text.)
+    pub fn names_hook(&self) -> bool {
+        self.hook
+    }
+
+    /// Can the file hold a scope that owns resources: a hook, or a class?
+    pub fn names_owner_scope(&self) -> bool {
+        self.hook || self.class
     }
 
     /// Does an acquisition name of a kind that belongs to an owner occur?
@@ -218,6 +248,19 @@ fn is_word_byte(byte: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hooks_and_classes_are_found_inside_words() {
+        let names = Names::new(&super::super::kinds::compile(&[]));
+        let layout = Candidates::find("React.useLayoutEffect(() => setInterval(f, 5));", &names);
+        assert!(layout.names_hook() && layout.names_owner_scope());
+        let unmount = Candidates::find("onUnmounted(() => {});", &names);
+        assert!(unmount.names_hook());
+        let class = Candidates::find("export class Poller { start() { setInterval(f, 5); } }", &names);
+        assert!(!class.names_hook() && class.names_owner_scope());
+        let neither = Candidates::find("setInterval(f, 5);", &names);
+        assert!(!neither.names_hook() && !neither.names_owner_scope());
+    }
 
     #[test]
     fn names_are_found_by_mode_and_range() {

@@ -16,7 +16,7 @@ use crate::syntax::treesitter::{descendants, range};
 use crate::TextRange;
 
 /// Hooks whose callback runs on unmount: it counts as an effect's cleanup.
-const UNMOUNT_HOOKS: &[&str] = &[
+pub(super) const UNMOUNT_HOOKS: &[&str] = &[
     "useUnmount",
     "useUnmountEffect",
     "useWillUnmount",
@@ -231,15 +231,16 @@ fn collect_release_facts<'t>(
         }
         for call in Census::within(&census.calls, function) {
             facts.extend(cx.release_keys_of(call).iter().cloned());
-            let Some(callee) = cx.call(call).function.map(nodes::unwrap) else { continue };
+            let parts = cx.call(call);
+            let Some(callee) = parts.function.map(nodes::unwrap) else { continue };
             if callee.kind_id() == ids.identifier {
                 if let Some(helper) = cx.scopes.function_named(callee) {
                     facts.extend(released_through_parameters(cx, call, helper));
                     stack.push(helper);
                 }
-            } else if let (Some(members), Some(object)) = (members, callee.field(Field::Object)) {
+            } else if let (Some(members), Some(object)) = (members, parts.receiver) {
                 if nodes::unwrap(object).kind_name() == "this" {
-                    let name = callee.field(Field::Property).map_or("", |p| text(p, cx.source));
+                    let name = parts.method.unwrap_or("");
                     stack.extend(members.iter().filter(|(n, _)| *n == name).map(|(_, f)| *f));
                 }
             }
@@ -279,9 +280,10 @@ fn is_effect_hook<'t>(cx: &FileCx<'t>, call: Node<'t>) -> bool {
 }
 
 /// The members of a class that are functions, by name (`[Symbol.dispose]` as written).
-pub fn class_members<'t>(class_body: Node<'t>, source: &str) -> Vec<(String, Node<'t>)> {
-    nodes::children(class_body)
-        .into_iter()
+fn class_members<'t>(body_members: &[Node<'t>], source: &str) -> Vec<(String, Node<'t>)> {
+    body_members
+        .iter()
+        .copied()
         .filter_map(|member| {
             let name = text(member.field(Field::Name)?, source).replace(char::is_whitespace, "");
             match member.kind_name() {
@@ -296,15 +298,10 @@ pub fn class_members<'t>(class_body: Node<'t>, source: &str) -> Vec<(String, Nod
         .collect()
 }
 
-/// Does the text name an effect or unmount hook? `hook_name` takes a segment of the callee as
-/// written, so a hook call names one in its callee's text, and in the file's.
-fn names_a_hook(text: &str) -> bool {
-    text.contains("Effect") || UNMOUNT_HOOKS.iter().any(|hook| text.contains(hook))
-}
-
-/// Can the file hold a scope that owns resources: an effect, an unmount hook, a class?
-pub fn may_own(text: &str) -> bool {
-    names_a_hook(text) || text.contains("class")
+/// Does the callee's text name an effect or unmount hook? `hook_name` takes a segment of the
+/// callee as written, so a hook call names one in its callee's text.
+fn names_a_hook(callee: &str) -> bool {
+    callee.contains("Effect") || UNMOUNT_HOOKS.iter().any(|hook| callee.contains(hook))
 }
 
 /// Every scope in the file that must clean up after itself.
@@ -320,7 +317,7 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
             }
         })
     };
-    let calls = if names_a_hook(cx.source) { cx.scopes.census.calls.as_slice() } else { &[] };
+    let calls = if cx.candidates.names_hook() { cx.scopes.census.calls.as_slice() } else { &[] };
     for &call in calls {
         let callee = cx.call(call).function.map_or("", |f| text(f, cx.source));
         if !names_a_hook(callee) {
@@ -378,7 +375,9 @@ fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>], unmounts: &[Node<'t>]
 
 fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     let Some(body) = class.field(Field::Body) else { return Vec::new() };
-    let members = class_members(body, cx.source);
+    // Everything in the body: methods, fields, signatures.
+    let body_members = nodes::children(body);
+    let members = class_members(&body_members, cx.source);
     let has = |name: &str| members.iter().any(|(n, _)| n == name);
     let extends_component = nodes::children(class)
         .into_iter()
@@ -427,7 +426,7 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
         }
     }
     let methods = Rc::new(methods);
-    let open = calls_abstract_method(cx, body, &members);
+    let open = calls_abstract_method(cx, &body_members, &members);
     others
         .iter()
         .enumerate()
@@ -439,9 +438,9 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
 }
 
 /// Does a teardown method call `this.m()` for an abstract `m` (implemented by subclasses)?
-fn calls_abstract_method(cx: &FileCx, class_body: Node, members: &[(String, Node)]) -> bool {
-    let abstracts: Vec<&str> = nodes::children(class_body)
-        .into_iter()
+fn calls_abstract_method(cx: &FileCx, body_members: &[Node], members: &[(String, Node)]) -> bool {
+    let abstracts: Vec<&str> = body_members
+        .iter()
         .filter(|m| matches!(m.kind_name(), "abstract_method_signature" | "method_signature"))
         .filter_map(|m| m.field(Field::Name).map(|n| text(n, cx.source)))
         .collect();

@@ -66,8 +66,8 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
     // Only the lowering and the listener identities ask about bindings: without a scope that
     // can own a resource, a name that leaks anywhere or a remove, the walk is not needed (a
     // module-level interval is recognised without it).
-    let needs_bindings =
-        (candidates.has_owner_acquisition() && effects::may_own(text)) || candidates.has_anywhere_or_remove();
+    let needs_bindings = (candidates.has_owner_acquisition() && candidates.names_owner_scope())
+        || candidates.has_anywhere_or_remove();
     let scopes = if needs_bindings { scope::Scopes::build(root, text) } else { scope::Scopes::empty(text) };
     let mut cx = keys::FileCx {
         source: text,
