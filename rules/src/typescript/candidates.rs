@@ -41,7 +41,12 @@ mod can {
     pub const CLASS: u8 = 64;
     /// What is found anywhere in a word (`useLayoutEffect`, `className`).
     pub const IN_WORDS: u8 = HOOK | CLASS;
+    /// A keyword that can leave a body or jump out of a statement: `return`, `throw`, `await`...
+    pub const EXIT: u8 = 128;
 }
+
+/// The keywords after which control can leave a statement other than by its end.
+const EXIT_KEYWORDS: &[&str] = &["return", "throw", "await", "yield", "break", "continue"];
 
 impl Names {
     pub fn new(kinds: &[Kind]) -> Names {
@@ -50,6 +55,7 @@ impl Names {
         // Any `…Effect` hook, as `effects` recognises them.
         named.extend(["Effect"].iter().chain(super::effects::UNMOUNT_HOOKS).map(|name| (*name, can::HOOK)));
         named.push(("class", can::CLASS));
+        named.extend(EXIT_KEYWORDS.iter().map(|keyword| (*keyword, can::EXIT)));
         for kind in kinds {
             for release in &kind.release {
                 let name = match release {
@@ -101,6 +107,8 @@ pub struct Candidates {
     anywhere: Vec<usize>,
     /// The names a release call ends in (`clearInterval`, `close`, `unobserve`).
     releases: Vec<usize>,
+    /// The [`EXIT_KEYWORDS`].
+    exits: Vec<usize>,
     /// Does a registration's remove occur?
     remove: bool,
     /// Does the text name an effect or unmount hook?
@@ -119,7 +127,8 @@ impl Candidates {
                 owner: everywhere.clone(),
                 owner_beyond_effects: everywhere.clone(),
                 anywhere: everywhere.clone(),
-                releases: everywhere,
+                releases: everywhere.clone(),
+                exits: everywhere,
                 remove: true,
                 hook: true,
                 class: true,
@@ -132,6 +141,7 @@ impl Candidates {
             owner_beyond_effects: Vec::new(),
             anywhere: Vec::new(),
             releases: Vec::new(),
+            exits: Vec::new(),
             remove: false,
             hook: false,
             class: false,
@@ -147,6 +157,7 @@ impl Candidates {
                 (can::ACQUIRE_OWNED_BEYOND_EFFECTS, &mut found.owner_beyond_effects),
                 (can::ACQUIRE_ANYWHERE, &mut found.anywhere),
                 (can::RELEASE, &mut found.releases),
+                (can::EXIT, &mut found.exits),
             ] {
                 if bits & bit != 0 {
                     list.push(hit.start());
@@ -157,9 +168,13 @@ impl Candidates {
             found.class |= bits & can::CLASS != 0;
         }
         // Overlapping matches come in order of their ends.
-        for list in
-            [&mut found.owner, &mut found.owner_beyond_effects, &mut found.anywhere, &mut found.releases]
-        {
+        for list in [
+            &mut found.owner,
+            &mut found.owner_beyond_effects,
+            &mut found.anywhere,
+            &mut found.releases,
+            &mut found.exits,
+        ] {
             list.sort_unstable();
         }
         found
@@ -212,6 +227,12 @@ impl Candidates {
     /// Does any name that acquires or releases occur in `range`?
     pub fn any_name_in(&self, range: Range<usize>) -> bool {
         self.any_acquisition_in(range.clone()) || any_in(&self.releases, range)
+    }
+
+    /// Can control leave a statement in `range` other than by its end (`return`, `throw`, a
+    /// rejected `await`, `break`...)? Keywords in strings and comments count too.
+    pub fn any_exit_in(&self, range: Range<usize>) -> bool {
+        any_in(&self.exits, range)
     }
 
     /// Can a call or `new` in `range` acquire anything, in either mode?

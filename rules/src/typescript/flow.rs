@@ -6,6 +6,7 @@ use tree_sitter::Node;
 
 use super::ids::{Field, FieldOf, KindOf};
 
+use super::keys::FileCx;
 use super::lower::{Frame, Lowerer, Role, Val, MAX_DEPTH};
 use super::nodes;
 use crate::engine::{Event, Terminator};
@@ -95,15 +96,50 @@ impl<'t> Lowerer<'_, 't> {
         }
     }
 
-    /// Can lowering `node` here change a finding? Not when nothing is held yet, no loop can
-    /// bring a later acquisition back round, and no name in it acquires or releases anything
-    /// (nor can a call to a local factory, under any name): its events would act on no
-    /// resource, and its exits leak nothing.
+    /// Can lowering `node` here change a finding? Not when no loop can bring a later
+    /// acquisition back round, no name in it acquires or releases anything (nor can a call to
+    /// a local factory, under any name), and it can touch nothing held: either nothing is held
+    /// yet, or it names no place that holds something (every event on a place spells the
+    /// place's last name, a setter aside) and control cannot leave it early (a `return`, a
+    /// rejected `await` with something open is a leak path).
     fn cannot_matter(&self, node: Node<'t>) -> bool {
-        self.vars.is_empty()
-            && self.loops.is_empty()
-            && self.cx.factories.is_empty()
-            && !self.cx.candidates.any_name_in(node.byte_range())
+        let range = node.byte_range();
+        if !self.loops.is_empty()
+            || !self.cx.factories.is_empty()
+            || self.cx.candidates.any_name_in(range.clone())
+        {
+            return false;
+        }
+        if self.vars.is_empty() && self.dependents.is_empty() {
+            return true;
+        }
+        if self.cx.candidates.any_exit_in(range) {
+            return false;
+        }
+        let text = nodes::text(node, self.cx.source);
+        !self.vars.keys().chain(self.dependents.keys()).any(|key| self.may_name(key, text))
+    }
+
+    /// Can `text` touch the place `key`: does it spell the place's last name? A state variable
+    /// is also set through its setter, under another name: always.
+    fn may_name(&self, key: &str, text: &str) -> bool {
+        // Registrations, observations and fetches (`L|…`, `O|…`, `F|…`) change only through
+        // calls that name a release.
+        if key.contains('|') {
+            return false;
+        }
+        let last = key.rsplit('.').next().unwrap_or(key);
+        let name = match FileCx::place_root(last) {
+            Some(id) => {
+                let binding = self.cx.scopes.get(id);
+                if binding.is_state {
+                    return true;
+                }
+                binding.name
+            }
+            None => last.strip_prefix("g:").unwrap_or(last),
+        };
+        text.contains(name)
     }
 
     fn declarator(&mut self, declarator: Node<'t>) {

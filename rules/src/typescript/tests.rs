@@ -113,3 +113,34 @@ fn expressions_nested_without_brackets_do_not_exhaust_the_stack() {
     let codes = worker.spawn(move || codes_and_lines(&source, &Settings::default())).unwrap().join().unwrap();
     assert_eq!(codes, vec![("LL1002".to_string(), 2)]);
 }
+
+/// Statements that name nothing held are not lowered once something is held; these are the
+/// ones that must be, though they do not name it.
+#[test]
+fn statements_that_leave_early_or_set_state_are_lowered() {
+    let early_return = r#"
+export function download(blob: Blob, ok: boolean) {
+  const url = URL.createObjectURL(blob);
+  if (!ok) return;
+  URL.revokeObjectURL(url);
+}
+"#;
+    assert_eq!(codes_and_lines(early_return, &Settings::default()), vec![("LL1005".to_string(), 3)]);
+    let rejected_await = r#"
+export async function preview(blob: Blob, check: () => Promise<void>) {
+  const url = URL.createObjectURL(blob);
+  await check();
+  URL.revokeObjectURL(url);
+}
+"#;
+    assert_eq!(codes_and_lines(rejected_await, &Settings::default()), vec![("LL1005".to_string(), 3)]);
+    let nothing_leaves = r#"
+export function save(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.download = name;
+  URL.revokeObjectURL(url);
+}
+"#;
+    assert!(codes_and_lines(nothing_leaves, &Settings::default()).is_empty());
+}
