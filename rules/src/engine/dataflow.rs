@@ -114,10 +114,11 @@ fn successors(terminator: &Terminator) -> &[super::ir::BlockId] {
 /// happens only once the states are final, so a transient state never yields a finding.
 pub fn analyze(body: &Body) -> Vec<Leak> {
     let vars = body.var_count as usize;
-    let mut entry_states: Vec<Option<State>> = vec![None; body.blocks.len()];
-    if body.blocks.is_empty() {
+    // Nothing acquired, nothing to leak (a body lowered for a release or a name it mentions).
+    if body.blocks.is_empty() || body.res_count == 0 {
         return Vec::new();
     }
+    let mut entry_states: Vec<Option<State>> = vec![None; body.blocks.len()];
     entry_states[0] = Some(State::new(vars));
     let mut worklist = vec![0usize];
     let mut queued = vec![false; body.blocks.len()];
