@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 use super::kinds::{Acquire, Kind, Release};
 use super::lower::{Mode, Role};
@@ -92,7 +92,11 @@ impl Names {
         }
         // An empty name (a malformed user pattern) could match anything: no automaton, and
         // every offset is a candidate.
-        let automaton = if names.contains(&"") { None } else { AhoCorasick::new(&names).ok() };
+        let automaton = if names.contains(&"") {
+            None
+        } else {
+            AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&names).ok()
+        };
         Names { automaton, patterns }
     }
 }
@@ -146,11 +150,18 @@ impl Candidates {
             hook: false,
             class: false,
         };
-        for hit in automaton.find_overlapping_iter(source) {
+        // Leftmost-longest matches, one after the other (a fraction of the cost of finding every
+        // overlapping one). A match that is part of a longer word is stepped past by one byte
+        // only, so that no name starting inside it is missed.
+        let mut at = 0;
+        while let Some(hit) = automaton.find(Input::new(source).span(at..source.len())) {
             let (mut bits, word) = names.patterns[hit.pattern().as_usize()];
             let whole = hit.start() == 0 || is_word_end(hit.start() - 1);
             if word && !(whole && is_word_end(hit.end())) {
                 bits &= can::IN_WORDS;
+                at = hit.start() + 1;
+            } else {
+                at = hit.end();
             }
             for (bit, list) in [
                 (can::ACQUIRE_OWNED, &mut found.owner),
@@ -166,16 +177,6 @@ impl Candidates {
             found.remove |= bits & can::REMOVE != 0;
             found.hook |= bits & can::HOOK != 0;
             found.class |= bits & can::CLASS != 0;
-        }
-        // Overlapping matches come in order of their ends.
-        for list in [
-            &mut found.owner,
-            &mut found.owner_beyond_effects,
-            &mut found.anywhere,
-            &mut found.releases,
-            &mut found.exits,
-        ] {
-            list.sort_unstable();
         }
         found
     }
