@@ -150,18 +150,16 @@ impl Candidates {
             hook: false,
             class: false,
         };
-        // Leftmost-longest matches, one after the other (a fraction of the cost of finding every
-        // overlapping one). A match that is part of a longer word is stepped past by one byte
-        // only, so that no name starting inside it is missed.
+        // The leftmost-longest match from each position on, resuming one byte after its start
+        // so that a name starting inside it is found too: every match the overlapping search
+        // finds but a shorter one at the same start, at a fraction of its cost.
         let mut at = 0;
         while let Some(hit) = automaton.find(Input::new(source).span(at..source.len())) {
+            at = hit.start() + 1;
             let (mut bits, word) = names.patterns[hit.pattern().as_usize()];
             let whole = hit.start() == 0 || is_word_end(hit.start() - 1);
             if word && !(whole && is_word_end(hit.end())) {
                 bits &= can::IN_WORDS;
-                at = hit.start() + 1;
-            } else {
-                at = hit.end();
             }
             for (bit, list) in [
                 (can::ACQUIRE_OWNED, &mut found.owner),
