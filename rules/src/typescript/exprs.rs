@@ -420,16 +420,16 @@ impl<'t> Lowerer<'_, 't> {
             let foreign_target = (self.cx.call(node).receiver)
                 .and_then(|r| self.cx.place(r))
                 .is_some_and(|p| self.owns_foreign_root(&p));
-            let named = self.cx.registration_keys(node).is_ok();
+            let keys = self.cx.registration_keys(node);
             let signalled = self.cx.signal(self.cx.call(node).arguments().get(2).copied()).is_some();
             if signalled
-                || nodes::value_is_kept(node)
-                || (foreign_target && named)
+                || self.cx.scopes.census.is_kept(node)
+                || (foreign_target && keys.is_ok())
                 || self.on_own_object(node)
             {
                 return Val::None;
             }
-            match self.cx.registration_keys(node) {
+            match keys {
                 Err(inline) => {
                     let (res, site) = self.new_site(kind, inline);
                     self.sites[site].inline_handler = true;
@@ -468,7 +468,7 @@ impl<'t> Lowerer<'_, 't> {
             // The re-scheduled id replaces one that has fired; dropping it loses the loop. A
             // zero-delay timeout in an object defers work, it schedules nothing that lasts.
             self.arguments(node, false);
-            if !deferral && !nodes::value_is_kept(node) {
+            if !deferral && !self.cx.scopes.census.is_kept(node) {
                 let (res, _) = self.new_site(kind, node);
                 self.push(Event::Acquire { res, into: None }, range(node));
             }

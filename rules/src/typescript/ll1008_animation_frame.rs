@@ -117,7 +117,7 @@ pub fn classify<'t>(cx: &FileCx<'t>, call: Node<'t>, stop_flags: &HashSet<String
     if !inside {
         return Frame::Starts;
     }
-    if nodes::value_is_kept(call) {
+    if cx.scopes.census.is_kept(call) {
         Frame::RescheduleKept
     } else {
         Frame::RescheduleDiscarded

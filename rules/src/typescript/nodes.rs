@@ -143,21 +143,6 @@ pub fn member_value(member: Node<'_>) -> Option<Node<'_>> {
     }
 }
 
-/// Is a call's value kept (assigned or declared), rather than dropped or passed on?
-pub fn value_is_kept(call: Node) -> bool {
-    let mut value = call;
-    while let Some(parent) = value.parent() {
-        match parent.kind_name() {
-            "as_expression" | "parenthesized_expression" | "non_null_expression" | "satisfies_expression" => {
-                value = parent
-            }
-            "assignment_expression" | "variable_declarator" => return true,
-            _ => return false,
-        }
-    }
-    false
-}
-
 /// Does `inner` lie within `outer`?
 pub fn contains(outer: Node, inner: Node) -> bool {
     outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()

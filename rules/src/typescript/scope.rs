@@ -8,7 +8,7 @@
 //! declaration is known (so hoisted functions and closures over later `const`s resolve): most
 //! identifiers never are.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::Cell;
 
 use tree_sitter::Node;
@@ -88,6 +88,9 @@ pub struct Census<'t> {
     pub classes: Vec<Node<'t>>,
     /// The values of each function's own `return`s (not its nested functions'), by node id.
     pub returns: HashMap<usize, Vec<Node<'t>>>,
+    /// The calls whose value is kept: assigned or declared (through casts and parentheses),
+    /// rather than dropped or passed on. By node id.
+    kept: HashSet<usize>,
 }
 
 /// The named children of a node, one at a time: by index for the few most nodes have (no
@@ -313,6 +316,19 @@ impl<'t> Collector<'t> {
     }
 }
 
+/// Is the value of the node whose parents are `open` (innermost last) assigned or declared,
+/// through parentheses and casts?
+fn value_is_kept(ids: &Ids, open: &[Siblings]) -> bool {
+    let wraps = |kind: u16| {
+        kind == ids.parenthesized_expression
+            || kind == ids.as_expression
+            || kind == ids.non_null_expression
+            || kind == ids.satisfies_expression
+    };
+    let holder = open.iter().rev().map(|o| o.kind).find(|kind| !wraps(*kind));
+    holder.is_some_and(|kind| kind == ids.assignment_expression || kind == ids.variable_declarator)
+}
+
 /// An identifier, or the shorthand `{ signal }` that names one.
 pub fn is_name(node: Node) -> bool {
     matches!(node.kind_name(), "identifier" | "shorthand_property_identifier")
@@ -388,6 +404,11 @@ impl<'t> Walker<'t> {
 }
 
 impl<'t> Census<'t> {
+    /// Is the call's value kept (assigned or declared), rather than dropped or passed on?
+    pub fn is_kept(&self, call: Node) -> bool {
+        self.kept.contains(&call.id())
+    }
+
     /// The nodes of a census list (in document order) that lie within `outer`.
     pub fn within<'a>(nodes: &'a [Node<'t>], outer: Node) -> impl Iterator<Item = Node<'t>> + 'a {
         let first = nodes.partition_point(|n| n.start_byte() < outer.start_byte());
@@ -452,6 +473,9 @@ impl<'t> Scopes<'t> {
                     parent: Some(top.parent),
                     grandparent: stack.len().checked_sub(2).map(|i| stack[i].parent),
                 };
+                if kind == ids.call_expression && value_is_kept(ids, &stack) {
+                    walker.census.kept.insert(child.id());
+                }
                 walker.enter(child, kind, around);
                 stack.push(Siblings::of(child, kind, ids));
             }
