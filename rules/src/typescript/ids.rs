@@ -64,7 +64,7 @@ tables! {
         program, identifier, shorthand_property_identifier, property_identifier, comment,
         call_expression, new_expression, member_expression, assignment_expression,
         parenthesized_expression, as_expression, satisfies_expression, non_null_expression,
-        type_assertion, arrow_function, function_expression, function_declaration,
+        type_assertion, arrow_function, formal_parameters, function_expression, function_declaration,
         generator_function, generator_function_declaration, method_definition, statement_block,
         for_statement, for_in_statement, catch_clause, switch_body, variable_declarator,
         import_clause, namespace_import, import_specifier, class_declaration,

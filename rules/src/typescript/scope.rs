@@ -195,13 +195,17 @@ impl<'t> Collector<'t> {
         declared
     }
 
-    fn declare_parameters(&mut self, function: Node<'t>, around: Around<'t>) {
-        if let Some(single) = function.field(Field::Parameter) {
+    fn declare_parameters(&mut self, ids: &Ids, function: Node<'t>, kind: u16, around: Around<'t>) {
+        // An arrow function's first named child is its one parameter (`x => ...`) or their
+        // list, unless type parameters come first; other functions have a list.
+        let first = if kind == ids.arrow_function { function.named_child(0) } else { None };
+        if let Some(single) = first.filter(|f| f.kind_id() == ids.identifier) {
             let ids = self.declare_pattern(single, DeclKind::Param, function);
             self.mark_loop_parameter(function, around, 0, &ids);
             return;
         }
-        let Some(params) = function.field(Field::Parameters) else { return };
+        let params = first.filter(|f| f.kind_id() == ids.formal_parameters);
+        let Some(params) = params.or_else(|| function.field(Field::Parameters)) else { return };
         for (index, param) in nodes::children(params).into_iter().enumerate() {
             let pattern = param.field(Field::Pattern).unwrap_or(param);
             let ids = self.declare_pattern(pattern, DeclKind::Param, function);
@@ -261,7 +265,7 @@ impl<'t> Collector<'t> {
             self.for_in(node, function_scope);
         }
         if ids.is_function(kind) {
-            self.declare_parameters(node, around);
+            self.declare_parameters(ids, node, kind, around);
         }
     }
 
