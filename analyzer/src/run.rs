@@ -1,5 +1,7 @@
 //! The pipeline: discover, read and parse in parallel, build the index, check in parallel,
-//! and resolve diagnostics into findings in a deterministic order.
+//! and resolve diagnostics into findings in a deterministic order. A file whose rules need no
+//! other file's facts (TypeScript/JavaScript) is checked right after its parse, while its tree
+//! is still in the processor's cache, and its tree is dropped at once.
 //!
 //! With a git change set, only the changed files are parsed and checked; the index still holds
 //! the facts of every file under the checked paths, taken from the facts cache where possible.
@@ -8,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use leaklint_rules::{FileFacts, ParseOptions, ParsedFile, ProjectIndex, Settings};
+use leaklint_rules::{Diagnostic, FileFacts, Language, ParseOptions, ParsedFile, ProjectIndex, Settings};
 use rayon::prelude::*;
 
 use crate::cache::{self, FactsCache, Lookup, Stamp};
@@ -82,7 +84,26 @@ struct ParsedSource {
     staged: bool,
     display: String,
     text: Arc<str>,
-    parsed: ParsedFile,
+    language: Language,
+    pass1: Pass1,
+}
+
+/// Where a file stands after pass 1.
+enum Pass1 {
+    /// Parsed: its rules need the project index, in pass 2.
+    Parsed(Box<ParsedFile>),
+    /// Already checked (its rules need no other file's facts); its tree is gone.
+    Checked { facts: FileFacts, diagnostics: Vec<Diagnostic> },
+}
+
+impl ParsedSource {
+    /// What the file contributes to the project index.
+    fn facts(&self) -> &FileFacts {
+        match &self.pass1 {
+            Pass1::Parsed(parsed) => &parsed.facts,
+            Pass1::Checked { facts, .. } => facts,
+        }
+    }
 }
 
 /// The index facts of a file that is not checked, and the cache entry to record for it.
@@ -147,7 +168,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
             updates.extend(files.iter().filter(|f| !f.staged).filter_map(|f| {
                 let stamp = Stamp::of(&f.path)?;
                 let entry =
-                    cache::entry(stamp, cache::content_hash(f.text.as_bytes()), Some(f.parsed.facts.clone()));
+                    cache::entry(stamp, cache::content_hash(f.text.as_bytes()), Some(f.facts().clone()));
                 Some((cache_key(&f.path), entry))
             }));
         }
@@ -174,18 +195,21 @@ fn check_files(
     policy: &Policy,
 ) -> Report {
     let mut all_facts: Vec<(&Path, &FileFacts)> =
-        files.iter().map(|f| (f.path.as_path(), &f.parsed.facts)).collect();
+        files.iter().map(|f| (f.path.as_path(), f.facts())).collect();
     all_facts.extend(known.iter().filter_map(|k| Some((k.path.as_path(), k.facts.as_ref()?))));
     all_facts.sort_by(|a, b| a.0.cmp(b.0));
     let index = ProjectIndex::build(all_facts.iter().map(|(_, facts)| *facts));
     let per_file: Vec<(Vec<Finding>, &ParsedSource)> = files
         .par_iter()
         .map(|file| {
-            let diagnostics = leaklint_rules::check(&file.parsed, &file.text, &index, &options.settings);
+            let diagnostics = match &file.pass1 {
+                Pass1::Parsed(parsed) => leaklint_rules::check(parsed, &file.text, &index, &options.settings),
+                Pass1::Checked { diagnostics, .. } => diagnostics.clone(),
+            };
             let source = SourceFile {
                 path: &file.path,
                 display: &file.display,
-                language: file.parsed.language,
+                language: file.language,
                 text: &file.text,
             };
             (policy.findings(&source, diagnostics), file)
@@ -280,7 +304,14 @@ fn read_and_parse(target: Target, options: &CheckOptions) -> (Option<ParsedSourc
                     .then(|| "syntax errors; analysed as far as the syntax tree allows".to_string())
             });
             let problem = warning.and_then(|w| problem(ProblemLevel::Warning, w));
-            (Some(ParsedSource { path: candidate.path, staged: from_index, display, text, parsed }), problem)
+            let language = parsed.language;
+            let pass1 = match leaklint_rules::check_alone(parsed, &text, &options.settings) {
+                Ok((facts, diagnostics)) => Pass1::Checked { facts, diagnostics },
+                Err(parsed) => Pass1::Parsed(parsed),
+            };
+            let file =
+                ParsedSource { path: candidate.path, staged: from_index, display, text, language, pass1 };
+            (Some(file), problem)
         }
         Err(e) => (None, problem(ProblemLevel::Error, e.to_string())),
     }

@@ -90,11 +90,34 @@ pub fn parse(language: Language, text: &str, options: &ParseOptions) -> Result<P
 
 /// Pass 2: runs every enabled rule on a parsed file. Diagnostics come sorted by position and code.
 pub fn check(file: &ParsedFile, text: &str, index: &ProjectIndex, settings: &Settings) -> Vec<Diagnostic> {
-    let mut diagnostics = match &file.model {
+    let diagnostics = match &file.model {
         Model::CSharp(m) => csharp::check(m, text, &index.csharp, settings),
         Model::TypeScript(m) => typescript::check(m, text, settings),
         Model::Rust(m) => rust::check(m, text, &index.rust, settings),
     };
+    enabled_in_order(diagnostics, settings)
+}
+
+/// Checks a file at once, in pass 1, when its family's rules need no other file's facts
+/// (TypeScript/JavaScript): its tree is still in the processor's cache, and is dropped at once
+/// instead of being kept for pass 2. The file's facts and diagnostics; the file itself back
+/// when it must wait for the project index.
+pub fn check_alone(
+    file: ParsedFile,
+    text: &str,
+    settings: &Settings,
+) -> Result<(FileFacts, Vec<Diagnostic>), Box<ParsedFile>> {
+    match &file.model {
+        Model::TypeScript(m) => {
+            let diagnostics = enabled_in_order(typescript::check(m, text, settings), settings);
+            Ok((file.facts, diagnostics))
+        }
+        Model::CSharp(_) | Model::Rust(_) => Err(Box::new(file)),
+    }
+}
+
+/// The diagnostics of enabled rules, sorted by position and code, without repeats.
+fn enabled_in_order(mut diagnostics: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
     diagnostics.retain(|d| settings.is_enabled(d.code));
     diagnostics.sort_by(|a, b| (a.range, a.code, &a.message).cmp(&(b.range, b.code, &b.message)));
     diagnostics.dedup();

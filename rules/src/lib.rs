@@ -21,7 +21,7 @@ pub mod source;
 pub mod syntax;
 pub mod typescript;
 
-pub use analysis::{check, parse, FileFacts, ParseOptions, ParsedFile, ProjectIndex};
+pub use analysis::{check, check_alone, parse, FileFacts, ParseOptions, ParsedFile, ProjectIndex};
 pub use catalogue::{Precision, Rule, Severity, RULES};
 pub use diagnostic::{Diagnostic, Related, Suppression};
 pub use settings::{ResourceKindSpec, Settings};
