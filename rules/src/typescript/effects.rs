@@ -231,6 +231,9 @@ fn collect_release_facts<'t>(
         }
         for call in Census::within(&census.calls, function) {
             facts.extend(cx.release_keys_of(call).iter().cloned());
+            if !may_reach_helper(cx, call, members) {
+                continue;
+            }
             let parts = cx.call(call);
             let Some(callee) = parts.function.map(nodes::unwrap) else { continue };
             if callee.kind_id() == ids.identifier {
@@ -252,6 +255,32 @@ fn collect_release_facts<'t>(
         }
     }
     facts
+}
+
+/// Can the call reach a local function or one of the class's methods, as its text begins?
+/// Most calls are on another object (`console.log(…)`, `this.cache.set(…)`) or call a global
+/// (`setTimeout(…)`), and their parts need not be looked up. A callee the text does not show
+/// plainly (`(f)()`, `f!()`) is looked at.
+fn may_reach_helper(cx: &FileCx, call: Node, members: Option<&[(String, Node)]>) -> bool {
+    let written = text(call, cx.source);
+    let (rest, on_this) = match written.strip_prefix("this.") {
+        Some(rest) => (rest, true),
+        None => (written, false),
+    };
+    let length = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$')).count();
+    let (name, after) = rest.split_at(length);
+    let after = after.trim_start();
+    let called = after.starts_with('(') || after.starts_with('<') || after.starts_with("?.(");
+    if length == 0 {
+        true
+    } else if called && on_this {
+        members.is_some_and(|members| members.iter().any(|(n, _)| n == name))
+    } else if called {
+        cx.scopes.declares(name)
+    } else {
+        // `name.x(…)`, `this.name.x(…)`: a member of another object.
+        !after.starts_with('.') && !after.starts_with("?.")
+    }
 }
 
 /// The return values of a function's own `return`s (not those of functions nested in it),

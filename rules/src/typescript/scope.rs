@@ -64,6 +64,8 @@ pub struct Scopes<'t> {
     scope_chain: Vec<(usize, Option<u32>)>,
     /// Every identifier the walk met, in document order, with the innermost scope open there.
     uses: Vec<Use>,
+    /// Every name declared anywhere in the file.
+    names: HashSet<&'t str>,
     /// What the rest of the analysis looks for, gathered by the same walk, in document order.
     pub census: Census<'t>,
 }
@@ -435,6 +437,7 @@ impl<'t> Scopes<'t> {
             declared: HashMap::default(),
             scope_chain: Vec::new(),
             uses: Vec::new(),
+            names: HashSet::default(),
             census: Census::default(),
         }
     }
@@ -486,10 +489,12 @@ impl<'t> Scopes<'t> {
         }
         let Walker { collector, census, scope_chain, uses, .. } = walker;
         let Collector { mut bindings, declarations, declared, .. } = collector;
+        let mut names = HashSet::default();
         for (&(_, name), &id) in &declared {
             bindings[id as usize].name = name;
+            names.insert(name);
         }
-        let mut scopes = Scopes { source, bindings, declarations, declared, scope_chain, uses, census };
+        let mut scopes = Scopes { source, bindings, declarations, declared, scope_chain, uses, names, census };
         // Each binding's assignments: how many, and the last one (its value is kept only for a
         // binding assigned exactly once, below).
         for index in 0..scopes.census.assignments.len() {
@@ -535,6 +540,11 @@ impl<'t> Scopes<'t> {
             used.resolved.set(true);
         }
         used.binding.get()
+    }
+
+    /// Is the name declared anywhere in the file (in any scope)?
+    pub fn declares(&self, name: &str) -> bool {
+        self.names.contains(name)
     }
 
     fn resolve(&self, identifier: Node, innermost: u32) -> Option<BindingId> {
