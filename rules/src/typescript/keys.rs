@@ -61,7 +61,7 @@ impl<'t> FileCx<'t> {
             "identifier" | "shorthand_property_identifier" => Some(match self.scopes.binding_of(node) {
                 Some(id) => {
                     // `var _this = this` in compiled code is `this`.
-                    if self.scopes.const_init(node).is_some_and(|init| init.kind_name() == "this") {
+                    if self.scopes.const_init_of(id).is_some_and(|init| init.kind_name() == "this") {
                         return Some("this".to_string());
                     }
                     // `const { current } = ref` names `ref.current`.

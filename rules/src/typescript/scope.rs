@@ -567,11 +567,15 @@ impl<'t> Scopes<'t> {
         &self.bindings[id as usize]
     }
 
-    /// The initializer of the `const` an identifier refers to.
     /// The initializer of the `const` an identifier refers to, or of a `let`/`var` that is never
     /// assigned again (compiled code declares everything with `var`).
     pub fn const_init(&self, identifier: Node) -> Option<Node<'t>> {
-        let binding = self.get(self.binding_of(identifier)?);
+        self.const_init_of(self.binding_of(identifier)?)
+    }
+
+    /// [`Scopes::const_init`] of a binding.
+    pub fn const_init_of(&self, id: BindingId) -> Option<Node<'t>> {
+        let binding = self.get(id);
         let stable = binding.kind == DeclKind::Const
             || (matches!(binding.kind, DeclKind::Let | DeclKind::Var) && binding.assignments == 0);
         stable.then_some(binding.init).flatten().map(nodes::unwrap)
