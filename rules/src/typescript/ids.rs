@@ -167,6 +167,25 @@ impl Ids {
                 ]),
                 class::INERT,
             ),
+            (
+                is(&[
+                    self.variable_declarator,
+                    self.function_declaration,
+                    self.generator_function_declaration,
+                    self.import_clause,
+                    self.namespace_import,
+                    self.import_specifier,
+                    self.catch_clause,
+                    self.for_in_statement,
+                    self.call_expression,
+                    self.assignment_expression,
+                    self.return_statement,
+                    self.class_declaration,
+                    self.class_expression,
+                    self.abstract_class_declaration,
+                ]),
+                class::NOTED,
+            ),
         ] {
             if set {
                 bits |= bit;
@@ -203,6 +222,12 @@ impl Ids {
     pub fn is_inert(&self, kind: u16) -> bool {
         self.has(kind, class::INERT)
     }
+
+    /// Kinds the binding table's walk does something with on entering: scopes, declarations,
+    /// and what it counts (calls, assignments, returns, classes).
+    pub fn is_noted_or_scope(&self, kind: u16) -> bool {
+        self.has(kind, class::NOTED | class::SCOPE)
+    }
 }
 
 /// The bits of a kind's class: what the front-end asks of every node, in one lookup.
@@ -212,6 +237,7 @@ mod class {
     pub const SCOPE: u8 = 4;
     pub const WRAPPER: u8 = 8;
     pub const INERT: u8 = 16;
+    pub const NOTED: u8 = 32;
 }
 
 /// A node's kind name from the grammar's table: `Node::kind` looks the name up, measures it

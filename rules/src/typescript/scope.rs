@@ -366,6 +366,10 @@ impl<'t> Walker<'t> {
 
     fn enter(&mut self, node: Node<'t>, kind: u16, around: Around<'t>) {
         let ids = self.ids;
+        // Most nodes (member accesses, argument lists, operators) are none of these.
+        if !ids.is_noted_or_scope(kind) {
+            return;
+        }
         let block = self.blocks.last().copied().unwrap_or(node);
         let function_scope = self.function_scopes.last().copied().unwrap_or(node);
         self.collector.enter(ids, node, kind, around, block, function_scope);
@@ -494,7 +498,8 @@ impl<'t> Scopes<'t> {
             bindings[id as usize].name = name;
             names.insert(name);
         }
-        let mut scopes = Scopes { source, bindings, declarations, declared, scope_chain, uses, names, census };
+        let mut scopes =
+            Scopes { source, bindings, declarations, declared, scope_chain, uses, names, census };
         // Each binding's assignments: how many, and the last one (its value is kept only for a
         // binding assigned exactly once, below).
         for index in 0..scopes.census.assignments.len() {
