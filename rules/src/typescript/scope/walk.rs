@@ -1,0 +1,403 @@
+//! The binding table's one walk over a file's named nodes: declarations, the scope each
+//! identifier sits in, and the census.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cell::Cell;
+
+use tree_sitter::Node;
+
+use super::{Binding, BindingId, Census, DeclKind, Scopes, Use};
+use crate::syntax::treesitter::FEW_CHILDREN;
+use crate::typescript::ids::{Field, FieldOf, Ids, KindOf};
+use crate::typescript::nodes::{self, text};
+
+impl<'t> Scopes<'t> {
+    /// One walk: the declarations, the scope each identifier sits in, and the [`Census`]; then
+    /// what each assignment assigns to.
+    pub fn build(root: Node<'t>, source: &'t str) -> Scopes<'t> {
+        let ids = Ids::of(root);
+        let mut walker = Walker {
+            ids,
+            collector: Collector {
+                source,
+                bindings: Vec::new(),
+                declarations: HashMap::default(),
+                declared: HashMap::default(),
+            },
+            census: Census::default(),
+            blocks: Vec::new(),
+            function_scopes: Vec::new(),
+            scope_chain: Vec::new(),
+            open_scopes: Vec::new(),
+            uses: Vec::new(),
+        };
+        let root_kind = root.kind_id();
+        walker.enter(root, root_kind, Around { parent: None, grandparent: None });
+        let mut stack = vec![Siblings::of(root, root_kind, ids)];
+        while let Some(top) = stack.last_mut() {
+            let Some(child) = top.next() else {
+                let kind = top.kind;
+                stack.pop();
+                walker.leave(kind);
+                continue;
+            };
+            let kind = child.kind_id();
+            if kind == ids.identifier || kind == ids.shorthand_property_identifier {
+                // Leaves, and the most common named nodes by far.
+                walker.used(child);
+            } else if kind != ids.property_identifier && !ids.is_inert(kind) {
+                let around = Around {
+                    parent: Some(top.parent),
+                    grandparent: stack.len().checked_sub(2).map(|i| stack[i].parent),
+                };
+                if kind == ids.call_expression && value_is_kept(ids, &stack) {
+                    walker.census.kept.insert(child.id());
+                }
+                walker.enter(child, kind, around);
+                stack.push(Siblings::of(child, kind, ids));
+            }
+        }
+        let Walker { collector, census, scope_chain, uses, .. } = walker;
+        let Collector { mut bindings, declarations, declared, .. } = collector;
+        let mut names = HashSet::default();
+        for (&(_, name), &id) in &declared {
+            bindings[id as usize].name = name;
+            names.insert(name);
+        }
+        let mut scopes =
+            Scopes { source, bindings, declarations, declared, scope_chain, uses, names, census };
+        // Each binding's assignments: how many, and the last one (its value is kept only for a
+        // binding assigned exactly once, below).
+        for index in 0..scopes.census.assignments.len() {
+            let assignment = scopes.census.assignments[index];
+            let target = assignment.field(Field::Left).map(nodes::unwrap);
+            if let Some(id) = target.and_then(|t| scopes.binding_of(t)) {
+                let binding = &mut scopes.bindings[id as usize];
+                binding.assignments += 1;
+                binding.assigned_once = Some(assignment);
+            }
+        }
+        for binding in &mut scopes.bindings {
+            if binding.name.is_empty() {
+                binding.name = "?";
+            }
+            let once = binding.assignments == 1 && binding.init.is_none() && binding.kind != DeclKind::Const;
+            binding.assigned_once =
+                binding.assigned_once.filter(|_| once).and_then(|a| a.field(Field::Right));
+        }
+        scopes
+    }
+}
+
+/// The named children of a node, one at a time: by index for the few most nodes have (no
+/// cursor, which allocates and steps over every token), listed once for long ones (finding
+/// the i-th child steps over the i before it).
+struct Siblings<'t> {
+    parent: Node<'t>,
+    kind: u16,
+    next: u32,
+    count: u32,
+    listed: Vec<Node<'t>>,
+}
+
+impl<'t> Siblings<'t> {
+    fn of(parent: Node<'t>, kind: u16, ids: &Ids) -> Siblings<'t> {
+        // A member expression's object is its first named child; what follows (`?.`, the
+        // property name) declares, calls and uses nothing.
+        let count = if kind == ids.member_expression { 1 } else { parent.named_child_count() as u32 };
+        let listed = if count as usize > FEW_CHILDREN {
+            parent.named_children(&mut parent.walk()).collect()
+        } else {
+            Vec::new()
+        };
+        Siblings { parent, kind, next: 0, count, listed }
+    }
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        while self.next < self.count {
+            let index = self.next;
+            self.next += 1;
+            let child = if self.listed.is_empty() {
+                self.parent.named_child(index)
+            } else {
+                self.listed.get(index as usize).copied()
+            };
+            if child.is_some() {
+                return child;
+            }
+        }
+        None
+    }
+}
+
+struct Collector<'t> {
+    source: &'t str,
+    bindings: Vec<Binding<'t>>,
+    declarations: HashMap<usize, BindingId>,
+    declared: HashMap<(usize, &'t str), BindingId>,
+}
+
+/// The node being entered's parent and grandparent, from the walk's stack (tree-sitter's
+/// `parent()` walks down from the root, which would make the walk quadratic).
+#[derive(Clone, Copy)]
+struct Around<'t> {
+    parent: Option<Node<'t>>,
+    grandparent: Option<Node<'t>>,
+}
+
+impl<'t> Collector<'t> {
+    fn declare(&mut self, name: Node<'t>, kind: DeclKind, scope: Node<'t>) -> BindingId {
+        let id = self.bindings.len() as BindingId;
+        let name_text = text(name, self.source);
+        self.bindings.push(Binding {
+            name: "",
+            kind,
+            scope,
+            init: None,
+            function: None,
+            iterates: None,
+            state_of: None,
+            is_state: false,
+            member_of: None,
+            assigned_once: None,
+            assignments: 0,
+        });
+        self.declarations.insert(name.id(), id);
+        self.declared.insert((scope.id(), name_text), id);
+        id
+    }
+
+    /// Declares every identifier a binding pattern introduces.
+    fn declare_pattern(&mut self, pattern: Node<'t>, kind: DeclKind, scope: Node<'t>) -> Vec<BindingId> {
+        // Most patterns are a plain name.
+        if pattern.kind_id() == Ids::of(pattern).identifier {
+            return vec![self.declare(pattern, kind, scope)];
+        }
+        let mut declared = Vec::new();
+        let mut stack = vec![pattern];
+        while let Some(node) = stack.pop() {
+            match node.kind_name() {
+                "identifier" | "shorthand_property_identifier_pattern" => {
+                    declared.push(self.declare(node, kind, scope))
+                }
+                "object_pattern" | "array_pattern" | "rest_pattern" => {
+                    stack.extend(nodes::children(node).into_iter().rev())
+                }
+                "pair_pattern" => stack.extend(node.field(Field::Value)),
+                "assignment_pattern" | "object_assignment_pattern" => stack.extend(node.field(Field::Left)),
+                _ => {}
+            }
+        }
+        declared
+    }
+
+    fn declare_parameters(&mut self, ids: &Ids, function: Node<'t>, kind: u16, around: Around<'t>) {
+        // An arrow function's first named child is its one parameter (`x => ...`) or their
+        // list, unless type parameters come first; other functions have a list.
+        let first = if kind == ids.arrow_function { function.named_child(0) } else { None };
+        if let Some(single) = first.filter(|f| f.kind_id() == ids.identifier) {
+            let ids = self.declare_pattern(single, DeclKind::Param, function);
+            self.mark_loop_parameter(function, around, 0, &ids);
+            return;
+        }
+        let params = first.filter(|f| f.kind_id() == ids.formal_parameters);
+        let Some(params) = params.or_else(|| function.field(Field::Parameters)) else { return };
+        for (index, param) in nodes::children(params).into_iter().enumerate() {
+            let pattern = param.field(Field::Pattern).unwrap_or(param);
+            let ids = self.declare_pattern(pattern, DeclKind::Param, function);
+            self.mark_loop_parameter(function, around, index, &ids);
+        }
+    }
+
+    /// `A.forEach((t) => ...)`: `t` iterates `A`.
+    fn mark_loop_parameter(
+        &mut self,
+        function: Node<'t>,
+        around: Around<'t>,
+        index: usize,
+        ids: &[BindingId],
+    ) {
+        if index != 0 || ids.len() != 1 {
+            return;
+        }
+        let Some(call) = around.grandparent else { return };
+        if call.kind_id() == Ids::of(call).call_expression
+            && matches!(nodes::method_name(call, self.source), Some("forEach" | "map" | "flatMap"))
+            && nodes::arguments(call).first().is_some_and(|a| *a == function)
+        {
+            self.bindings[ids[0] as usize].iterates = nodes::receiver(call);
+        }
+    }
+
+    fn enter(
+        &mut self,
+        ids: &Ids,
+        node: Node<'t>,
+        kind: u16,
+        around: Around<'t>,
+        block: Node<'t>,
+        function_scope: Node<'t>,
+    ) {
+        if kind == ids.variable_declarator {
+            self.declarator(node, around, block, function_scope);
+        } else if kind == ids.function_declaration || kind == ids.generator_function_declaration {
+            if let Some(name) = node.field(Field::Name) {
+                let id = self.declare(name, DeclKind::Function, block);
+                self.bindings[id as usize].function = Some(node);
+            }
+        } else if kind == ids.import_clause || kind == ids.namespace_import {
+            for child in nodes::children(node).into_iter().filter(|c| c.kind_id() == ids.identifier) {
+                self.declare(child, DeclKind::Import, function_scope);
+            }
+        } else if kind == ids.import_specifier {
+            if let Some(name) = node.field(Field::Alias).or_else(|| node.field(Field::Name)) {
+                self.declare(name, DeclKind::Import, function_scope);
+            }
+        } else if kind == ids.catch_clause {
+            if let Some(param) = node.field(Field::Parameter) {
+                self.declare_pattern(param, DeclKind::Let, node);
+            }
+        } else if kind == ids.for_in_statement {
+            self.for_in(node, function_scope);
+        }
+        if ids.is_function(kind) {
+            self.declare_parameters(ids, node, kind, around);
+        }
+    }
+
+    fn declarator(&mut self, node: Node<'t>, around: Around<'t>, block: Node<'t>, function_scope: Node<'t>) {
+        let Some(declaration) = around.parent else { return };
+        let (kind, scope) = match declaration.kind_name() {
+            "variable_declaration" => (DeclKind::Var, function_scope),
+            _ if declaration.child(0).is_some_and(|k| k.kind_name() == "const") => (DeclKind::Const, block),
+            _ => (DeclKind::Let, block),
+        };
+        let Some(name) = node.field(Field::Name) else { return };
+        let value = node.field(Field::Value);
+        let ids = self.declare_pattern(name, kind, scope);
+        if name.kind_name() == "identifier" {
+            if let Some(&id) = ids.first() {
+                self.bindings[id as usize].init = value;
+            }
+        }
+        if name.kind_name() == "object_pattern" {
+            for (member, id) in nodes::children(name).into_iter().zip(&ids) {
+                if member.kind_name() == "shorthand_property_identifier_pattern" {
+                    self.bindings[*id as usize].member_of = value;
+                }
+            }
+        }
+        // const [value, setValue] = useState(...)
+        let is_state = value.is_some_and(|v| {
+            v.kind_name() == "call_expression"
+                && v.field(Field::Function)
+                    .and_then(|f| nodes::path(f, self.source))
+                    .is_some_and(|p| p == "useState" || p.ends_with(".useState"))
+        });
+        if is_state && name.kind_name() == "array_pattern" && ids.len() == 2 {
+            self.bindings[ids[1] as usize].state_of = Some(ids[0]);
+            self.bindings[ids[0] as usize].is_state = true;
+        }
+    }
+
+    fn for_in(&mut self, node: Node<'t>, function_scope: Node<'t>) {
+        let Some(kind) = node.field(Field::Kind) else { return };
+        let Some(left) = node.field(Field::Left) else { return };
+        let (kind, scope) = match kind.kind_name() {
+            "var" => (DeclKind::Var, function_scope),
+            "const" => (DeclKind::Const, node),
+            _ => (DeclKind::Let, node),
+        };
+        let ids = self.declare_pattern(left, kind, scope);
+        let is_of = node.field(Field::Operator).is_some_and(|o| o.kind_name() == "of");
+        if is_of && ids.len() == 1 {
+            self.bindings[ids[0] as usize].iterates = node.field(Field::Right);
+        }
+    }
+}
+
+/// Is the value of the node whose parents are `open` (innermost last) assigned or declared,
+/// through parentheses and casts?
+fn value_is_kept(ids: &Ids, open: &[Siblings]) -> bool {
+    let wraps = |kind: u16| {
+        kind == ids.parenthesized_expression
+            || kind == ids.as_expression
+            || kind == ids.non_null_expression
+            || kind == ids.satisfies_expression
+    };
+    let holder = open.iter().rev().map(|o| o.kind).find(|kind| !wraps(*kind));
+    holder.is_some_and(|kind| kind == ids.assignment_expression || kind == ids.variable_declarator)
+}
+
+/// The state of the binding table's walk: the declarations so far, the census, and the
+/// scopes open around the node being visited.
+struct Walker<'t> {
+    ids: &'static Ids,
+    collector: Collector<'t>,
+    census: Census<'t>,
+    /// The scopes of `let`/`const` open, innermost last.
+    blocks: Vec<Node<'t>>,
+    /// The scopes of `var` open, innermost last.
+    function_scopes: Vec<Node<'t>>,
+    scope_chain: Vec<(usize, Option<u32>)>,
+    /// Indices into `scope_chain` of the scopes open, innermost last.
+    open_scopes: Vec<u32>,
+    uses: Vec<Use>,
+}
+
+impl<'t> Walker<'t> {
+    fn used(&mut self, identifier: Node<'t>) {
+        if let Some(&scope) = self.open_scopes.last() {
+            let (start, end) = (identifier.start_byte() as u32, identifier.end_byte() as u32);
+            self.uses.push(Use { start, end, scope, binding: Cell::new(None), resolved: Cell::new(false) });
+        }
+    }
+
+    fn enter(&mut self, node: Node<'t>, kind: u16, around: Around<'t>) {
+        let ids = self.ids;
+        // Most nodes (member accesses, argument lists, operators) are none of these.
+        if !ids.is_noted_or_scope(kind) {
+            return;
+        }
+        let block = self.blocks.last().copied().unwrap_or(node);
+        let function_scope = self.function_scopes.last().copied().unwrap_or(node);
+        self.collector.enter(ids, node, kind, around, block, function_scope);
+        let census = &mut self.census;
+        if kind == ids.call_expression {
+            census.calls.push(node);
+        } else if kind == ids.assignment_expression {
+            census.assignments.push(node);
+        } else if kind == ids.return_statement {
+            let value = nodes::children(node).into_iter().next();
+            if let (Some(&function), Some(value)) = (self.function_scopes.last(), value) {
+                census.returns.entry(function.id()).or_default().push(value);
+            }
+        } else if kind == ids.class_declaration
+            || kind == ids.class_expression
+            || kind == ids.abstract_class_declaration
+        {
+            census.classes.push(node);
+        }
+        if ids.is_function(kind) {
+            census.functions.push(node);
+        }
+        if ids.is_scope(kind) {
+            self.blocks.push(node);
+            self.scope_chain.push((node.id(), self.open_scopes.last().copied()));
+            self.open_scopes.push(self.scope_chain.len() as u32 - 1);
+        }
+        if ids.is_function_scope(kind) {
+            self.function_scopes.push(node);
+        }
+    }
+
+    fn leave(&mut self, kind: u16) {
+        if self.ids.is_scope(kind) {
+            self.blocks.pop();
+            self.open_scopes.pop();
+        }
+        if self.ids.is_function_scope(kind) {
+            self.function_scopes.pop();
+        }
+    }
+}
