@@ -47,6 +47,11 @@ impl<'t> Call<'t> {
         }
     }
 
+    /// The call or `new` expression itself.
+    pub fn node(&self) -> Node<'t> {
+        self.node
+    }
+
     /// The function of a call, the class of a `new`.
     pub fn callee(&self) -> Option<Node<'t>> {
         self.function.or(self.constructor)

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
+use super::calls::Call;
 use super::candidates::Candidates;
 use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::kinds::{Acquire, Kind, Release};
@@ -33,7 +34,7 @@ pub struct FileCx<'t> {
     /// lowering, the releases and the cleanups' facts ask about the same nodes.
     pub places: RefCell<HashMap<usize, Option<String>>>,
     /// The parts of each call asked about, by node id (see [`FileCx::call`]).
-    pub calls: RefCell<HashMap<usize, Rc<super::calls::Call<'t>>>>,
+    pub calls: RefCell<HashMap<usize, Rc<Call<'t>>>>,
 }
 
 /// How a listener's handler is identified.
@@ -325,7 +326,7 @@ impl<'t> FileCx<'t> {
     pub fn releases(&self, call: Node<'t>) -> Vec<String> {
         let mut keys = Vec::new();
         let parts = self.call(call);
-        let (path, method, receiver) = (parts.path(self.source), parts.method, parts.receiver);
+        let (path, method) = (parts.path(self.source), parts.method);
         let mut released: Vec<(usize, Option<String>)> = Vec::new();
         let mut released_place = |node: Node<'t>| {
             if let Some((_, place)) = released.iter().find(|(id, _)| *id == node.id()) {
@@ -348,8 +349,8 @@ impl<'t> FileCx<'t> {
                         None
                     }
                     Release::Method(steps) => self
-                        .chain_receiver(call, method, receiver, steps)
-                        .or_else(|| self.called_through(call, method, receiver, steps))
+                        .chain_receiver(&parts, steps)
+                        .or_else(|| self.called_through(&parts, steps))
                         .and_then(&mut released_place),
                     Release::Function(_) => None,
                 };
@@ -358,7 +359,7 @@ impl<'t> FileCx<'t> {
         }
         if method == Some("unobserve") {
             if let (Some(observer), Some(element)) =
-                (receiver.and_then(|r| self.place(r)), parts.arguments().first())
+                (parts.receiver.and_then(|r| self.place(r)), parts.arguments().first())
             {
                 keys.push(observation_key(&observer, &self.structural(*element)));
             }
@@ -375,49 +376,31 @@ impl<'t> FileCx<'t> {
     }
 
     /// `x` in `x.close.call(x)` / `x.close.apply(x, [])` for the one-step chain `close`.
-    fn called_through(
-        &self,
-        call: Node<'t>,
-        method: Option<&str>,
-        receiver: Option<Node<'t>>,
-        steps: &[super::kinds::Step],
-    ) -> Option<Node<'t>> {
+    fn called_through(&self, call: &Call<'t>, steps: &[super::kinds::Step]) -> Option<Node<'t>> {
         let [step] = steps else { return None };
-        if !matches!(method, Some("call" | "apply")) {
+        if !matches!(call.method, Some("call" | "apply")) {
             return None;
         }
-        let method = nodes::unwrap(receiver?);
+        let method = nodes::unwrap(call.receiver?);
         let property = method.field(Field::Property)?;
         (method.kind_name() == "member_expression" && text(property, self.source) == step.name)
-            .then(|| self.call(call).arguments().first().copied())
+            .then(|| call.arguments().first().copied())
             .flatten()
     }
 
     /// `x` in `x.getTracks().forEach(...)` for the chain `getTracks().forEach`.
-    fn chain_receiver(
-        &self,
-        call: Node<'t>,
-        method: Option<&str>,
-        receiver: Option<Node<'t>>,
-        steps: &[super::kinds::Step],
-    ) -> Option<Node<'t>> {
-        if steps.last().is_none_or(|last| method != Some(last.name.as_str())) {
+    fn chain_receiver(&self, call: &Call<'t>, steps: &[super::kinds::Step]) -> Option<Node<'t>> {
+        if steps.last().is_none_or(|last| call.method != Some(last.name.as_str())) {
             return None;
         }
-        let mut current = call;
+        let mut current = call.node();
         for (i, step) in steps.iter().enumerate().rev() {
-            let is_last = i + 1 == steps.len();
-            if step.called || is_last {
-                let (name, next) = if is_last {
-                    (method, receiver)
-                } else {
-                    let parts = self.call(current);
-                    (parts.method, parts.receiver)
-                };
-                if current.kind_name() != "call_expression" || name != Some(&step.name) {
+            if step.called || i + 1 == steps.len() {
+                let parts = self.call(current);
+                if current.kind_name() != "call_expression" || parts.method != Some(&step.name) {
                     return None;
                 }
-                current = next?;
+                current = parts.receiver?;
             } else {
                 let member = nodes::unwrap(current);
                 let property = member.field(Field::Property)?;
