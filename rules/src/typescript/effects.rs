@@ -12,7 +12,7 @@ use super::keys::FileCx;
 use super::lower::{Owner, Role};
 use super::nodes::{self, text};
 use super::scope::Census;
-use crate::syntax::treesitter::{descendants, range};
+use crate::syntax::treesitter::range;
 use crate::TextRange;
 
 /// Hooks whose callback runs on unmount: it counts as an effect's cleanup.
@@ -467,7 +467,11 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
 }
 
 /// Does a teardown method call `this.m()` for an abstract `m` (implemented by subclasses)?
-fn calls_abstract_method(cx: &FileCx, body_members: &[Node], members: &[(String, Node)]) -> bool {
+fn calls_abstract_method<'t>(
+    cx: &FileCx<'t>,
+    body_members: &[Node<'t>],
+    members: &[(String, Node<'t>)],
+) -> bool {
     let abstracts: Vec<&str> = body_members
         .iter()
         .filter(|m| matches!(m.kind_name(), "abstract_method_signature" | "method_signature"))
@@ -477,14 +481,10 @@ fn calls_abstract_method(cx: &FileCx, body_members: &[Node], members: &[(String,
         return false;
     }
     members.iter().filter(|(n, _)| TEARDOWN_METHODS.contains(&n.as_str())).any(|(_, teardown)| {
-        descendants(*teardown).any(|call| {
-            let callee = call.field(Field::Function).map(nodes::unwrap);
-            call.kind_name() == "call_expression"
-                && callee.is_some_and(|c| {
-                    c.kind_name() == "member_expression"
-                        && c.field(Field::Object).is_some_and(|o| o.kind_name() == "this")
-                        && c.field(Field::Property).is_some_and(|p| abstracts.contains(&text(p, cx.source)))
-                })
+        Census::within(&cx.scopes.census.calls, *teardown).any(|call| {
+            let call = cx.call(call);
+            call.receiver.is_some_and(|o| o.kind_name() == "this")
+                && call.method.is_some_and(|m| abstracts.contains(&m))
         })
     })
 }
