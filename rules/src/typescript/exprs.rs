@@ -230,14 +230,13 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn receiver(&mut self, call: Node<'t>) {
-        let Some(callee) = self.cx.call(call).function.map(nodes::unwrap) else { return };
+        let parts = self.cx.call(call);
+        let Some(callee) = parts.function.map(nodes::unwrap) else { return };
         if nodes::is_function(callee) {
             self.nested(callee, false, Val::None);
-        } else if callee.kind_name() == "member_expression" {
-            if let Some(object) = callee.field(Field::Object) {
-                let value = self.expr(object);
-                self.discard(value, range(callee));
-            }
+        } else if let Some(object) = parts.receiver {
+            let value = self.expr(object);
+            self.discard(value, range(callee));
         }
     }
 
