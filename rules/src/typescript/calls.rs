@@ -26,12 +26,12 @@ pub struct Call<'t> {
     pub method: Option<&'t str>,
     /// `a.b` in `a.b.dispose()`.
     pub receiver: Option<Node<'t>>,
-    arguments: OnceCell<Vec<Node<'t>>>,
+    arguments: Vec<Node<'t>>,
     path: OnceCell<Option<String>>,
 }
 
 impl<'t> Call<'t> {
-    fn new(node: Node<'t>, source: &'t str) -> Call<'t> {
+    fn new(node: Node<'t>, cx: &FileCx<'t>) -> Call<'t> {
         let ids = Ids::of(node);
         let function = node.field(Field::Function);
         let constructor = if function.is_none() { node.field(Field::Constructor) } else { None };
@@ -40,9 +40,9 @@ impl<'t> Call<'t> {
             node,
             function,
             constructor,
-            method: member.and_then(|m| m.field(Field::Property)).map(|p| text(p, source)),
+            method: member.and_then(|m| m.field(Field::Property)).map(|p| text(p, cx.source)),
             receiver: member.and_then(|m| m.field(Field::Object)),
-            arguments: OnceCell::new(),
+            arguments: node.field(Field::Arguments).map(|a| cx.children(a).into_owned()).unwrap_or_default(),
             path: OnceCell::new(),
         }
     }
@@ -59,7 +59,7 @@ impl<'t> Call<'t> {
 
     /// The arguments, comments left out.
     pub fn arguments(&self) -> &[Node<'t>] {
-        self.arguments.get_or_init(|| nodes::arguments(self.node))
+        &self.arguments
     }
 
     /// The callee's dotted path (see [`nodes::path`]): `URL.createObjectURL`, `WebSocket`.
@@ -74,7 +74,7 @@ impl<'t> FileCx<'t> {
         if let Some(call) = self.calls.borrow().get(&node.id()) {
             return call.clone();
         }
-        let call = Rc::new(Call::new(node, self.source));
+        let call = Rc::new(Call::new(node, self));
         self.calls.borrow_mut().insert(node.id(), call.clone());
         call
     }

@@ -187,7 +187,7 @@ pub fn release_facts<'t>(
 fn released_through_parameters<'t>(cx: &FileCx<'t>, call: Node<'t>, helper: Node<'t>) -> Vec<String> {
     let parameters: Vec<Node> = helper
         .field(Field::Parameters)
-        .map(nodes::children)
+        .map(|p| cx.children(p).to_vec())
         .unwrap_or_default()
         .into_iter()
         .map(|p| p.field(Field::Pattern).unwrap_or(p))
@@ -405,12 +405,13 @@ fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>], unmounts: &[Node<'t>]
 fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     let Some(body) = class.field(Field::Body) else { return Vec::new() };
     // Everything in the body: methods, fields, signatures.
-    let body_members = nodes::children(body);
+    let body_members = cx.children(body);
     let members = class_members(&body_members, cx.source);
     let has = |name: &str| members.iter().any(|(n, _)| n == name);
-    let extends_component = nodes::children(class)
-        .into_iter()
-        .any(|c| c.kind_name() == "class_heritage" && text(c, cx.source).contains("Component"));
+    let extends_component = cx
+        .children(class)
+        .iter()
+        .any(|c| c.kind_name() == "class_heritage" && text(*c, cx.source).contains("Component"));
     let is_component = extends_component || has("componentDidMount") || has("componentWillUnmount");
     let facts_of = |names: &[&str]| -> (Rc<HashSet<String>>, Rc<HashSet<String>>, Option<TextRange>) {
         let mut facts = HashSet::default();

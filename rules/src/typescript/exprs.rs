@@ -38,7 +38,7 @@ impl<'t> Lowerer<'_, 't> {
             "call_expression" => self.call(node),
             "new_expression" => self.construct(node),
             "await_expression" => {
-                let inner = nodes::children(node).into_iter().next();
+                let inner = self.cx.children(node).first().copied();
                 let in_async = self.frames.last().map_or(self.root_async, |f| f.is_async);
                 // An awaited acquisition that rejects acquired nothing: branch before it.
                 let acquires = inner
@@ -73,14 +73,14 @@ impl<'t> Lowerer<'_, 't> {
             "binary_expression" => self.binary(node),
             "sequence_expression" => {
                 let mut last = Val::None;
-                for child in nodes::children(node) {
+                for &child in self.cx.children(node).iter() {
                     let value = self.expr(child);
                     self.discard(std::mem::replace(&mut last, value), range(child));
                 }
                 last
             }
             "object" | "array" => {
-                for element in nodes::children(node) {
+                for &element in self.cx.children(node).iter() {
                     let value = match element.kind_name() {
                         "pair" => element.field(Field::Value).map_or(Val::None, |v| self.expr(v)),
                         "method_definition" => {
@@ -94,7 +94,7 @@ impl<'t> Lowerer<'_, 't> {
                 Val::None
             }
             "spread_element" => {
-                nodes::children(node).into_iter().next().map_or(Val::None, |inner| self.expr(inner))
+                self.cx.children(node).first().copied().map_or(Val::None, |inner| self.expr(inner))
             }
             // Literals hold no resource, and their parts are no expressions.
             "class" | "string" | "number" | "regex" | "true" | "false" | "null" | "undefined" => Val::None,
@@ -104,7 +104,7 @@ impl<'t> Lowerer<'_, 't> {
 
     /// Lowers every child expression, dropping their values.
     fn each_child(&mut self, node: Node<'t>) -> Val {
-        for child in nodes::children(node) {
+        for &child in self.cx.children(node).iter() {
             let value = self.expr(child);
             self.discard(value, range(child));
         }

@@ -25,35 +25,35 @@ impl<'t> Lowerer<'_, 't> {
     fn statement_within(&mut self, node: Node<'t>) {
         match node.kind_name() {
             "program" | "statement_block" | "else_clause" => {
-                for child in nodes::children(node) {
+                for &child in self.cx.children(node).iter() {
                     self.statement(child);
                 }
             }
             "expression_statement" => {
-                for child in nodes::children(node) {
+                for &child in self.cx.children(node).iter() {
                     let value = self.expr(child);
                     self.discard(value, range(child));
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
-                for declarator in
-                    nodes::children(node).into_iter().filter(|d| d.kind_name() == "variable_declarator")
+                for &declarator in
+                    self.cx.children(node).iter().filter(|d| d.kind_name() == "variable_declarator")
                 {
                     self.declarator(declarator);
                 }
             }
             "export_statement" => {
-                for child in nodes::children(node) {
+                for &child in self.cx.children(node).iter() {
                     self.statement(child);
                 }
             }
             "return_statement" => {
-                let returned = nodes::children(node).into_iter().next();
+                let returned = self.cx.children(node).first().copied();
                 let value = returned.map_or(Val::None, |r| self.expr(r));
                 self.returned(value, returned, range(node));
             }
             "throw_statement" => {
-                for child in nodes::children(node) {
+                for &child in self.cx.children(node).iter() {
                     let value = self.expr(child);
                     self.discard(value, range(child));
                 }
@@ -348,7 +348,8 @@ impl<'t> Lowerer<'_, 't> {
             let value_val = self.expr(value);
             self.discard(value_val, range(value));
         }
-        let cases: Vec<Node> = node.field(Field::Body).map(nodes::children).unwrap_or_default();
+        let cases: Vec<Node> =
+            node.field(Field::Body).map(|b| self.cx.children(b).to_vec()).unwrap_or_default();
         let done = self.b.new_block();
         let entries: Vec<_> = cases.iter().map(|_| self.b.new_block()).collect();
         let mut targets = entries.clone();
@@ -401,7 +402,7 @@ impl<'t> Lowerer<'_, 't> {
         });
         let first_parameter = function
             .field(Field::Parameter)
-            .or_else(|| function.field(Field::Parameters).and_then(|p| nodes::children(p).into_iter().next()))
+            .or_else(|| function.field(Field::Parameters).and_then(|p| self.cx.children(p).first().copied()))
             .map(|p| p.field(Field::Pattern).unwrap_or(p));
         match first_parameter.and_then(|p| self.cx.place(p).map(|k| (k, p))) {
             Some((key, parameter)) => {

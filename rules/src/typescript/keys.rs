@@ -3,6 +3,7 @@
 //! capture flags, and the release operations a call performs.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -45,6 +46,11 @@ pub enum Handler<'t> {
 }
 
 impl<'t> FileCx<'t> {
+    /// The named children of a node, comments left out (listed by the binding table's walk).
+    pub fn children(&self, node: Node<'t>) -> Cow<'_, [Node<'t>]> {
+        self.scopes.census.children(node)
+    }
+
     /// The place an expression denotes, when it is a variable or a member path on one:
     /// `#12` (binding 12), `#12.current`, `this.timer`, `g:window`.
     pub fn place(&self, node: Node) -> Option<String> {
@@ -174,7 +180,7 @@ impl<'t> FileCx<'t> {
             if let Some(array) = self.scopes.binding_of(unwrapped).and_then(|b| self.scopes.get(b).iterates) {
                 let array = self.scopes.resolve_const(array);
                 let values: Option<Vec<String>> = (array.kind_name() == "array")
-                    .then(|| nodes::children(array).into_iter().map(|e| self.event_type(e)).collect());
+                    .then(|| self.children(array).iter().map(|e| self.event_type(*e)).collect());
                 return match values {
                     Some(mut values) => {
                         values.sort();
@@ -195,8 +201,9 @@ impl<'t> FileCx<'t> {
 
     /// The value of a member of an options object.
     pub fn option(&self, options: Node<'t>, key: &str) -> Option<Node<'t>> {
-        nodes::children(options)
-            .into_iter()
+        self.children(options)
+            .iter()
+            .copied()
             .find(|m| nodes::member_key(*m, self.source) == Some(key))
             .and_then(nodes::member_value)
     }

@@ -216,10 +216,10 @@ fn describe<'t>(
 /// The module-level `setInterval(...)` whose id is discarded: it can never be cleared.
 pub fn module_intervals<'t>(cx: &FileCx<'t>, root: tree_sitter::Node<'t>) -> Vec<Diagnostic> {
     let interval = ll1002_interval::LL1002.code;
-    nodes::children(root)
-        .into_iter()
+    cx.children(root)
+        .iter()
         .filter(|s| s.kind_name() == "expression_statement")
-        .filter_map(|s| nodes::children(s).into_iter().next().map(nodes::unwrap))
+        .filter_map(|s| cx.children(*s).first().copied().map(nodes::unwrap))
         .filter(|call| cx.acquisition(*call).is_some_and(|k| cx.kinds[k].rule == interval))
         .map(|call| {
             Diagnostic::new(

@@ -33,28 +33,29 @@ impl<'t> Scopes<'t> {
         };
         let root_kind = root.kind_id();
         walker.enter(root, root_kind, Around { parent: None, grandparent: None });
-        let mut stack = vec![Siblings::of(root, root_kind, ids)];
-        while let Some(top) = stack.last_mut() {
-            let Some(child) = top.next() else {
+        let mut path = Path { open: Vec::new(), children: Vec::new() };
+        path.enter(root, root_kind, ids, &mut walker.census);
+        while let Some(top) = path.open.last_mut() {
+            let Some((child, kind)) = path.children.get(top.next as usize).copied() else {
                 let kind = top.kind;
-                stack.pop();
+                path.leave();
                 walker.leave(kind);
                 continue;
             };
-            let kind = child.kind_id();
+            top.next += 1;
             if kind == ids.identifier || kind == ids.shorthand_property_identifier {
                 // Leaves, and the most common named nodes by far.
                 walker.used(child);
             } else if kind != ids.property_identifier && !ids.is_inert(kind) {
                 let around = Around {
                     parent: Some(top.parent),
-                    grandparent: stack.len().checked_sub(2).map(|i| stack[i].parent),
+                    grandparent: path.open.len().checked_sub(2).map(|i| path.open[i].parent),
                 };
-                if kind == ids.call_expression && value_is_kept(ids, &stack) {
+                if kind == ids.call_expression && value_is_kept(ids, &path.open) {
                     walker.census.kept.insert(child.id());
                 }
+                path.enter(child, kind, ids, &mut walker.census);
                 walker.enter(child, kind, around);
-                stack.push(Siblings::of(child, kind, ids));
             }
         }
         let Walker { collector, census, scope_chain, uses, .. } = walker;
@@ -89,44 +90,71 @@ impl<'t> Scopes<'t> {
     }
 }
 
-/// The named children of a node, one at a time: by index for the few most nodes have (no
-/// cursor, which allocates and steps over every token), listed once for long ones (finding
-/// the i-th child steps over the i before it).
-struct Siblings<'t> {
-    parent: Node<'t>,
-    kind: u16,
-    next: u32,
-    count: u32,
-    listed: Vec<Node<'t>>,
+/// The nodes the walk is in, innermost last, and their named children (comments left out,
+/// with their kinds), end to end.
+struct Path<'t> {
+    open: Vec<Open<'t>>,
+    children: Vec<(Node<'t>, u16)>,
 }
 
-impl<'t> Siblings<'t> {
-    fn of(parent: Node<'t>, kind: u16, ids: &Ids) -> Siblings<'t> {
-        // A member expression's object is its first named child; what follows (`?.`, the
-        // property name) declares, calls and uses nothing.
-        let count = if kind == ids.member_expression { 1 } else { parent.named_child_count() as u32 };
-        let listed = if count as usize > FEW_CHILDREN {
-            parent.named_children(&mut parent.walk()).collect()
-        } else {
-            Vec::new()
-        };
-        Siblings { parent, kind, next: 0, count, listed }
-    }
+/// A node the walk is in: its children are `children[start..]` of the [`Path`], up to the next
+/// open node's; `next` is the one to visit next.
+struct Open<'t> {
+    parent: Node<'t>,
+    kind: u16,
+    start: u32,
+    next: u32,
+}
 
-    fn next(&mut self) -> Option<Node<'t>> {
-        while self.next < self.count {
-            let index = self.next;
-            self.next += 1;
-            let child = if self.listed.is_empty() {
-                self.parent.named_child(index)
+impl<'t> Path<'t> {
+    /// Lists a node's named children for the walk to visit, and keeps them in the census when
+    /// the analysis will ask for them ([`Census::children`]). A member expression's object is
+    /// its first named child, and all the walk visits: what follows (`?.`, the property name)
+    /// declares, calls and uses nothing.
+    fn enter(&mut self, parent: Node<'t>, kind: u16, ids: &Ids, census: &mut Census<'t>) {
+        let start = self.children.len();
+        if kind == ids.member_expression {
+            self.children.extend(parent.named_child(0).map(|object| (object, object.kind_id())));
+        } else {
+            let count = parent.named_child_count();
+            // Finding the i-th child by index steps over the ones before it: a long list takes
+            // a cursor (which allocates) so that no node costs the square of its children.
+            if count <= FEW_CHILDREN {
+                for child in (0..count as u32).filter_map(|i| parent.named_child(i)) {
+                    self.push_unless_comment(child, ids);
+                }
             } else {
-                self.listed.get(index as usize).copied()
-            };
-            if child.is_some() {
-                return child;
+                let mut cursor = parent.walk();
+                for child in parent.named_children(&mut cursor) {
+                    self.push_unless_comment(child, ids);
+                }
+            }
+            if ids.is_listed(kind) {
+                census.keep_children(parent, self.children[start..].iter().map(|(child, _)| *child));
             }
         }
-        None
+        self.open.push(Open { parent, kind, start: start as u32, next: start as u32 });
+    }
+
+    fn push_unless_comment(&mut self, child: Node<'t>, ids: &Ids) {
+        let kind = child.kind_id();
+        if kind != ids.comment {
+            self.children.push((child, kind));
+        }
+    }
+
+    fn leave(&mut self) {
+        if let Some(open) = self.open.pop() {
+            self.children.truncate(open.start as usize);
+        }
+    }
+}
+
+impl<'t> Census<'t> {
+    fn keep_children(&mut self, parent: Node<'t>, children: impl Iterator<Item = Node<'t>>) {
+        let start = self.lists.len() as u32;
+        self.lists.extend(children);
+        self.listed.insert(parent.id(), (start, self.lists.len() as u32));
     }
 }
 
@@ -318,7 +346,7 @@ impl<'t> Collector<'t> {
 
 /// Is the value of the node whose parents are `open` (innermost last) assigned or declared,
 /// through parentheses and casts?
-fn value_is_kept(ids: &Ids, open: &[Siblings]) -> bool {
+fn value_is_kept(ids: &Ids, open: &[Open]) -> bool {
     let wraps = |kind: u16| {
         kind == ids.parenthesized_expression
             || kind == ids.as_expression
@@ -368,7 +396,7 @@ impl<'t> Walker<'t> {
         } else if kind == ids.assignment_expression {
             census.assignments.push(node);
         } else if kind == ids.return_statement {
-            let value = nodes::children(node).into_iter().next();
+            let value = census.children(node).first().copied();
             if let (Some(&function), Some(value)) = (self.function_scopes.last(), value) {
                 census.returns.entry(function.id()).or_default().push(value);
             }
