@@ -395,7 +395,7 @@ impl<'t> Lowerer<'_, 't> {
         self.frames.push(Frame {
             function,
             ret: after,
-            is_async: nodes::is_async(function),
+            is_async: nodes::is_async(function, self.cx.source),
             hoisted: Vec::new(),
             handlers: self.handlers.len(),
             loops: self.loops.len(),

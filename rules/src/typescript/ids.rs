@@ -12,7 +12,7 @@ macro_rules! tables {
     (kinds { $($kind:ident $(= $name:literal)?),* $(,)? } fields { $($variant:ident = $field:literal),* $(,)? }) => {
         /// The ids of the node kinds and fields the front-end asks about.
         pub struct Ids {
-            symbol_count: usize,
+            language: Language,
             $(pub $kind: u16,)*
             fields: [Option<NonZeroU16>; Field::COUNT],
             /// Every kind's name, by id.
@@ -34,7 +34,7 @@ macro_rules! tables {
         impl Ids {
             fn new(language: &Language) -> Ids {
                 let mut ids = Ids {
-                    symbol_count: language.node_kind_count(),
+                    language: language.clone(),
                     $($kind: language.id_for_node_kind(kind_name!($kind $(= $name)?), true),)*
                     fields: [$(language.field_id_for_name($field)),*],
                     names: (0..language.node_kind_count())
@@ -111,7 +111,8 @@ impl Ids {
     /// The table of the grammar a node was parsed with.
     pub fn of(node: Node) -> &'static Ids {
         let tsx = TSX.get_or_init(|| Ids::new(&tree_sitter_typescript::LANGUAGE_TSX.into()));
-        if node.language().node_kind_count() == tsx.symbol_count {
+        // A tree holds the very language it was parsed with: comparing is comparing pointers.
+        if *node.language() == tsx.language {
             tsx
         } else {
             TYPESCRIPT.get_or_init(|| Ids::new(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()))

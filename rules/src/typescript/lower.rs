@@ -154,7 +154,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             mode,
             role,
             root,
-            root_async: nodes::is_async(root),
+            root_async: nodes::is_async(root, cx.source),
             b,
             cur,
             vars: HashMap::default(),

@@ -14,7 +14,8 @@ pub fn unwrap(mut node: Node<'_>) -> Node<'_> {
     let ids = Ids::of(node);
     for _ in 0..64 {
         let inner = if ids.is_wrapper(node.kind_id()) {
-            node.named_children(&mut node.walk()).find(|c| !is_type(*c))
+            // A wrapper has a child or two (`<T>x`, `x as T`): found by index, with no cursor.
+            (0..node.named_child_count() as u32).filter_map(|i| node.named_child(i)).find(|c| !is_type(*c))
         } else {
             None
         };
@@ -111,7 +112,13 @@ pub fn is_function(node: Node) -> bool {
     Ids::of(node).is_function(node.kind_id())
 }
 
-pub fn is_async(function: Node) -> bool {
+pub fn is_async(function: Node, source: &str) -> bool {
+    // The keyword comes before the parameters: a function with none in its head (most) is not
+    // async, without stepping through its children.
+    let head = text(function, source);
+    if !head[..head.find(['(', '{', '=', '<']).unwrap_or(head.len())].contains("async") {
+        return false;
+    }
     let mut cursor = function.walk();
     let is_async =
         function.children(&mut cursor).take_while(|c| !c.is_named()).any(|c| c.kind_name() == "async");
@@ -146,4 +153,40 @@ pub fn member_value(member: Node<'_>) -> Option<Node<'_>> {
 /// Does `inner` lie within `outer`?
 pub fn contains(outer: Node, inner: Node) -> bool {
     outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::treesitter::{self, Grammar};
+
+    #[test]
+    fn async_is_read_from_the_head_only() {
+        let source = "class A { async load() {} static async at() {} asyncName() {} run() { return async () => 1; } }\n\
+                      const f = async x => x;\nconst g = x => async () => x;\nconst h = async <T>(t: T) => t;\n\
+                      async function k() {}\nfunction asyncLike() {}";
+        let tree = treesitter::parse(Grammar::TypeScript, source, std::time::Duration::from_secs(5)).unwrap();
+        let asyncs: Vec<(&str, bool)> = treesitter::descendants(tree.root_node())
+            .filter(|n| is_function(*n))
+            .map(|f| {
+                (text(f, source).split(['(', '{', '=']).next().unwrap_or("").trim(), is_async(f, source))
+            })
+            .collect();
+        assert_eq!(
+            asyncs,
+            [
+                ("async load", true),
+                ("static async at", true),
+                ("asyncName", false),
+                ("run", false),
+                ("async", true),
+                ("async x", true),
+                ("x", false),
+                ("async", true),
+                ("async <T>", true),
+                ("async function k", true),
+                ("function asyncLike", false),
+            ]
+        );
+    }
 }
