@@ -173,6 +173,7 @@ impl Ids {
             (
                 is(&[
                     self.variable_declarator,
+                    self.formal_parameters,
                     self.function_declaration,
                     self.generator_function_declaration,
                     self.import_clause,
@@ -252,8 +253,8 @@ impl Ids {
         self.has(kind, class::INERT)
     }
 
-    /// Kinds the binding table's walk does something with on entering: scopes, declarations,
-    /// and what it counts (calls, assignments, returns, classes).
+    /// Kinds the binding table's walk does something with on entering: scopes, declarations
+    /// (parameter lists among them), and what it counts (calls, assignments, returns, classes).
     pub fn is_noted_or_scope(&self, kind: u16) -> bool {
         self.has(kind, class::NOTED | class::SCOPE)
     }

@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn shadowing_hoisting_and_loop_variables() {
-        let source = "const id = 1;\nfunction f() { g(id); { const id = 2; h(id); } }\nfunction g() { k(); }\nfunction k() {}\nfor (const t of ['a']) t;\n['x'].forEach((e) => e);\nconst [u, setU] = useState();";
+        let source = "const id = 1;\nfunction f() { g(id); { const id = 2; h(id); } }\nfunction g() { k(); }\nfunction k() {}\nfor (const t of ['a']) t;\n['x'].forEach((e) => e);\nconst [u, setU] = useState();\n['y'].flatMap((fy) => fy);\n['z'].map(function (gz: string) { return gz; });\nf(function (hf) { return hf; });";
         let tree = treesitter::parse(Grammar::TypeScript, source, std::time::Duration::from_secs(5)).unwrap();
         let scopes = Scopes::build(tree.root_node(), source);
         let ids = identifiers(tree.root_node(), source, "id");
@@ -312,6 +312,11 @@ mod tests {
         assert!(scopes.get(scopes.binding_of(t[1]).unwrap()).iterates.is_some());
         let e = identifiers(tree.root_node(), source, "e");
         assert!(scopes.get(scopes.binding_of(e[1]).unwrap()).iterates.is_some());
+        for (name, iterates) in [("fy", true), ("gz", true), ("hf", false)] {
+            let used = identifiers(tree.root_node(), source, name)[1];
+            let binding = scopes.get(scopes.binding_of(used).unwrap());
+            assert_eq!(binding.iterates.is_some(), iterates, "{name} iterates an array");
+        }
         let set = identifiers(tree.root_node(), source, "setU");
         let u = identifiers(tree.root_node(), source, "u");
         assert_eq!(scopes.get(scopes.binding_of(set[0]).unwrap()).state_of, scopes.binding_of(u[0]));

@@ -32,9 +32,10 @@ impl<'t> Scopes<'t> {
             uses: Vec::new(),
         };
         let root_kind = root.kind_id();
-        walker.enter(root, root_kind, Around { parent: None, grandparent: None });
         let mut path = Path { open: Vec::new(), children: Vec::new() };
         path.enter(root, root_kind, ids, &mut walker.census);
+        let around = Around { parent: None, grandparent: None, great_grandparent: None };
+        walker.enter(root, root_kind, around, &path.children);
         while let Some(top) = path.open.last_mut() {
             let Some((child, kind)) = path.children.get(top.next as usize).copied() else {
                 let kind = top.kind;
@@ -43,19 +44,19 @@ impl<'t> Scopes<'t> {
                 continue;
             };
             top.next += 1;
+            let parent = top.parent;
             if kind == ids.identifier || kind == ids.shorthand_property_identifier {
                 // Leaves, and the most common named nodes by far.
                 walker.used(child);
             } else if kind != ids.property_identifier && !ids.is_inert(kind) {
-                let around = Around {
-                    parent: Some(top.parent),
-                    grandparent: path.open.len().checked_sub(2).map(|i| path.open[i].parent),
-                };
+                let up = |levels: usize| path.open.len().checked_sub(levels).map(|i| path.open[i].parent);
+                let around = Around { parent: Some(parent), grandparent: up(2), great_grandparent: up(3) };
                 if kind == ids.call_expression && value_is_kept(ids, &path.open) {
                     walker.census.kept.insert(child.id());
                 }
+                let start = path.children.len();
                 path.enter(child, kind, ids, &mut walker.census);
-                walker.enter(child, kind, around);
+                walker.enter(child, kind, around, &path.children[start..]);
             }
         }
         let Walker { collector, census, scope_chain, uses, .. } = walker;
@@ -165,12 +166,13 @@ struct Collector<'t> {
     declared: HashMap<(usize, &'t str), BindingId>,
 }
 
-/// The node being entered's parent and grandparent, from the walk's stack (tree-sitter's
-/// `parent()` walks down from the root, which would make the walk quadratic).
+/// The node being entered's nearest ancestors, from the walk's stack (tree-sitter's `parent()`
+/// walks down from the root, which would make the walk quadratic).
 #[derive(Clone, Copy)]
 struct Around<'t> {
     parent: Option<Node<'t>>,
     grandparent: Option<Node<'t>>,
+    great_grandparent: Option<Node<'t>>,
 }
 
 impl<'t> Collector<'t> {
@@ -219,41 +221,31 @@ impl<'t> Collector<'t> {
         declared
     }
 
-    fn declare_parameters(&mut self, ids: &Ids, function: Node<'t>, kind: u16, around: Around<'t>) {
-        // An arrow function's first named child is its one parameter (`x => ...`) or their
-        // list, unless type parameters come first; other functions have a list.
-        let first = if kind == ids.arrow_function { function.named_child(0) } else { None };
-        if let Some(single) = first.filter(|f| f.kind_id() == ids.identifier) {
-            let ids = self.declare_pattern(single, DeclKind::Param, function);
-            self.mark_loop_parameter(function, around, 0, &ids);
-            return;
-        }
-        let params = first.filter(|f| f.kind_id() == ids.formal_parameters);
-        let Some(params) = params.or_else(|| function.field(Field::Parameters)) else { return };
-        for (index, param) in nodes::children(params).into_iter().enumerate() {
-            let pattern = param.field(Field::Pattern).unwrap_or(param);
-            let ids = self.declare_pattern(pattern, DeclKind::Param, function);
-            self.mark_loop_parameter(function, around, index, &ids);
+    /// The parameters of a function, declared when the walk enters their list (whose children
+    /// it has just listed); `call` is the one the function may be the callback of.
+    fn declare_parameters(&mut self, function: Node<'t>, params: &[(Node<'t>, u16)], call: Option<Node<'t>>) {
+        for (index, (param, _)) in params.iter().enumerate() {
+            let pattern = param.field(Field::Pattern).unwrap_or(*param);
+            let declared = self.declare_pattern(pattern, DeclKind::Param, function);
+            if index == 0 {
+                self.mark_loop_parameter(function, call, &declared);
+            }
         }
     }
 
     /// `A.forEach((t) => ...)`: `t` iterates `A`.
-    fn mark_loop_parameter(
-        &mut self,
-        function: Node<'t>,
-        around: Around<'t>,
-        index: usize,
-        ids: &[BindingId],
-    ) {
-        if index != 0 || ids.len() != 1 {
+    fn mark_loop_parameter(&mut self, function: Node<'t>, call: Option<Node<'t>>, declared: &[BindingId]) {
+        let &[id] = declared else { return };
+        let Some(call) = call.filter(|c| c.kind_id() == Ids::of(*c).call_expression) else { return };
+        // The method's name is written before the callback: most calls name none of these.
+        let head = self.source.get(call.start_byte()..function.start_byte()).unwrap_or("");
+        if !["forEach", "map", "flatMap"].iter().any(|name| head.contains(name)) {
             return;
         }
-        let Some(call) = around.grandparent else { return };
-        if call.kind_id() == Ids::of(call).call_expression
-            && matches!(nodes::method_name(call, self.source), Some("forEach" | "map" | "flatMap"))
+        if matches!(nodes::method_name(call, self.source), Some("forEach" | "map" | "flatMap"))
             && nodes::arguments(call).first().is_some_and(|a| *a == function)
         {
-            self.bindings[ids[0] as usize].iterates = nodes::receiver(call);
+            self.bindings[id as usize].iterates = nodes::receiver(call);
         }
     }
 
@@ -263,18 +255,19 @@ impl<'t> Collector<'t> {
         node: Node<'t>,
         kind: u16,
         around: Around<'t>,
-        block: Node<'t>,
-        function_scope: Node<'t>,
+        children: &[(Node<'t>, u16)],
+        scopes: (Node<'t>, Node<'t>),
     ) {
+        let (block, function_scope) = scopes;
         if kind == ids.variable_declarator {
-            self.declarator(node, around, block, function_scope);
+            self.declarator(ids, around, children, scopes);
         } else if kind == ids.function_declaration || kind == ids.generator_function_declaration {
             if let Some(name) = node.field(Field::Name) {
                 let id = self.declare(name, DeclKind::Function, block);
                 self.bindings[id as usize].function = Some(node);
             }
         } else if kind == ids.import_clause || kind == ids.namespace_import {
-            for child in nodes::children(node).into_iter().filter(|c| c.kind_id() == ids.identifier) {
+            for &(child, _) in children.iter().filter(|(_, kind)| *kind == ids.identifier) {
                 self.declare(child, DeclKind::Import, function_scope);
             }
         } else if kind == ids.import_specifier {
@@ -288,20 +281,41 @@ impl<'t> Collector<'t> {
         } else if kind == ids.for_in_statement {
             self.for_in(node, function_scope);
         }
-        if ids.is_function(kind) {
-            self.declare_parameters(ids, node, kind, around);
+        if kind == ids.arrow_function {
+            // `x => ...`: the one parameter, with no list.
+            if let Some(&(single, _)) = children.first().filter(|(_, kind)| *kind == ids.identifier) {
+                let declared = [self.declare(single, DeclKind::Param, node)];
+                self.mark_loop_parameter(node, around.grandparent, &declared);
+            }
+        } else if kind == ids.formal_parameters {
+            if let Some(function) = around.parent.filter(|f| ids.is_function(f.kind_id())) {
+                self.declare_parameters(function, children, around.great_grandparent);
+            }
         }
     }
 
-    fn declarator(&mut self, node: Node<'t>, around: Around<'t>, block: Node<'t>, function_scope: Node<'t>) {
+    fn declarator(
+        &mut self,
+        ids: &Ids,
+        around: Around<'t>,
+        children: &[(Node<'t>, u16)],
+        (block, function_scope): (Node<'t>, Node<'t>),
+    ) {
         let Some(declaration) = around.parent else { return };
-        let (kind, scope) = match declaration.kind_name() {
-            "variable_declaration" => (DeclKind::Var, function_scope),
-            _ if declaration.child(0).is_some_and(|k| k.kind_name() == "const") => (DeclKind::Const, block),
-            _ => (DeclKind::Let, block),
+        let (kind, scope) = if declaration.kind_id() == ids.variable_declaration {
+            (DeclKind::Var, function_scope)
+        } else if self.source.get(declaration.start_byte()..).is_some_and(|d| d.starts_with("const")) {
+            // A `lexical_declaration` starts with its keyword.
+            (DeclKind::Const, block)
+        } else {
+            (DeclKind::Let, block)
         };
-        let Some(name) = node.field(Field::Name) else { return };
-        let value = node.field(Field::Value);
+        // The name, then a type, then the value: each named child but the first is optional.
+        let Some(&(name, _)) = children.first() else { return };
+        let value = match children {
+            [_, .., (value, kind)] if *kind != ids.type_annotation => Some(*value),
+            _ => None,
+        };
         let ids = self.declare_pattern(name, kind, scope);
         if name.kind_name() == "identifier" {
             if let Some(&id) = ids.first() {
@@ -317,7 +331,9 @@ impl<'t> Collector<'t> {
         }
         // const [value, setValue] = useState(...)
         let is_state = value.is_some_and(|v| {
-            v.kind_name() == "call_expression"
+            let head = text(v, self.source);
+            head[..head.find('(').unwrap_or(head.len())].contains("useState")
+                && v.kind_name() == "call_expression"
                 && v.field(Field::Function)
                     .and_then(|f| nodes::path(f, self.source))
                     .is_some_and(|p| p == "useState" || p.ends_with(".useState"))
@@ -381,7 +397,8 @@ impl<'t> Walker<'t> {
         }
     }
 
-    fn enter(&mut self, node: Node<'t>, kind: u16, around: Around<'t>) {
+    /// Enters a node whose named children (comments left out) are `children`.
+    fn enter(&mut self, node: Node<'t>, kind: u16, around: Around<'t>, children: &[(Node<'t>, u16)]) {
         let ids = self.ids;
         // Most nodes (member accesses, argument lists, operators) are none of these.
         if !ids.is_noted_or_scope(kind) {
@@ -389,14 +406,14 @@ impl<'t> Walker<'t> {
         }
         let block = self.blocks.last().copied().unwrap_or(node);
         let function_scope = self.function_scopes.last().copied().unwrap_or(node);
-        self.collector.enter(ids, node, kind, around, block, function_scope);
+        self.collector.enter(ids, node, kind, around, children, (block, function_scope));
         let census = &mut self.census;
         if kind == ids.call_expression {
             census.calls.push(node);
         } else if kind == ids.assignment_expression {
             census.assignments.push(node);
         } else if kind == ids.return_statement {
-            let value = census.children(node).first().copied();
+            let value = children.first().map(|(value, _)| *value);
             if let (Some(&function), Some(value)) = (self.function_scopes.last(), value) {
                 census.returns.entry(function.id()).or_default().push(value);
             }
