@@ -14,6 +14,7 @@ use tree_sitter::Node;
 use super::ids::{Field, FieldOf, Ids};
 use super::keys::FileCx;
 use super::nodes::{self, text};
+use super::scope::Census;
 
 /// The parts of one call or `new` expression.
 pub struct Call<'t> {
@@ -33,8 +34,10 @@ pub struct Call<'t> {
 impl<'t> Call<'t> {
     fn new(node: Node<'t>, cx: &FileCx<'t>) -> Call<'t> {
         let ids = Ids::of(node);
-        let function = node.field(Field::Function);
-        let constructor = if function.is_none() { node.field(Field::Constructor) } else { None };
+        let (callee, arguments) = Self::callee_and_arguments(node, ids, &cx.scopes.census);
+        let (function, constructor) =
+            if node.kind_id() == ids.new_expression { (None, callee) } else { (callee, None) };
+        let arguments = arguments.map(|a| cx.children(a).into_owned()).unwrap_or_default();
         let member = function.map(nodes::unwrap).filter(|callee| callee.kind_id() == ids.member_expression);
         Call {
             node,
@@ -42,8 +45,35 @@ impl<'t> Call<'t> {
             constructor,
             method: member.and_then(|m| m.field(Field::Property)).map(|p| text(p, cx.source)),
             receiver: member.and_then(|m| m.field(Field::Object)),
-            arguments: node.field(Field::Arguments).map(|a| cx.children(a).into_owned()).unwrap_or_default(),
+            arguments,
             path: OnceCell::new(),
+        }
+    }
+
+    /// A call's function or a `new`'s class, and the arguments node (none for other nodes).
+    /// The walk listed the children of the calls it entered: the callee first, the arguments
+    /// (a list, or a tagged template) last, type arguments or `?.` between; other calls are
+    /// asked by field.
+    fn callee_and_arguments(
+        node: Node<'t>,
+        ids: &Ids,
+        census: &Census<'t>,
+    ) -> (Option<Node<'t>>, Option<Node<'t>>) {
+        let kind = node.kind_id();
+        if kind != ids.call_expression && kind != ids.new_expression {
+            return (None, None);
+        }
+        match census.listed_children(node) {
+            Some(children) => {
+                let is_arguments =
+                    |n: &Node| n.kind_id() == ids.arguments || n.kind_id() == ids.template_string;
+                let arguments = children.last().filter(|last| children.len() > 1 && is_arguments(last));
+                (children.first().copied(), arguments.copied())
+            }
+            None => {
+                let callee = if kind == ids.call_expression { Field::Function } else { Field::Constructor };
+                (node.field(callee), node.field(Field::Arguments))
+            }
         }
     }
 

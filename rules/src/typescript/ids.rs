@@ -72,7 +72,7 @@ tables! {
         type_annotation, type_arguments, type_parameters, interface_declaration, type_alias_declaration,
         string, regex, jsx_text, jsx_closing_element, arguments, array, object, expression_statement,
         lexical_declaration, variable_declaration, export_statement, else_clause, throw_statement,
-        await_expression, spread_element, sequence_expression, class_body,
+        await_expression, spread_element, sequence_expression, class_body, template_string,
     }
     fields {
         Alias = "alias",
@@ -213,6 +213,8 @@ impl Ids {
                     self.class_declaration,
                     self.class_expression,
                     self.abstract_class_declaration,
+                    self.call_expression,
+                    self.new_expression,
                 ]),
                 class::LISTED,
             ),
@@ -260,7 +262,8 @@ impl Ids {
     }
 
     /// Kinds whose children the analysis asks for, after the walk that lists them: statement
-    /// lists, declarations, argument lists, object and array literals, class bodies.
+    /// lists, declarations, calls and their argument lists, object and array literals, class
+    /// bodies.
     pub fn is_listed(&self, kind: u16) -> bool {
         self.has(kind, class::LISTED)
     }

@@ -117,10 +117,17 @@ impl<'t> Census<'t> {
     /// The named children of a node, comments left out: as the walk listed them, or found
     /// again for a node it did not enter.
     pub fn children(&self, node: Node<'t>) -> Cow<'_, [Node<'t>]> {
-        match self.listed.get(&node.id()) {
-            Some(&(start, end)) => Cow::Borrowed(&self.lists[start as usize..end as usize]),
+        match self.listed_children(node) {
+            Some(children) => Cow::Borrowed(children),
             None => Cow::Owned(nodes::children(node)),
         }
+    }
+
+    /// The named children of a node the walk entered and kept the children of, comments left
+    /// out.
+    pub fn listed_children(&self, node: Node<'t>) -> Option<&[Node<'t>]> {
+        let &(start, end) = self.listed.get(&node.id())?;
+        self.lists.get(start as usize..end as usize)
     }
 
     /// The nodes of a census list (in document order) that lie within `outer`.
