@@ -245,9 +245,9 @@ fn read_sources(root: &Path) -> Vec<(Language, Arc<str>)> {
         .collect()
 }
 
-/// Parses every file in parallel and holds the results until all are parsed, as pass 1 does.
-/// Parses every file and drops each tree at once, as the check does for the families it
-/// checks in pass 1 (keeping every tree would charge this step page faults the check avoids).
+/// Parses every file in parallel and drops each tree at once, as the check does for the
+/// families it checks in pass 1 (keeping every tree would charge this step page faults the
+/// check avoids).
 fn parse_all(files: &[(Language, Arc<str>)]) -> usize {
     let options = ParseOptions::default();
     files.par_iter().filter(|(language, text)| parse(*language, text, &options).is_ok()).count()
