@@ -92,20 +92,28 @@ pub fn text<'t>(node: Node, source: &'t str) -> &'t str {
     source.get(node.start_byte()..node.end_byte()).unwrap_or("")
 }
 
-/// Up to this many children, [`named_children`] and [`children`] find each by its index.
+/// Up to this many children, [`each_named_child`] and [`children`] find each by its index.
 pub const FEW_CHILDREN: usize = 16;
 
-/// The named children of a node, collected. Finding the i-th child steps over the i before
-/// it, but each step costs a fraction of a cursor's move to the next sibling (and a cursor
-/// allocates): for the few children of most nodes that is cheaper; a long list (a block, an
-/// initializer) takes the cursor, so that no node costs the square of its children.
-pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+/// Calls `visit` with each named child of a node, in order. Finding the i-th child steps over
+/// the i before it, but each step costs a fraction of a cursor's move to the next sibling (and
+/// a cursor allocates): for the few children of most nodes that is cheaper; a long list (a
+/// block, an initializer) takes the cursor, so that no node costs the square of its children.
+#[inline]
+pub fn each_named_child<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     let count = node.named_child_count();
     if count <= FEW_CHILDREN {
-        return (0..count).filter_map(|i| u32::try_from(i).ok().and_then(|i| node.named_child(i))).collect();
+        (0..count as u32).filter_map(|i| node.named_child(i)).for_each(visit);
+    } else {
+        let mut cursor = node.walk();
+        node.named_children(&mut cursor).for_each(&mut visit);
     }
-    let mut cursor = node.walk();
-    let children = node.named_children(&mut cursor).collect();
+}
+
+/// The named children of a node, collected (see [`each_named_child`]).
+pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut children = Vec::with_capacity(node.named_child_count());
+    each_named_child(node, |child| children.push(child));
     children
 }
 

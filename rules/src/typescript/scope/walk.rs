@@ -7,7 +7,7 @@ use std::cell::Cell;
 use tree_sitter::Node;
 
 use super::{Binding, BindingId, Census, DeclKind, Scopes, Use};
-use crate::syntax::treesitter::FEW_CHILDREN;
+use crate::syntax::treesitter::each_named_child;
 use crate::typescript::ids::{Field, FieldOf, Ids, KindOf};
 use crate::typescript::nodes::{self, text};
 
@@ -123,31 +123,17 @@ impl<'t> Path<'t> {
         if kind == ids.member_expression {
             self.children.extend(parent.named_child(0).map(|object| (object, object.kind_id())));
         } else {
-            let count = parent.named_child_count();
-            // Finding the i-th child by index steps over the ones before it: a long list takes
-            // a cursor (which allocates) so that no node costs the square of its children.
-            if count <= FEW_CHILDREN {
-                for child in (0..count as u32).filter_map(|i| parent.named_child(i)) {
-                    self.push_unless_comment(child, ids);
+            each_named_child(parent, |child| {
+                let kind = child.kind_id();
+                if kind != ids.comment {
+                    self.children.push((child, kind));
                 }
-            } else {
-                let mut cursor = parent.walk();
-                for child in parent.named_children(&mut cursor) {
-                    self.push_unless_comment(child, ids);
-                }
-            }
+            });
             if ids.is_listed(kind) {
                 census.keep_children(parent, self.children[start..].iter().map(|(child, _)| *child));
             }
         }
         self.open.push(Open { parent, kind, start: start as u32, next: start as u32 });
-    }
-
-    fn push_unless_comment(&mut self, child: Node<'t>, ids: &Ids) {
-        let kind = child.kind_id();
-        if kind != ids.comment {
-            self.children.push((child, kind));
-        }
     }
 
     fn leave(&mut self) {
