@@ -134,6 +134,20 @@ export async function preview(blob: Blob, check: () => Promise<void>) {
 }
 "#;
     assert_eq!(codes_and_lines(rejected_await, &Settings::default()), vec![("LL1005".to_string(), 3)]);
+    // `setPreview(undefined)` never spells `preview`, but it drops the URL the state held
+    // (with React's batching the cleanup never sees it).
+    let setter_overwrites = r#"
+export function Gallery({ file }: { file: Blob }) {
+  const [preview, setPreview] = useState<string>();
+  function show() {
+    setPreview(URL.createObjectURL(file));
+    setPreview(undefined);
+  }
+  useEffect(() => () => { if (preview) URL.revokeObjectURL(preview); }, [preview]);
+  return show;
+}
+"#;
+    assert_eq!(codes_and_lines(setter_overwrites, &Settings::default()), vec![("LL1005".to_string(), 5)]);
     let nothing_leaves = r#"
 export function save(blob: Blob, name: string) {
   const url = URL.createObjectURL(blob);
