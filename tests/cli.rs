@@ -335,3 +335,29 @@ fn human_is_colored_on_a_terminal_unless_no_color() {
     let empty = on_terminal(Some("")).expect("script ran before");
     assert!(String::from_utf8_lossy(&empty.stdout).contains("\u{1b}["), "an empty NO_COLOR does not count");
 }
+
+#[test]
+fn declaration_files_are_left_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A body in a declaration file does not compile; if leaklint read the file it would flag
+    // the interval.
+    let leaky = "import { useEffect } from 'react';\nexport function useTick(): void {\n  useEffect(() => {\n    setInterval(() => console.log('tick'), 1000);\n  }, []);\n}\n";
+    write(dir.path(), "web/types.d.ts", leaky);
+    write(dir.path(), "web/dist/index.d.mts", leaky);
+    write(dir.path(), "web/useTick.ts", leaky);
+
+    let walked = json_report(dir.path(), &[]);
+    assert_eq!(walked["files_analyzed"], 1, "{walked:#}");
+    let flagged: Vec<&str> =
+        walked["findings"].as_array().expect("findings").iter().filter_map(|f| f["path"].as_str()).collect();
+    assert_eq!(flagged, ["web/useTick.ts"], "{walked:#}");
+    assert_eq!(walked["problems"], serde_json::json!([]), "a walk leaves declaration files out silently");
+
+    let named = leaklint(dir.path(), &["check", "--format", "compact", "web/types.d.ts"]);
+    assert_eq!(code(&named), 0, "{}", stderr(&named));
+    assert!(
+        stdout(&named).contains("web/types.d.ts:1:1: skipped[io] TypeScript declaration file"),
+        "a declaration file named explicitly gets a note:\n{}",
+        stdout(&named)
+    );
+}

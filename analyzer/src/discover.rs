@@ -10,6 +10,10 @@ use crate::config::FileFilter;
 use crate::read::NOT_A_REGULAR_FILE;
 use crate::report::{FileProblem, ProblemLevel};
 
+/// Why a TypeScript declaration file named explicitly is not analysed.
+const DECLARATION_FILE: &str =
+    "TypeScript declaration file (types only, no code that could leak); not analysed";
+
 /// Directories never entered, whatever the ignore files say.
 const ALWAYS_SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn", "node_modules", ".leaklint-cache"];
 
@@ -47,6 +51,9 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
                     continue;
                 }
                 match Language::from_path(path) {
+                    Some(_) if Language::is_declaration_file(path) => {
+                        push(&problems, problem(path, ProblemLevel::Skipped, DECLARATION_FILE.into()))
+                    }
                     Some(language) => push(&found, candidate(path, language)),
                     None => push(
                         &problems,
@@ -87,6 +94,9 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> (Vec<Candidate>
                         let is_file = kind.is_some_and(|t| t.is_file());
                         let is_special = kind.is_some_and(|t| !(t.is_file() || t.is_dir() || t.is_symlink()));
                         match Language::from_path(entry.path()) {
+                            // Declaration files in a tree are left out without a note, like
+                            // files of other languages: a package's `dist/` has one per module.
+                            Some(_) if Language::is_declaration_file(entry.path()) => {}
                             Some(_) if !options.filter.allows(entry.path()) => {}
                             Some(language) if is_file => push(&found, candidate(entry.path(), language)),
                             Some(_) if is_special => push(

@@ -221,7 +221,7 @@ fn cpu_time() -> Duration {
 }
 
 /// The files the check would analyse, read as the pipeline reads them. The walk applies the
-/// same filters as discovery with no configuration (ignore files, hidden files, vendored
+/// same filters as discovery with no configuration (ignore files, hidden files, declaration files, vendored
 /// folders); the measurement asserts that both steps saw the same number of files.
 fn read_sources(root: &Path) -> Vec<(Language, Arc<str>)> {
     const SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn", "node_modules", ".leaklint-cache"];
@@ -233,6 +233,7 @@ fn read_sources(root: &Path) -> Vec<(Language, Arc<str>)> {
         .build()
         .flatten()
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter(|e| !Language::is_declaration_file(e.path()))
         .filter_map(|e| Language::from_path(e.path()).map(|l| (e.into_path(), l)))
         .collect();
     files.sort();

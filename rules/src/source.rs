@@ -52,6 +52,14 @@ impl Language {
         })
     }
 
+    /// Is the path a TypeScript declaration file (`types.d.ts`, `.d.mts`, `.d.cts`)? It holds
+    /// types and signatures only (the compiler rejects any body there), so nothing in it can
+    /// acquire or leak anything.
+    pub fn is_declaration_file(path: &Path) -> bool {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        [".d.ts", ".d.mts", ".d.cts"].iter().any(|suffix| name.len() > suffix.len() && name.ends_with(suffix))
+    }
+
     pub fn family(self) -> Family {
         match self {
             Language::CSharp => Family::CSharp,
@@ -191,6 +199,16 @@ mod tests {
         assert_eq!(Language::from_path(Path::new("a/b.mts")), Some(Language::TypeScript));
         assert_eq!(Language::from_path(Path::new("x.jsx")), Some(Language::JavaScript));
         assert_eq!(Language::from_path(Path::new("x.md")), None);
+    }
+
+    #[test]
+    fn declaration_files_are_told_from_sources() {
+        for declaration in ["types.d.ts", "src/index.d.mts", "dist/cjs/index.d.cts"] {
+            assert!(Language::is_declaration_file(Path::new(declaration)), "{declaration}");
+        }
+        for source in ["index.ts", "d.ts", ".d.ts", "load.ts", "build.d.tsx", "odd.ts", "x.d.js"] {
+            assert!(!Language::is_declaration_file(Path::new(source)), "{source}");
+        }
     }
 
     #[test]
