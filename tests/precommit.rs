@@ -94,6 +94,7 @@ fn precommit_hook_accepts_clean_commits_and_refuses_leaks() {
     write(&repo, "web/Ticker.tsx", CLEAN_TSX);
     write(&repo, "web/poll.mts", "export function poll(load: () => void): () => void {\n  const id = setInterval(load, 5000);\n  return () => clearInterval(id);\n}\n");
     write(&repo, "tools/refresh.rs", CLEAN_RS);
+    write(&repo, "web/env.d.ts", "declare const BUILD_ID: string;\n");
     write(&repo, "README.md", "# Reports\n");
     git(&repo, &["add", "--all"]);
     let output = commit(&repo, &home, "clean code");
@@ -105,6 +106,7 @@ fn precommit_hook_accepts_clean_commits_and_refuses_leaks() {
         shown.contains("0 findings in 4 files analysed"),
         "cs, tsx, mts and rs files were checked: {shown}"
     );
+    assert!(!shown.contains("declaration file"), "the hook passed a declaration file: {shown}");
 
     // A leak in each language: the commit is refused, with leaklint's findings.
     for (name, text, _, _) in LEAKS {
