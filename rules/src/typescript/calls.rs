@@ -92,6 +92,12 @@ impl<'t> Call<'t> {
         &self.arguments
     }
 
+    /// Can this be a registration (`target.addEventListener(type, handler)`): is its first
+    /// argument, if any, something that can be an event type ([`nodes::may_name_an_event`])?
+    pub fn may_register(&self) -> bool {
+        self.arguments.first().is_none_or(|event| nodes::may_name_an_event(*event))
+    }
+
     /// The callee's dotted path (see [`nodes::path`]): `URL.createObjectURL`, `WebSocket`.
     pub fn path(&self, source: &str) -> Option<&str> {
         self.path.get_or_init(|| self.callee().and_then(|c| nodes::path(c, source))).as_deref()

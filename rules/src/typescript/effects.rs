@@ -440,13 +440,15 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
             .map(|(_, f)| scope(OwnerKind::ClassComponent, *f, &facts))
             .collect();
     }
-    let Some(teardown) = members.iter().map(|(n, _)| n.as_str()).find(|n| TEARDOWN_METHODS.contains(n))
-    else {
+    // The teardown the messages name: with several (`stop()` and `destroy()`), the one first in
+    // [`TEARDOWN_METHODS`], which ends the object's life for good.
+    let Some(teardown) = TEARDOWN_METHODS.iter().copied().find(|name| has(name)) else {
         return Vec::new();
     };
     // A release in another method (`stop()`, a detach handler) is the class's own lifecycle:
     // it counts like one in the teardown.
-    let facts = facts_of(TEARDOWN_METHODS);
+    let mut facts = facts_of(TEARDOWN_METHODS);
+    facts.2 = members.iter().find(|(n, _)| n == teardown).map(|(_, f)| range(*f)).or(facts.2);
     let others: Vec<Node<'t>> =
         members.iter().filter(|(n, _)| !TEARDOWN_METHODS.contains(&n.as_str())).map(|(_, f)| *f).collect();
     let mut methods: HashMap<String, (usize, bool)> = HashMap::default();

@@ -435,8 +435,10 @@ impl<'t> Lowerer<'_, 't> {
                     self.push(Event::Acquire { res, into: None }, range(node));
                 }
                 Ok(keys) => {
-                    let var = self.registration_var(&keys[0], None);
-                    for loose in &keys[1..] {
+                    // A registration found by `acquisition` has its keys: the first names the target.
+                    let Some((first, loose)) = keys.split_first() else { return Val::None };
+                    let var = self.registration_var(first, None);
+                    for loose in loose {
                         self.vars.entry(loose.clone()).or_default().push(var);
                     }
                     let (res, _) = self.new_site(kind, node);

@@ -247,8 +247,11 @@ impl<'t> FileCx<'t> {
     /// teardown) that no binding connects.
     pub fn registration_keys(&self, call: Node<'t>) -> Result<Vec<String>, Node<'t>> {
         let call = self.call(call);
-        let target = call.receiver.map_or_else(|| "g:globalThis".to_string(), |r| self.structural(r));
         let arguments = call.arguments();
+        if !call.may_register() {
+            return Ok(Vec::new());
+        }
+        let target = call.receiver.map_or_else(|| "g:globalThis".to_string(), |r| self.structural(r));
         let event = arguments.first().map_or_else(String::new, |a| self.event_type(*a));
         let handler = match arguments.get(1).map(|h| self.handler(*h)) {
             Some(Handler::Inline(function)) => return Err(function),
@@ -295,6 +298,9 @@ impl<'t> FileCx<'t> {
             })
         });
         let callee = nodes::unwrap(callee);
+        if direct.is_some_and(|kind| self.kinds[kind].registration) && !call.may_register() {
+            return None;
+        }
         direct.or_else(|| {
             let function = (!is_new && callee.kind_name() == "identifier")
                 .then(|| self.scopes.function_named(callee))??;

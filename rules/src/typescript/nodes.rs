@@ -108,6 +108,27 @@ pub fn string_literal(node: Node, source: &str) -> Option<String> {
     }
 }
 
+/// Can this expression be an event type? `this`, an object, a function or a number cannot: an
+/// `addEventListener(this, type, fn)` with one first is some library's own three-argument
+/// method (Chart.js's platform layer), not a DOM registration.
+pub fn may_name_an_event(argument: Node) -> bool {
+    !matches!(
+        unwrap(argument).kind_name(),
+        "this"
+            | "object"
+            | "array"
+            | "arrow_function"
+            | "function_expression"
+            | "generator_function"
+            | "class"
+            | "number"
+            | "true"
+            | "false"
+            | "null"
+            | "undefined"
+    )
+}
+
 pub fn is_function(node: Node) -> bool {
     Ids::of(node).is_function(node.kind_id())
 }

@@ -158,3 +158,25 @@ export function save(blob: Blob, name: string) {
 "#;
     assert!(codes_and_lines(nothing_leaves, &Settings::default()).is_empty());
 }
+
+#[test]
+fn a_class_with_several_teardowns_is_told_about_the_final_one() {
+    // `close()` only hides the widget and comes first; `destroy()` ends its life.
+    let source = r#"
+export class Dropdown {
+  constructor(root) {
+    this.onClick = () => this.close();
+    document.addEventListener("click", this.onClick);
+  }
+  close() { this.hidden = true; }
+  destroy() { this.hidden = true; }
+}
+"#;
+    let model = super::parse(Language::JavaScript, source, std::time::Duration::from_secs(5)).unwrap();
+    let lines = crate::LineIndex::new(source);
+    let diagnostics = super::check(&model, source, &Settings::default());
+    let [leak] = &diagnostics[..] else { panic!("one finding expected: {diagnostics:?}") };
+    assert!(leak.message.contains("never removed in destroy()"), "{}", leak.message);
+    let pointed: Vec<usize> = leak.related.iter().map(|r| lines.line_of(r.range.start) + 1).collect();
+    assert_eq!(pointed, [8], "the related location is destroy(): {:?}", leak.related);
+}
