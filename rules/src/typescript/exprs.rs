@@ -465,9 +465,13 @@ impl<'t> Lowerer<'_, 't> {
         let deferral = rule == ll1001_timeout::LL1001.code
             && self.owner.is_plain_class()
             && self.cx.call(node).arguments().get(1).is_none_or(|d| text(*d, self.cx.source) == "0");
-        if self.cx.reschedules_itself(node) || deferral {
-            // The re-scheduled id replaces one that has fired; dropping it loses the loop. A
-            // zero-delay timeout in an object defers work, it schedules nothing that lasts.
+        let chained = rule == ll1001_timeout::LL1001.code
+            && self.cx.scopes.census.is_kept(node)
+            && self.cx.continues_its_timeout(node);
+        if self.cx.reschedules_itself(node) || chained || deferral {
+            // The re-scheduled id replaces one that has fired (the loop's, or the chain's
+            // previous step); dropping it loses the loop. A zero-delay timeout in an object
+            // defers work, it schedules nothing that lasts.
             self.arguments(node, false);
             if !deferral && !self.cx.scopes.census.is_kept(node) {
                 let (res, _) = self.new_site(kind, node);

@@ -13,6 +13,10 @@ declare_rule! {
     /// setup, in `componentDidMount`/`componentDidUpdate`, or in a method of a class with a
     /// teardown method (`destroy`, `dispose`, ...), whose id is discarded, or kept but never
     /// given to `clearTimeout` in the effect's cleanup, `componentWillUnmount` or the teardown.
+    /// A timeout set into the same place from the callback of the timeout stored there (a chain
+    /// of steps, `this.t = setTimeout(() => { this.t = setTimeout(next, 30); }, 16)`) replaces
+    /// one that has fired: the chain's first step stands for it, and one clear of the place stops
+    /// whichever step is pending.
     ///
     /// ## Why it matters
     /// The callback still runs after the component unmounted or the object was destroyed: it
