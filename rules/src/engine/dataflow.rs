@@ -74,6 +74,12 @@ impl State {
 
     fn apply(&mut self, event: &Event, mut lost: impl FnMut(usize)) {
         match *event {
+            Event::Register { res, into } => {
+                let registered = self.holds[into.0 as usize].contains(res.0 as usize);
+                if !(registered && self.open.contains(res.0 as usize)) {
+                    self.apply(&Event::Acquire { res, into: Some(into) }, lost);
+                }
+            }
             Event::Acquire { res, into } => {
                 let res = res.0 as usize;
                 // The previous instance of this site, still open and reachable only through the

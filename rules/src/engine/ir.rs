@@ -19,6 +19,11 @@ pub enum Event {
     /// The resource of site `res` is created; `into` is the binding that receives it, `None`
     /// when the value is discarded (which loses it at once).
     Acquire { res: ResId, into: Option<VarId> },
+    /// The resource of site `res` is registered under the identity `into` stands for (an event
+    /// listener's target, type, handler and flag). Registering it again while `into` holds it
+    /// changes nothing: the same listener added twice is one listener, so a loop that adds it
+    /// loses no earlier iteration's.
+    Register { res: ResId, into: VarId },
     /// `to = from`: `to` now holds what `from` holds (`None`: a value that is no resource).
     /// Whatever `to` held before is no longer held by it.
     Assign { to: VarId, from: Option<VarId> },

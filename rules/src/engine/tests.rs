@@ -67,6 +67,10 @@ fn early_return_is_the_leaking_exit() {
 
 /// `loop { x = acquire(); <release x if asked> }`: the loop body block acquires into `x`.
 fn acquiring_loop(release_each_iteration: bool) -> Body {
+    acquiring_loop_with(release_each_iteration, |res, x| Event::Acquire { res, into: Some(x) })
+}
+
+fn acquiring_loop_with(release_each_iteration: bool, acquire: fn(ResId, VarId) -> Event) -> Body {
     let mut b = BodyBuilder::new();
     let head = b.new_block();
     let body = b.new_block();
@@ -74,7 +78,7 @@ fn acquiring_loop(release_each_iteration: bool) -> Body {
     let (res, x) = (b.new_res(), b.new_var());
     b.terminate(b.entry(), Terminator::Goto(head));
     b.terminate(head, Terminator::Branch(vec![body, exit]));
-    b.push(body, Event::Acquire { res, into: Some(x) }, at(20));
+    b.push(body, acquire(res, x), at(20));
     if release_each_iteration {
         b.push(body, Event::Release { var: x }, at(21));
     }
@@ -94,6 +98,31 @@ fn loop_back_edge_loses_the_previous_iteration() {
 #[test]
 fn loop_that_releases_each_iteration_is_clean() {
     assert!(analyze(&acquiring_loop(true)).is_empty());
+}
+
+#[test]
+fn registering_again_in_a_loop_loses_nothing_but_stays_open() {
+    let register = |res, x| Event::Register { res, into: x };
+    let leaks = analyze(&acquiring_loop_with(false, register));
+    assert_eq!(leaks.len(), 1, "never removed: reported once, at the exit");
+    assert_eq!(leaks[0].lost_at, Vec::<TextRange>::new());
+    assert_eq!(leaks[0].exits, vec![LeakExit { at: None }]);
+    assert!(analyze(&acquiring_loop_with(true, register)).is_empty());
+}
+
+#[test]
+fn registering_over_another_resource_loses_it() {
+    // x = acquire(); x = register(): what x held before is lost, as with any overwrite.
+    let mut b = BodyBuilder::new();
+    let (first, x) = acquire_into_var(&mut b);
+    let second = b.new_res();
+    b.push(b.entry(), Event::Register { res: second, into: x }, at(2));
+    b.push(b.entry(), Event::Release { var: x }, at(3));
+    let leaks = analyze(&b.finish(at(99)));
+    assert_eq!(
+        leaks.iter().map(|l| (l.res, l.lost_at.clone())).collect::<Vec<_>>(),
+        vec![(first, vec![at(2)])]
+    );
 }
 
 #[test]

@@ -442,7 +442,7 @@ impl<'t> Lowerer<'_, 't> {
                         self.vars.entry(loose.clone()).or_default().push(var);
                     }
                     let (res, _) = self.new_site(kind, node);
-                    self.push(Event::Acquire { res, into: Some(var) }, range(node));
+                    self.push(Event::Register { res, into: var }, range(node));
                 }
             }
             return Val::None;

@@ -20,11 +20,13 @@ declare_rule! {
     /// ignored, `const` aliases followed), the handler (the same binding, through aliases), the
     /// event type (string constants resolved, loop variables over the same array) and the
     /// capture flag (boolean, `{ capture }`, or a `const` options object; default `false`) all
-    /// agree. `once: true` does not excuse a missing remove; a `signal` option does. A handler
-    /// created inline (`() => ...`, `fn.bind(this)`) can never be removed and is reported at the
-    /// function, on the add and on a remove that passes another inline function. An add whose
-    /// first argument cannot be an event type (`this`, an object, a function, a number) is some
-    /// library's own method (`platform.addEventListener(chart, type, fn)`), not a registration.
+    /// agree; the same listener added again (twice, or in a loop over event types) is one
+    /// listener to remove. `once: true` does not excuse a missing remove; a `signal` option
+    /// does. A handler created inline (`() => ...`, `fn.bind(this)`) can never be removed and is
+    /// reported at the function, on the add and on a remove that passes another inline function.
+    /// An add whose first argument cannot be an event type (`this`, an object, a function, a
+    /// number) is some library's own method (`platform.addEventListener(chart, type, fn)`), not
+    /// a registration.
     ///
     /// ## Why it matters
     /// The target (usually `window` or `document`) keeps the handler, and everything it
