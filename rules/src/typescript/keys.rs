@@ -158,9 +158,9 @@ impl<'t> FileCx<'t> {
         }
     }
 
-    /// A listener's handler: the binding behind aliases, or inline.
+    /// A listener's handler ([`nodes::handler`]): the binding behind aliases, or inline.
     pub fn handler(&self, node: Node<'t>) -> Handler<'t> {
-        let unwrapped = nodes::unwrap(node);
+        let unwrapped = nodes::handler(node);
         let is_bind = |n: Node<'t>| n.kind_name() == "call_expression" && self.call(n).method == Some("bind");
         if nodes::is_function(unwrapped) || is_bind(unwrapped) {
             return Handler::Inline(unwrapped);

@@ -129,6 +129,16 @@ pub fn may_name_an_event(argument: Node) -> bool {
     )
 }
 
+/// A listener argument's handler, under casts and parentheses: a handler stored as it is passed
+/// (`add("move", this.move = this.move.bind(this))`) is the place it is stored in.
+pub fn handler(argument: Node<'_>) -> Node<'_> {
+    let handler = unwrap(argument);
+    match handler.kind_name() {
+        "assignment_expression" => handler.field(Field::Left).map_or(handler, unwrap),
+        _ => handler,
+    }
+}
+
 /// The innermost function around a node (tree-sitter finds a parent by walking down from the
 /// root: for the rare node asked about).
 pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {

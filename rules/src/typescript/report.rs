@@ -75,7 +75,8 @@ fn acquisition_text<'t>(cx: &FileCx<'t>, site: &Site<'t>) -> String {
 /// How the finding names the resource: `interval \`id\``, `the listener \`onResize\``.
 fn subject<'t>(cx: &FileCx<'t>, site: &Site<'t>, kind: &Kind) -> String {
     if kind.registration {
-        let handler = cx.call(site.node).arguments().get(1).map_or("", |h| nodes::text(*h, cx.source));
+        let handler =
+            cx.call(site.node).arguments().get(1).map_or("", |h| nodes::text(nodes::handler(*h), cx.source));
         return format!("the listener `{handler}`");
     }
     match &site.held_in {
@@ -163,7 +164,7 @@ fn describe<'t>(
     };
     if kind.registration {
         if let Some(mismatch) =
-            cx.registration_keys(site.node).ok().and_then(|k| ll1003_listener::mismatch(&k[0], cx))
+            cx.registration_keys(site.node).ok().and_then(|k| ll1003_listener::mismatch(k.first()?, cx))
         {
             message.push_str(&format!(" ({mismatch})"));
         }
