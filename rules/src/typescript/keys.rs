@@ -352,7 +352,12 @@ impl<'t> FileCx<'t> {
         for kind in self.kinds.iter() {
             for release in &kind.release {
                 let place = match release {
-                    Release::Function(function) if path == Some(function.as_str()) => {
+                    // A global function is also called on another global object than the
+                    // ones spelled out (`this.window.clearTimeout(id)`, an iframe's window).
+                    Release::Function(function)
+                        if path == Some(function.as_str())
+                            || (!function.contains('.') && method == Some(function.as_str())) =>
+                    {
                         parts.arguments().first().and_then(|a| released_place(*a))
                     }
                     Release::Method(steps) if kind.registration => {
@@ -385,7 +390,7 @@ impl<'t> FileCx<'t> {
     /// The place a release acts on, through `const` aliases: `const src = image.src;
     /// URL.revokeObjectURL(src)` revokes what `image.src` holds.
     fn released_place(&self, node: Node<'t>) -> Option<String> {
-        self.place(self.scopes.resolve_alias(node))
+        self.place(self.scopes.resolve_alias(nodes::defaulted(node)))
     }
 
     /// `x` in `x.close.call(x)` / `x.close.apply(x, [])` for the one-step chain `close`.

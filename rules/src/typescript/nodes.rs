@@ -129,6 +129,21 @@ pub fn may_name_an_event(argument: Node) -> bool {
     )
 }
 
+/// The value a fallback defaults: `id` in `id || undefined` or `id ?? 0` (what a release is
+/// given when the place may be empty).
+pub fn defaulted(node: Node<'_>) -> Node<'_> {
+    let mut value = unwrap(node);
+    while value.kind_name() == "binary_expression"
+        && value.field(Field::Operator).is_some_and(|o| matches!(o.kind_name(), "||" | "??"))
+    {
+        match value.field(Field::Left) {
+            Some(left) => value = unwrap(left),
+            None => break,
+        }
+    }
+    value
+}
+
 /// A listener argument's handler, under casts and parentheses: a handler stored as it is passed
 /// (`add("move", this.move = this.move.bind(this))`) is the place it is stored in.
 pub fn handler(argument: Node<'_>) -> Node<'_> {
