@@ -51,6 +51,9 @@ impl<'t> Lowerer<'_, 't> {
                 if in_async && !acquires {
                     self.may_reject(range(node));
                 }
+                for fired in inner.map(|i| self.cx.timeouts_awaited(i)).unwrap_or_default() {
+                    self.release(&fired, range(node));
+                }
                 value
             }
             "assignment_expression" => {

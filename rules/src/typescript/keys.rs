@@ -433,55 +433,6 @@ impl<'t> FileCx<'t> {
     }
 }
 
-impl<'t> FileCx<'t> {
-    /// The function a scheduling call (`setTimeout(fn)`, `requestAnimationFrame(fn)`) runs.
-    pub fn scheduled_callback(&self, call: Node<'t>) -> Option<Node<'t>> {
-        let argument = nodes::unwrap(*self.call(call).arguments().first()?);
-        if nodes::is_function(argument) {
-            return Some(argument);
-        }
-        (argument.kind_name() == "identifier").then(|| self.scopes.function_named(argument)).flatten()
-    }
-
-    /// A call inside the very function it schedules: a timer or frame that re-schedules itself
-    /// from its own callback (the previous one has fired by then).
-    pub fn reschedules_itself(&self, call: Node<'t>) -> bool {
-        self.scheduled_callback(call).is_some_and(|f| nodes::contains(f, call))
-    }
-
-    /// A timeout (`call`) set, into the same place, from the callback of the timeout stored there:
-    /// `this.t = setTimeout(() => { ...; this.t = setTimeout(next, 30); })`. The one it
-    /// replaces has fired by then, and a clear of the place stops whichever step is pending.
-    pub fn continues_its_timeout(&self, call: Node<'t>) -> bool {
-        let Some(place) = self.assigned_place(call) else { return false };
-        let Some(callback) = nodes::enclosing_function(call) else { return false };
-        let Some(outer) = callback.parent().filter(|p| p.kind_name() == "arguments").and_then(|a| a.parent())
-        else {
-            return false;
-        };
-        let is_timeout = |c: Node<'t>| {
-            self.acquisition(c).is_some_and(|k| self.kinds[k].rule == super::ll1001_timeout::LL1001.code)
-        };
-        self.scheduled_callback(outer) == Some(callback)
-            && is_timeout(outer)
-            && self.assigned_place(outer).is_some_and(|p| p == place)
-    }
-
-    /// The place a call's value is assigned to (`this.t = setTimeout(..)`, casts and
-    /// parentheses around the call allowed).
-    fn assigned_place(&self, call: Node<'t>) -> Option<String> {
-        let ids = Ids::of(call);
-        let mut value = call;
-        let mut holder = call.parent()?;
-        while ids.is_wrapper(holder.kind_id()) {
-            value = holder;
-            holder = holder.parent()?;
-        }
-        let assignment = (holder.kind_id() == ids.assignment_expression).then_some(holder)?;
-        (assignment.field(Field::Right) == Some(value)).then(|| self.place(assignment.field(Field::Left)?))?
-    }
-}
-
 /// The key of one `observer.observe(element)`.
 pub fn observation_key(observer: &str, element: &str) -> String {
     format!("O|{observer}|{element}")

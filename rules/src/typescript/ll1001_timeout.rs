@@ -16,7 +16,9 @@ declare_rule! {
     /// A timeout set into the same place from the callback of the timeout stored there (a chain
     /// of steps, `this.t = setTimeout(() => { this.t = setTimeout(next, 30); }, 16)`) replaces
     /// one that has fired: the chain's first step stands for it, and one clear of the place stops
-    /// whichever step is pending.
+    /// whichever step is pending. So has a timeout that resolves an awaited promise once the
+    /// await is over (`await new Promise((resolve) => { this.t = setTimeout(resolve, ms); })`);
+    /// while it is pending, the teardown must clear it.
     ///
     /// ## Why it matters
     /// The callback still runs after the component unmounted or the object was destroyed: it

@@ -19,6 +19,7 @@ mod nodes;
 mod report;
 mod scope;
 mod suppress;
+mod timers;
 
 pub mod ll1001_timeout;
 pub mod ll1002_interval;
