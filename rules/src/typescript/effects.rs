@@ -26,10 +26,12 @@ pub(super) const UNMOUNT_HOOKS: &[&str] = &[
     "onCleanup",
 ];
 
-/// Method names that end an object's life.
+/// Method names that end an object's life (`disconnectedCallback`: a custom element's), in
+/// the order messages prefer them.
 pub const TEARDOWN_METHODS: &[&str] = &[
     "destroy",
     "dispose",
+    "disconnectedCallback",
     "close",
     "stop",
     "teardown",
@@ -309,20 +311,45 @@ fn is_effect_hook<'t>(cx: &FileCx<'t>, call: Node<'t>) -> bool {
 }
 
 /// The members of a class that are functions, by name (`[Symbol.dispose]` as written).
-fn class_members<'t>(body_members: &[Node<'t>], source: &str) -> Vec<(String, Node<'t>)> {
-    body_members
-        .iter()
-        .copied()
-        .filter_map(|member| {
-            let name = text(member.field(Field::Name)?, source).replace(char::is_whitespace, "");
-            match member.kind_name() {
-                "method_definition" => Some((name, member)),
-                "public_field_definition" => {
-                    let value = nodes::unwrap(member.field(Field::Value)?);
-                    nodes::is_function(value).then_some((name, value))
-                }
-                _ => None,
+fn class_members<'t>(cx: &FileCx<'t>, body_members: &[Node<'t>]) -> Vec<(String, Node<'t>)> {
+    let mut members = Vec::new();
+    for &member in body_members {
+        let Some(name) = member.field(Field::Name) else { continue };
+        let name = text(name, cx.source).replace(char::is_whitespace, "");
+        match member.kind_name() {
+            "method_definition" if name == "constructor" => {
+                members.extend(constructor_functions(cx, member));
+                members.push((name, member));
             }
+            "method_definition" => members.push((name, member)),
+            "public_field_definition" => {
+                if let Some(value) =
+                    member.field(Field::Value).map(nodes::unwrap).filter(|v| nodes::is_function(*v))
+                {
+                    members.push((name, value));
+                }
+            }
+            _ => {}
+        }
+    }
+    members
+}
+
+/// The methods a constructor defines as fields, `this.name = () => { ... }` at its top level:
+/// how compilers write class fields (`name = () => { ... }`) for older targets.
+fn constructor_functions<'t>(cx: &FileCx<'t>, constructor: Node<'t>) -> Vec<(String, Node<'t>)> {
+    let Some(body) = constructor.field(Field::Body) else { return Vec::new() };
+    let statements = cx.children(body);
+    let assignments = statements.iter().filter(|s| s.kind_name() == "expression_statement").filter_map(|s| {
+        cx.children(*s).first().copied().filter(|e| e.kind_name() == "assignment_expression")
+    });
+    assignments
+        .filter_map(|assignment| {
+            let field = assignment.field(Field::Left).filter(|l| l.kind_name() == "member_expression")?;
+            let value = nodes::unwrap(assignment.field(Field::Right)?);
+            let is_this = field.field(Field::Object).is_some_and(|o| o.kind_name() == "this");
+            let name = text(field.field(Field::Property)?, cx.source);
+            (is_this && nodes::is_function(value)).then(|| (name.to_string(), value))
         })
         .collect()
 }
@@ -406,7 +433,7 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     let Some(body) = class.field(Field::Body) else { return Vec::new() };
     // Everything in the body: methods, fields, signatures.
     let body_members = cx.children(body);
-    let members = class_members(&body_members, cx.source);
+    let members = class_members(cx, &body_members);
     let has = |name: &str| members.iter().any(|(n, _)| n == name);
     let extends_component = cx
         .children(class)

@@ -398,9 +398,14 @@ impl<'t> Lowerer<'_, 't> {
     /// `document.createElement(..)`) lives and dies with that object: it is no leak of its own,
     /// and whether the object is closed is that object's rule's question.
     fn on_own_object(&self, registration: Node<'t>) -> bool {
-        let Some(init) = (self.cx.call(registration).receiver)
-            .filter(|r| r.kind_name() == "identifier")
-            .and_then(|r| self.cx.scopes.const_init(r))
+        let receiver = self.cx.call(registration).receiver.map(nodes::unwrap);
+        // `this.addEventListener(..)`: the object listens to itself (a custom element to its own
+        // events), and the listener goes when the object does.
+        if receiver.is_some_and(|r| r.kind_name() == "this") {
+            return true;
+        }
+        let Some(init) =
+            receiver.filter(|r| r.kind_name() == "identifier").and_then(|r| self.cx.scopes.const_init(r))
         else {
             return false;
         };
