@@ -321,6 +321,8 @@ fn class_members<'t>(cx: &FileCx<'t>, body_members: &[Node<'t>]) -> Vec<(String,
                 members.extend(constructor_functions(cx, member));
                 members.push((name, member));
             }
+            // A getter or setter named `dispose` is no teardown, and no method `this.m()` calls.
+            "method_definition" if is_accessor(cx, member) => {}
             "method_definition" => members.push((name, member)),
             "public_field_definition" => {
                 if let Some(value) =
@@ -333,6 +335,13 @@ fn class_members<'t>(cx: &FileCx<'t>, body_members: &[Node<'t>]) -> Vec<(String,
         }
     }
     members
+}
+
+/// `get name() {..}` / `set name(v) {..}` (after any decorators and modifiers).
+fn is_accessor(cx: &FileCx, method: Node) -> bool {
+    let Some(name) = method.field(Field::Name) else { return false };
+    let head = cx.source.get(method.start_byte()..name.start_byte()).unwrap_or("");
+    head.split_whitespace().any(|word| word == "get" || word == "set")
 }
 
 /// The methods a constructor defines as fields, `this.name = () => { ... }` at its top level:

@@ -158,6 +158,7 @@ impl<'t> Lowerer<'_, 't> {
     /// `return value`: from an effect's setup, the cleanup (its releases count here); from
     /// any other function, the caller's.
     pub(super) fn returned(&mut self, value: Val, returned: Option<Node<'t>>, at: crate::TextRange) {
+        self.run_finalizers();
         if let Some(frame) = self.frames.last() {
             let target = frame.ret;
             self.transfer(value, at);
@@ -176,6 +177,24 @@ impl<'t> Lowerer<'_, 't> {
                 self.exit(Some(at), None, &HashSet::default());
             }
         }
+    }
+
+    /// On the way out by `return`: the `finally` blocks around it (in this function), innermost
+    /// first; while one runs, only the ones around it are pending.
+    fn run_finalizers(&mut self) {
+        let base = self.frames.last().map_or(0, |f| f.finalizers);
+        let pending = self.finalizers.split_off(base);
+        for (depth, finalizer) in pending.iter().enumerate().rev() {
+            if self.finally_budget == 0 {
+                break;
+            }
+            self.finally_budget -= 1;
+            self.finalizers.truncate(base);
+            self.finalizers.extend_from_slice(&pending[..depth]);
+            self.statement(*finalizer);
+        }
+        self.finalizers.truncate(base);
+        self.finalizers.extend(pending);
     }
 
     fn throw(&mut self) {
@@ -316,6 +335,9 @@ impl<'t> Lowerer<'_, 't> {
         let handler = node.field(Field::Handler);
         let finalizer = node.field(Field::Finalizer).and_then(|f| f.field(Field::Body));
         let catch_block = self.b.new_block();
+        // A `return` in the body or the catch runs the finally block first.
+        let pending = self.finalizers.len();
+        self.finalizers.extend(finalizer);
         self.handlers.push(catch_block);
         if let Some(body) = node.field(Field::Body) {
             self.statement(body);
@@ -327,10 +349,12 @@ impl<'t> Lowerer<'_, 't> {
         match handler.and_then(|h| h.field(Field::Body)) {
             Some(body) => {
                 self.statement(body);
+                self.finalizers.truncate(pending);
                 self.goto(join);
             }
             None => {
                 // try/finally: the finally block runs, then the rejection goes on.
+                self.finalizers.truncate(pending);
                 if let Some(finalizer) = finalizer {
                     self.statement(finalizer);
                 }
@@ -399,6 +423,7 @@ impl<'t> Lowerer<'_, 't> {
             hoisted: Vec::new(),
             handlers: self.handlers.len(),
             loops: self.loops.len(),
+            finalizers: self.finalizers.len(),
         });
         let first_parameter = function
             .field(Field::Parameter)

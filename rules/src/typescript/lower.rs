@@ -108,7 +108,13 @@ pub(super) struct Frame<'t> {
     pub(super) hoisted: Vec<String>,
     pub(super) handlers: usize,
     pub(super) loops: usize,
+    pub(super) finalizers: usize,
 }
+
+/// Copies of `finally` blocks the returns of one body may lower: enough for real code, and a
+/// bound on code with a great many returns inside a large `try` (past it, a return leaves
+/// without its `finally`, as if there were none).
+const FINALLY_BUDGET: usize = 256;
 
 pub struct Lowerer<'a, 't> {
     pub(super) cx: &'a FileCx<'t>,
@@ -128,6 +134,10 @@ pub struct Lowerer<'a, 't> {
     pub(super) loops: Vec<(BlockId, BlockId)>,
     /// Where a rejected `await` or a `throw` goes inside `try`.
     pub(super) handlers: Vec<BlockId>,
+    /// The `finally` blocks of the `try`s around, innermost last: a `return` runs them first.
+    pub(super) finalizers: Vec<Node<'t>>,
+    /// How many more `finally` blocks returns may lower (each return lowers its own copy).
+    pub(super) finally_budget: usize,
     /// Observer acquisition sites, and the places observers are kept in (with their kind).
     pub(super) observer_sites: HashSet<usize>,
     pub(super) observer_places: HashMap<String, usize>,
@@ -164,6 +174,8 @@ impl<'a, 't> Lowerer<'a, 't> {
             frames: Vec::new(),
             loops: Vec::new(),
             handlers: Vec::new(),
+            finalizers: Vec::new(),
+            finally_budget: FINALLY_BUDGET,
             observer_sites: HashSet::default(),
             observer_places: HashMap::default(),
             depth: 0,

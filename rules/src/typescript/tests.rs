@@ -180,3 +180,49 @@ export class Dropdown {
     let pointed: Vec<usize> = leak.related.iter().map(|r| lines.line_of(r.range.start) + 1).collect();
     assert_eq!(pointed, [8], "the related location is destroy(): {:?}", leak.related);
 }
+
+#[test]
+fn returns_run_the_finally_blocks_around_them() {
+    let nested = r#"
+export class Sync {
+  async run(load) {
+    const outer = setTimeout(() => {}, 1000);
+    try {
+      const inner = setTimeout(() => {}, 500);
+      try {
+        if (await load()) return 1;
+        return 2;
+      } finally {
+        clearTimeout(inner);
+      }
+    } finally {
+      clearTimeout(outer);
+    }
+  }
+  close() {}
+}
+"#;
+    assert!(
+        codes_and_lines(nested, &Settings::default()).is_empty(),
+        "both finally blocks run on each return"
+    );
+    // A function nested in the try returns from itself: the finally does not run then.
+    let nested_function = r#"
+export class Sync {
+  run(items) {
+    const outer = setTimeout(() => {}, 1000);
+    try {
+      items.forEach((item) => {
+        if (item) return;
+      });
+    } finally {
+      clearTimeout(outer);
+    }
+    const late = setTimeout(() => {}, 1000);
+    return items.length;
+  }
+  close() {}
+}
+"#;
+    assert_eq!(codes_and_lines(nested_function, &Settings::default()), vec![("LL1001".to_string(), 12)]);
+}
