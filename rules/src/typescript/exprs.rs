@@ -399,9 +399,9 @@ impl<'t> Lowerer<'_, 't> {
     /// and whether the object is closed is that object's rule's question.
     fn on_own_object(&self, registration: Node<'t>) -> bool {
         let receiver = self.cx.call(registration).receiver.map(nodes::unwrap);
-        // `this.addEventListener(..)`: the object listens to itself (a custom element to its own
-        // events), and the listener goes when the object does.
-        if receiver.is_some_and(|r| r.kind_name() == "this") {
+        // `this.addEventListener(..)` (or `super.` in an override): the object listens to itself
+        // (a custom element to its own events), and the listener goes when the object does.
+        if receiver.is_some_and(|r| matches!(r.kind_name(), "this" | "super")) {
             return true;
         }
         let Some(init) =

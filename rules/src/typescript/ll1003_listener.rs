@@ -26,8 +26,8 @@ declare_rule! {
     /// reported at the function, on the add and on a remove that passes another inline function.
     /// An add whose first argument cannot be an event type (`this`, an object, a function, a
     /// number) is some library's own method (`platform.addEventListener(chart, type, fn)`), not
-    /// a registration; a listener an object adds to itself (`this.addEventListener(..)`, a custom
-    /// element to its own events) goes when the object does.
+    /// a registration; a listener an object adds to itself (`this.addEventListener(..)`, or
+    /// `super.` in an override: a custom element to its own events) goes when the object does.
     ///
     /// ## Why it matters
     /// The target (usually `window` or `document`) keeps the handler, and everything it
