@@ -84,7 +84,7 @@ pub fn apply(root: Node, source: &str, diagnostics: &mut [Diagnostic]) {
         let Some(rule) = crate::catalogue::rule(diagnostic.code) else { continue };
         let line = lines.line_of(diagnostic.range.start);
         let matching = directives.iter().find(|d| {
-            d.first <= line && line <= d.last && d.rules.iter().any(|r| rule.aliases.contains(&r.as_str()))
+            d.first <= line && line <= d.last && d.rules.iter().any(|r| names_equivalent(r, rule.aliases))
         });
         if let Some(directive) = matching {
             diagnostic.suppressed = Some(Suppression {
@@ -95,9 +95,43 @@ pub fn apply(root: Node, source: &str, diagnostics: &mut [Diagnostic]) {
     }
 }
 
+/// Does a directive's rule name one of these eslint-react rules? Spelled as the aliases are,
+/// or under whatever name the plugin was registered with in a flat config, where the rule reads
+/// `web-api-no-leaked-…` (`react/web-api-no-leaked-event-listener`).
+fn names_equivalent(written: &str, aliases: &[&str]) -> bool {
+    aliases.iter().any(|alias| {
+        let rule = alias.rsplit('/').next().unwrap_or(alias);
+        written == *alias
+            || written
+                .rsplit_once('/')
+                .is_some_and(|(_, last)| last.strip_prefix("web-api-").is_some_and(|tail| tail == rule))
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{names_equivalent, parse};
+
+    #[test]
+    fn flat_config_names_of_the_rules_are_recognised() {
+        let aliases =
+            ["@eslint-react/web-api/no-leaked-event-listener", "react-web-api/no-leaked-event-listener"];
+        for written in [
+            "@eslint-react/web-api/no-leaked-event-listener",
+            "react-web-api/no-leaked-event-listener",
+            "react/web-api-no-leaked-event-listener",
+            "@eslint-react/web-api-no-leaked-event-listener",
+        ] {
+            assert!(names_equivalent(written, &aliases), "{written}");
+        }
+        for written in [
+            "react/no-leaked-event-listener",
+            "web-api-no-leaked-event-listener",
+            "react/web-api-no-leaked-timeout",
+        ] {
+            assert!(!names_equivalent(written, &aliases), "{written}");
+        }
+    }
 
     #[test]
     fn directives_with_names_and_reasons() {
