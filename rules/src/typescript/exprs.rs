@@ -473,9 +473,11 @@ impl<'t> Lowerer<'_, 't> {
         let deferral = rule == ll1001_timeout::LL1001.code
             && self.owner.is_plain_class()
             && self.cx.call(node).arguments().get(1).is_none_or(|d| text(*d, self.cx.source) == "0");
+        // The innermost function being lowered, which the call is in.
+        let callback = self.frames.last().map(|frame| frame.function);
         let chained = rule == ll1001_timeout::LL1001.code
             && self.cx.scopes.census.is_kept(node)
-            && self.cx.continues_its_timeout(node);
+            && callback.is_some_and(|callback| self.cx.continues_its_timeout(node, callback));
         if self.cx.reschedules_itself(node) || chained || deferral {
             // The re-scheduled id replaces one that has fired (the loop's, or the chain's
             // previous step); dropping it loses the loop. A zero-delay timeout in an object

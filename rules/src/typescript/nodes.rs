@@ -154,19 +154,6 @@ pub fn handler(argument: Node<'_>) -> Node<'_> {
     }
 }
 
-/// The innermost function around a node (tree-sitter finds a parent by walking down from the
-/// root: for the rare node asked about).
-pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut around = node.parent();
-    while let Some(candidate) = around {
-        if is_function(candidate) {
-            return Some(candidate);
-        }
-        around = candidate.parent();
-    }
-    None
-}
-
 pub fn is_function(node: Node) -> bool {
     Ids::of(node).is_function(node.kind_id())
 }

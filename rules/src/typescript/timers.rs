@@ -25,12 +25,12 @@ impl<'t> FileCx<'t> {
         self.scheduled_callback(call).is_some_and(|f| nodes::contains(f, call))
     }
 
-    /// A timeout (`call`) set, into the same place, from the callback of the timeout stored there:
-    /// `this.t = setTimeout(() => { ...; this.t = setTimeout(next, 30); })`. The one it
-    /// replaces has fired by then, and a clear of the place stops whichever step is pending.
-    pub fn continues_its_timeout(&self, call: Node<'t>) -> bool {
+    /// A timeout (`call`, written directly in `callback`) set, into the same place, from the
+    /// callback of the timeout stored there: `this.t = setTimeout(() => { ...; this.t =
+    /// setTimeout(next, 30); })`. The one it replaces has fired by then, and a clear of the
+    /// place stops whichever step is pending.
+    pub fn continues_its_timeout(&self, call: Node<'t>, callback: Node<'t>) -> bool {
         let Some(place) = self.assigned_place(call) else { return false };
-        let Some(callback) = nodes::enclosing_function(call) else { return false };
         let Some(outer) = callback.parent().filter(|p| p.kind_name() == "arguments").and_then(|a| a.parent())
         else {
             return false;
