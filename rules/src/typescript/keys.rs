@@ -128,6 +128,19 @@ impl<'t> FileCx<'t> {
                     return self.structural_into(resolved, out, depth + 1);
                 }
                 match self.scopes.binding_of(node) {
+                    // A loop variable is each element of what it runs over: a handler added in
+                    // one loop and removed in another over the same array is the same.
+                    Some(id) if self.scopes.get(id).iterates.is_some() => {
+                        let binding = self.scopes.get(id);
+                        out.push_str("each");
+                        if let Some(element) = binding.element {
+                            out.push_str(&format!("[{element}]"));
+                        }
+                        out.push(':');
+                        if let Some(array) = binding.iterates {
+                            self.structural_into(array, out, depth + 1);
+                        }
+                    }
                     Some(id) => out.push_str(&format!("#{id}")),
                     None => out.push_str(text(node, self.source)),
                 }
@@ -177,7 +190,9 @@ impl<'t> FileCx<'t> {
         }
         let unwrapped = nodes::unwrap(node);
         if super::scope::is_name(unwrapped) {
-            if let Some(array) = self.scopes.binding_of(unwrapped).and_then(|b| self.scopes.get(b).iterates) {
+            let binding = self.scopes.binding_of(unwrapped).map(|b| self.scopes.get(b));
+            // A destructured element (`[event, handler]`) is no element of a literal array.
+            if let Some(array) = binding.filter(|b| b.element.is_none()).and_then(|b| b.iterates) {
                 let array = self.scopes.resolve_const(array);
                 let values: Option<Vec<String>> = (array.kind_name() == "array")
                     .then(|| self.children(array).iter().map(|e| self.event_type(*e)).collect());
@@ -260,7 +275,7 @@ impl<'t> FileCx<'t> {
         };
         let capture = self.capture(arguments.get(2).copied());
         let mut keys = vec![format!("L|{target}|{event}|{handler}|{capture}")];
-        if target.starts_with('#') || target.starts_with("this") {
+        if target.starts_with('#') || target.starts_with("this") || target.starts_with("each") {
             keys.push(format!("L|*|{event}|{handler}|{capture}"));
         }
         Ok(keys)

@@ -43,6 +43,9 @@ pub struct Binding<'t> {
     pub function: Option<Node<'t>>,
     /// A loop variable's array: `A` in `for (const t of A)` and `A.forEach((t) => ...)`.
     pub iterates: Option<Node<'t>>,
+    /// Which element of each item a destructured loop variable takes: 1 for `handler` in
+    /// `for (const [event, handler] of A)`.
+    pub element: Option<u32>,
     /// For the setter of `const [x, setX] = useState()`: the binding of `x`.
     pub state_of: Option<BindingId>,
     /// `x` in `const [x, setX] = useState()`: a value that outlives the render that sets it.
@@ -327,5 +330,27 @@ mod tests {
         let set = identifiers(tree.root_node(), source, "setU");
         let u = identifiers(tree.root_node(), source, "u");
         assert_eq!(scopes.get(scopes.binding_of(set[0]).unwrap()).state_of, scopes.binding_of(u[0]));
+    }
+
+    #[test]
+    fn destructured_loop_variables_take_one_element_each() {
+        let source = "for (const [ea, eb] of m) ea;
+for (const [, hb] of m) hb;
+for (const [da, db = 1] of m) da;
+for (const [na, [nb]] of m) na;
+for (const { oa } of m) oa;";
+        let tree = treesitter::parse(Grammar::TypeScript, source, std::time::Duration::from_secs(5)).unwrap();
+        let scopes = Scopes::build(tree.root_node(), source);
+        let element = |name: &str| {
+            let declared = identifiers(tree.root_node(), source, name)[0];
+            let binding = scopes.get(scopes.binding_of(declared).unwrap());
+            (binding.iterates.is_some(), binding.element)
+        };
+        assert_eq!(element("ea"), (true, Some(0)));
+        assert_eq!(element("eb"), (true, Some(1)));
+        // A hole, a default or a nested pattern: which element a name takes is not told.
+        for name in ["hb", "da", "db", "na", "nb"] {
+            assert_eq!(element(name), (false, None), "{name}");
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::cell::Cell;
 use tree_sitter::Node;
 
 use super::{Binding, BindingId, Census, DeclKind, Scopes, Use};
-use crate::syntax::treesitter::each_named_child;
+use crate::syntax::treesitter::{self, each_named_child};
 use crate::typescript::ids::{Field, FieldOf, Ids, KindOf};
 use crate::typescript::nodes::{self, text};
 
@@ -178,6 +178,7 @@ impl<'t> Collector<'t> {
             init: None,
             function: None,
             iterates: None,
+            element: None,
             state_of: None,
             is_state: false,
             member_of: None,
@@ -346,10 +347,37 @@ impl<'t> Collector<'t> {
         };
         let ids = self.declare_pattern(left, kind, scope);
         let is_of = node.field(Field::Operator).is_some_and(|o| o.kind_name() == "of");
-        if is_of && ids.len() == 1 {
+        if is_of && ids.len() == 1 && left.kind_name() != "array_pattern" {
             self.bindings[ids[0] as usize].iterates = node.field(Field::Right);
+        } else if is_of && is_flat_array_pattern(left) {
+            // `for (const [event, handler] of Object.entries(map))`: each name is one element.
+            for (index, id) in ids.iter().enumerate() {
+                let binding = &mut self.bindings[*id as usize];
+                binding.iterates = node.field(Field::Right);
+                binding.element = Some(index as u32);
+            }
         }
     }
+}
+
+/// `[a, b]` with plain names only (no holes, defaults, rests or nesting), so that the n-th
+/// name declared takes the n-th element.
+fn is_flat_array_pattern(pattern: Node) -> bool {
+    if pattern.kind_name() != "array_pattern" {
+        return false;
+    }
+    // `[`, then names separated by commas: a comma after `[` or after a comma is a hole.
+    let mut expect_name = true;
+    for token in treesitter::children(pattern) {
+        match token.kind_name() {
+            "[" | "]" => {}
+            "identifier" if expect_name => expect_name = false,
+            "," if !expect_name => expect_name = true,
+            "comment" => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Is the value of the node whose parents are `open` (innermost last) assigned or declared,
