@@ -14,7 +14,7 @@ use super::candidates::Candidates;
 use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::kinds::{Acquire, Kind, Release};
 use super::nodes::{self, text};
-use super::scope::{BindingId, Scopes};
+use super::scope::{BindingId, DeclKind, Scopes};
 
 /// Everything the per-file analysis shares: the text, the binding table and the kinds in force.
 pub struct FileCx<'t> {
@@ -316,11 +316,31 @@ impl<'t> FileCx<'t> {
         if direct.is_some_and(|kind| self.kinds[kind].registration) && !call.may_register() {
             return None;
         }
+        // `new Worker(..)` where the file declares its own `Worker` is not the web's.
+        let direct = direct.filter(|_| !self.declares_own(callee));
         direct.or_else(|| {
             let function = (!is_new && callee.kind_name() == "identifier")
                 .then(|| self.scopes.function_named(callee))??;
             self.factories.get(&function.id()).copied()
         })
+    }
+
+    /// Is the callee a name this file declares for itself (a class, function or variable, not
+    /// an import), shadowing the global of that name (`var Worker = class { .. }`)?
+    fn declares_own(&self, callee: Node<'t>) -> bool {
+        if callee.kind_name() != "identifier" {
+            return false;
+        }
+        let name = text(callee, self.source);
+        let declared = self.scopes.declares(name)
+            && self.scopes.binding_of(callee).is_some_and(|b| self.scopes.get(b).kind != DeclKind::Import);
+        declared
+            || self
+                .scopes
+                .census
+                .classes
+                .iter()
+                .any(|class| class.field(Field::Name).is_some_and(|n| text(n, self.source) == name))
     }
 
     /// Functions of this file that return what they create (`const toUrl = (b) =>

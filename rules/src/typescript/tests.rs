@@ -226,3 +226,19 @@ export class Sync {
 "#;
     assert_eq!(codes_and_lines(nested_function, &Settings::default()), vec![("LL1001".to_string(), 12)]);
 }
+
+#[test]
+fn names_the_file_declares_shadow_the_globals() {
+    let effect = "\nexport function useFeed(url) {\n  useEffect(() => {\n    const ws = new WebSocket(url);\n    ws.send('hi');\n  }, [url]);\n}\n";
+    let global = effect.to_string();
+    let own_class = format!("class WebSocket {{ send() {{}} }}{effect}");
+    let own_function = "function setTimeout(fn) { fn(); }\nuseEffect(() => { setTimeout(tick, 10); }, []);";
+    let imported = format!("import {{ WebSocket }} from 'ws';{effect}");
+    let codes = |source: &str| -> Vec<String> {
+        codes_and_lines(source, &Settings::default()).into_iter().map(|(code, _)| code).collect()
+    };
+    assert_eq!(codes(&global), ["LL1007"]);
+    assert!(codes(&own_class).is_empty(), "the file's own WebSocket class");
+    assert!(codes(own_function).is_empty(), "the file's own setTimeout");
+    assert_eq!(codes(&imported), ["LL1007"], "an imported WebSocket (the `ws` package) is a socket too");
+}
