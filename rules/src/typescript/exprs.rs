@@ -262,7 +262,7 @@ impl<'t> Lowerer<'_, 't> {
             return Val::None;
         }
         if method == Some("observe") && self.mode == Mode::Owner {
-            if let Some(observer) = parts.receiver.and_then(|r| self.cx.place(r)) {
+            if let Some(observer) = parts.receiver.and_then(|r| self.cx.aliased_place(r)) {
                 if let Some(&kind) = self.observer_places.get(&observer) {
                     return self.observe(node, observer, kind);
                 }

@@ -246,7 +246,9 @@ impl<'t> FileCx<'t> {
                     .boolean(value)
                     .map_or_else(|| format!("?{}", self.structural(value)), |b| b.to_string()),
             },
-            None => format!("?{}", self.structural(options)),
+            // Options computed once per function (`const passive = passiveOption()`): the
+            // same computation is the same flag, whichever function it is in.
+            None => format!("?{}", self.structural(self.scopes.resolve_const(options))),
         }
     }
 
@@ -380,7 +382,7 @@ impl<'t> FileCx<'t> {
             if let Some((_, place)) = released.iter().find(|(id, _)| *id == node.id()) {
                 return place.clone();
             }
-            let place = self.released_place(node);
+            let place = self.aliased_place(node);
             released.push((node.id(), place.clone()));
             place
         };
@@ -412,7 +414,7 @@ impl<'t> FileCx<'t> {
         }
         if method == Some("unobserve") {
             if let (Some(observer), Some(element)) =
-                (parts.receiver.and_then(|r| self.place(r)), parts.arguments().first())
+                (parts.receiver.and_then(|r| self.aliased_place(r)), parts.arguments().first())
             {
                 keys.push(observation_key(&observer, &self.structural(*element)));
             }
@@ -422,9 +424,10 @@ impl<'t> FileCx<'t> {
         keys
     }
 
-    /// The place a release acts on, through `const` aliases: `const src = image.src;
-    /// URL.revokeObjectURL(src)` revokes what `image.src` holds.
-    fn released_place(&self, node: Node<'t>) -> Option<String> {
+    /// The place a release (or an `observe`) acts on, through aliases: `const src = image.src;
+    /// URL.revokeObjectURL(src)` revokes what `image.src` holds, and compiled code's `(_a =
+    /// ref.current) === null || _a === void 0 ? void 0 : _a.observe(el)` observes `ref.current`.
+    pub fn aliased_place(&self, node: Node<'t>) -> Option<String> {
         self.place(self.scopes.resolve_alias(nodes::defaulted(node)))
     }
 
