@@ -425,11 +425,7 @@ impl<'t> Lowerer<'_, 't> {
             loops: self.loops.len(),
             finalizers: self.finalizers.len(),
         });
-        let first_parameter = function
-            .field(Field::Parameter)
-            .or_else(|| function.field(Field::Parameters).and_then(|p| self.cx.children(p).first().copied()))
-            .map(|p| p.field(Field::Pattern).unwrap_or(p));
-        match first_parameter.and_then(|p| self.cx.place(p).map(|k| (k, p))) {
+        match self.cx.first_parameter(function).and_then(|p| self.cx.place(p).map(|k| (k, p))) {
             Some((key, parameter)) => {
                 let written = nodes::text(parameter, self.cx.source);
                 self.assign(&key, argument, range(function), written)

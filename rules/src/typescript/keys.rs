@@ -51,6 +51,16 @@ impl<'t> FileCx<'t> {
         self.scopes.census.children(node)
     }
 
+    /// A function's first parameter, its pattern without type or default: `x` in `(x) => ..`,
+    /// `x => ..` and `function (x: T = 1) {..}`, `{ a }` in `({ a }) => ..`.
+    pub fn first_parameter(&self, function: Node<'t>) -> Option<Node<'t>> {
+        let parameter = function.field(Field::Parameter).or_else(|| {
+            let list = function.field(Field::Parameters)?;
+            self.children(list).first().copied()
+        })?;
+        Some(parameter.field(Field::Pattern).unwrap_or(parameter))
+    }
+
     /// The place an expression denotes, when it is a variable or a member path on one:
     /// `#12` (binding 12), `#12.current`, `this.timer`, `g:window`.
     pub fn place(&self, node: Node) -> Option<String> {

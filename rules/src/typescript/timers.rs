@@ -51,7 +51,8 @@ impl<'t> FileCx<'t> {
         let call = self.call(promise);
         let executor = call.arguments().first().map(|e| nodes::unwrap(*e)).filter(|e| nodes::is_function(*e));
         let (Some("Promise"), Some(executor)) = (call.path(self.source), executor) else { return Vec::new() };
-        let Some(resolve) = self.first_parameter(executor).and_then(|p| self.scopes.binding_of(p)) else {
+        let resolve = self.first_parameter(executor).filter(|p| super::scope::is_name(*p));
+        let Some(resolve) = resolve.and_then(|p| self.scopes.binding_of(p)) else {
             return Vec::new();
         };
         Census::within(&self.scopes.census.calls, executor)
@@ -68,16 +69,6 @@ impl<'t> FileCx<'t> {
     /// Does the call set a timeout (LL1001's kind: `setTimeout` and its spellings)?
     fn is_timeout(&self, call: Node<'t>) -> bool {
         self.acquisition(call).is_some_and(|kind| self.kinds[kind].rule == super::ll1001_timeout::LL1001.code)
-    }
-
-    /// A function's first parameter's name (`resolve` in `(resolve) => ...` or `resolve => ...`).
-    fn first_parameter(&self, function: Node<'t>) -> Option<Node<'t>> {
-        let parameter = function.field(Field::Parameter).or_else(|| {
-            let list = function.field(Field::Parameters)?;
-            self.children(list).first().copied()
-        })?;
-        let name = parameter.field(Field::Pattern).unwrap_or(parameter);
-        super::scope::is_name(name).then_some(name)
     }
 
     /// The place a call's value is assigned to (`this.t = setTimeout(..)`, casts and
