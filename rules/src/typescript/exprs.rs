@@ -31,10 +31,15 @@ impl<'t> Lowerer<'_, 't> {
             | "this"
             | "member_expression"
             | "subscript_expression"
-            | "shorthand_property_identifier" => match self.cx.place(node) {
-                Some(key) => Val::Place(key),
-                None => self.each_child(node),
-            },
+            | "shorthand_property_identifier" => {
+                // A function passed on by name (`{ onConnect }`, `socket.on('end', finish)`)
+                // may be called from there.
+                self.run_releasing(node, true);
+                match self.cx.place(node) {
+                    Some(key) => Val::Place(key),
+                    None => self.each_child(node),
+                }
+            }
             "call_expression" => self.call(node),
             "new_expression" => self.construct(node),
             "await_expression" => {
@@ -307,6 +312,9 @@ impl<'t> Lowerer<'_, 't> {
             Mode::Anywhere => self.stores_arguments(node),
         };
         self.arguments(node, hand_over);
+        if let Some(callee) = callee {
+            self.run_releasing(callee, false);
+        }
         Val::None
     }
 

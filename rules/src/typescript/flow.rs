@@ -9,6 +9,7 @@ use super::ids::{Field, FieldOf, KindOf};
 use super::keys::FileCx;
 use super::lower::{Frame, Lowerer, Role, Val, MAX_DEPTH};
 use super::nodes;
+use super::scope::is_name;
 use crate::engine::{Event, Terminator};
 use crate::syntax::treesitter::range;
 
@@ -118,6 +119,7 @@ impl<'t> Lowerer<'_, 't> {
         }
         let text = nodes::text(node, self.cx.source);
         !self.vars.keys().chain(self.dependents.keys()).any(|key| self.may_name(key, text))
+            && !self.cx.releasing_functions.iter().any(|(name, _)| text.contains(name))
     }
 
     /// Can `text` touch the place `key`: does it spell the place's last name? A state variable
@@ -445,6 +447,23 @@ impl<'t> Lowerer<'_, 't> {
         self.cur = after;
         for key in frame.map(|f| f.hoisted).unwrap_or_default() {
             self.release(&key, range(function));
+        }
+    }
+
+    /// Where a function of this file that only releases (`const finish = () => clearTimeout(timer)`)
+    /// is called, or passed on by name to be called later, it runs there: what it releases is
+    /// released there, not only where it is written, which may come before the acquisition.
+    /// `optional`: passed on, it may not run at all.
+    pub(super) fn run_releasing(&mut self, name: Node<'t>, optional: bool) {
+        if self.releasing_runs == 0 || self.cx.releasing_functions.is_empty() || !is_name(name) {
+            return;
+        }
+        let Some(function) = self.cx.scopes.function_named(name) else { return };
+        let releasing = self.cx.releasing_functions.iter().any(|(_, f)| *f == function);
+        let running = function == self.root || self.frames.iter().any(|frame| frame.function == function);
+        if releasing && !running {
+            self.releasing_runs -= 1;
+            self.nested(function, optional, Val::None);
         }
     }
 }

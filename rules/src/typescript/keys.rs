@@ -36,6 +36,9 @@ pub struct FileCx<'t> {
     pub places: RefCell<HashMap<usize, Option<String>>>,
     /// The parts of each call asked about, by node id (see [`FileCx::call`]).
     pub calls: RefCell<HashMap<usize, Rc<Call<'t>>>>,
+    /// The functions of the file that release and acquire nothing, with the names they are
+    /// called by: the lowering runs them where they are called or passed on.
+    pub releasing_functions: Vec<(&'t str, Node<'t>)>,
 }
 
 /// How a listener's handler is identified.

@@ -116,6 +116,10 @@ pub(super) struct Frame<'t> {
 /// without its `finally`, as if there were none).
 const FINALLY_BUDGET: usize = 256;
 
+/// Runs of this file's releasing functions one body may lower where they are called or passed
+/// on ([`Lowerer::run_releasing`]): past it, a call releases nothing, as before.
+const RELEASING_RUNS: usize = 64;
+
 pub struct Lowerer<'a, 't> {
     pub(super) cx: &'a FileCx<'t>,
     pub(super) owner: &'a dyn Owner<'t>,
@@ -138,6 +142,8 @@ pub struct Lowerer<'a, 't> {
     pub(super) finalizers: Vec<Node<'t>>,
     /// How many more `finally` blocks returns may lower (each return lowers its own copy).
     pub(super) finally_budget: usize,
+    /// How many more runs of releasing functions the body may lower.
+    pub(super) releasing_runs: usize,
     /// Observer acquisition sites, and the places observers are kept in (with their kind).
     pub(super) observer_sites: HashSet<usize>,
     pub(super) observer_places: HashMap<String, usize>,
@@ -176,6 +182,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             handlers: Vec::new(),
             finalizers: Vec::new(),
             finally_budget: FINALLY_BUDGET,
+            releasing_runs: RELEASING_RUNS,
             observer_sites: HashSet::default(),
             observer_places: HashMap::default(),
             depth: 0,

@@ -81,6 +81,7 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         facts_cache: Default::default(),
         places: Default::default(),
         calls: Default::default(),
+        releasing_functions: Vec::new(),
     };
     // A factory returns an acquisition of a kind that leaks anywhere: without one, there is none.
     if cx.candidates.has_anywhere_acquisition() {
@@ -109,6 +110,17 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         .filter(|(_, keys)| !keys.is_empty())
         .collect();
     cx.released = cx.release_keys.values().flatten().cloned().collect();
+    if !cx.released.is_empty() {
+        let candidates = &cx.candidates;
+        let releases_only = |range: std::ops::Range<usize>| {
+            candidates.may_release(range.clone()) && !candidates.any_acquisition_in(range)
+        };
+        cx.releasing_functions = cx
+            .scopes
+            .named_functions(releases_only)
+            .filter(|(_, function)| releases_only(function.byte_range()))
+            .collect();
+    }
     let mut diagnostics = report::module_intervals(&cx, root);
     diagnostics.extend(ll1003_listener::inline_removes(&cx));
     let owners = effects::owner_scopes(&cx);

@@ -11,6 +11,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::ops::Range;
 
 use tree_sitter::Node;
 
@@ -275,14 +276,34 @@ impl<'t> Scopes<'t> {
 
     /// The function a name refers to: a function declaration, or a `const` bound to a function.
     pub fn function_named(&self, identifier: Node<'t>) -> Option<Node<'t>> {
-        let binding = self.get(self.binding_of(identifier)?);
+        self.function_of(self.binding_of(identifier)?)
+    }
+
+    /// The bindings that name a function ([`Scopes::function_named`]), with their names, among
+    /// those whose declaration or value `wanted` accepts by its byte range (the function's
+    /// own range, or one around it).
+    pub fn named_functions<'s>(
+        &'s self,
+        wanted: impl Fn(Range<usize>) -> bool + 's,
+    ) -> impl Iterator<Item = (&'t str, Node<'t>)> + 's {
+        self.bindings
+            .iter()
+            .zip(0..)
+            .filter(move |(binding, _)| {
+                binding.function.or(binding.init).is_some_and(|n| wanted(n.byte_range()))
+            })
+            .filter_map(|(binding, id)| self.function_of(id).map(|function| (binding.name, function)))
+    }
+
+    fn function_of(&self, id: BindingId) -> Option<Node<'t>> {
+        let binding = self.get(id);
         if let Some(function) = binding.function {
             return Some(function);
         }
         let init = match binding.init {
             // `var f = function () {...}` never reassigned is as good as a const.
             Some(init) if binding.assignments == 0 => self.resolve_const(init),
-            _ => self.resolve_const(identifier),
+            _ => self.resolve_const(self.const_init_of(id)?),
         };
         if nodes::is_function(init) {
             return Some(init);
