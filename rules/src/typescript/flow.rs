@@ -69,7 +69,8 @@ impl<'t> Lowerer<'_, 't> {
             "break_statement" | "continue_statement" => {
                 let base = self.frames.last().map_or(0, |f| f.loops);
                 if self.loops.len() > base {
-                    if let Some(&(next, done)) = self.loops.last() {
+                    if let Some(&(next, done, finalizers)) = self.loops.last() {
+                        self.run_finalizers(finalizers);
                         self.goto(if node.kind_name() == "break_statement" { done } else { next });
                         self.cur = self.b.new_block();
                     }
@@ -160,7 +161,7 @@ impl<'t> Lowerer<'_, 't> {
     /// `return value`: from an effect's setup, the cleanup (its releases count here); from
     /// any other function, the caller's.
     pub(super) fn returned(&mut self, value: Val, returned: Option<Node<'t>>, at: crate::TextRange) {
-        self.run_finalizers();
+        self.run_finalizers(self.frames.last().map_or(0, |f| f.finalizers));
         if let Some(frame) = self.frames.last() {
             let target = frame.ret;
             self.transfer(value, at);
@@ -181,10 +182,10 @@ impl<'t> Lowerer<'_, 't> {
         }
     }
 
-    /// On the way out by `return`: the `finally` blocks around it (in this function), innermost
-    /// first; while one runs, only the ones around it are pending.
-    fn run_finalizers(&mut self) {
-        let base = self.frames.last().map_or(0, |f| f.finalizers);
+    /// On the way out by `return`, `break` or `continue`: the `finally` blocks around it that it
+    /// leaves (those past the first `base`), innermost first; while one runs, only the ones
+    /// around it are pending.
+    fn run_finalizers(&mut self, base: usize) {
         let pending = self.finalizers.split_off(base);
         for (depth, finalizer) in pending.iter().enumerate().rev() {
             if self.finally_budget == 0 {
@@ -314,7 +315,7 @@ impl<'t> Lowerer<'_, 't> {
             self.branch(vec![body, done]);
         }
         self.cur = body;
-        self.loops.push((head, done));
+        self.loops.push((head, done, self.finalizers.len()));
         if let Some(statement) = node.field(Field::Body) {
             self.statement(statement);
         }
@@ -384,7 +385,7 @@ impl<'t> Lowerer<'_, 't> {
         }
         self.branch(targets);
         let head = self.b.new_block();
-        self.loops.push((head, done));
+        self.loops.push((head, done, self.finalizers.len()));
         for (i, case) in cases.iter().enumerate() {
             self.cur = entries[i];
             let mut cursor = case.walk();

@@ -134,8 +134,9 @@ pub struct Lowerer<'a, 't> {
     pub(super) sites: Vec<Site<'t>>,
     pub(super) exits: Vec<Exit>,
     pub(super) frames: Vec<Frame<'t>>,
-    /// (continue target, break target)
-    pub(super) loops: Vec<(BlockId, BlockId)>,
+    /// The loops and `switch`es open: (continue target, break target, how many `finally`
+    /// blocks were pending when it started).
+    pub(super) loops: Vec<(BlockId, BlockId, usize)>,
     /// Where a rejected `await` or a `throw` goes inside `try`.
     pub(super) handlers: Vec<BlockId>,
     /// The `finally` blocks of the `try`s around, innermost last: a `return` runs them first.

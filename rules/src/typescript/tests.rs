@@ -228,6 +228,42 @@ export class Sync {
 }
 
 #[test]
+fn break_and_continue_run_the_finally_blocks_they_leave() {
+    let leaving = r#"
+export async function sizes(files, probe) {
+  const sizes = [];
+  for (const file of files) {
+    const url = URL.createObjectURL(file);
+    try {
+      if (!(await probe(url))) continue;
+      if (file.size > 1e9) break;
+      sizes.push(file.size);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+  return sizes;
+}
+"#;
+    assert!(codes_and_lines(leaving, &Settings::default()).is_empty(), "each way out revokes the URL");
+    // A `finally` around the loop runs only when the loop is left by `return`, after it.
+    let around = r#"
+export async function first(files, probe) {
+  try {
+    for (const file of files) {
+      const url = URL.createObjectURL(file);
+      if (await probe(url)) break;
+      URL.revokeObjectURL(url);
+    }
+  } finally {
+    console.log("probed");
+  }
+}
+"#;
+    assert_eq!(codes_and_lines(around, &Settings::default()), vec![("LL1005".to_string(), 5)]);
+}
+
+#[test]
 fn names_the_file_declares_shadow_the_globals() {
     let effect = "\nexport function useFeed(url) {\n  useEffect(() => {\n    const ws = new WebSocket(url);\n    ws.send('hi');\n  }, [url]);\n}\n";
     let global = effect.to_string();
