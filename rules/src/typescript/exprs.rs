@@ -403,8 +403,9 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     /// A listener on an object this code creates itself (`const ws = new WebSocket(url)`,
-    /// `document.createElement(..)`) lives and dies with that object: it is no leak of its own,
-    /// and whether the object is closed is that object's rule's question.
+    /// `document.createElement(..)`, the animation `element.animate(..)` starts) lives and dies
+    /// with that object: it is no leak of its own, and whether the object is closed is that
+    /// object's rule's question.
     fn on_own_object(&self, registration: Node<'t>) -> bool {
         let receiver = self.cx.call(registration).receiver.map(nodes::unwrap);
         // `this.addEventListener(..)` (or `super.` in an override): the object listens to itself
@@ -417,9 +418,16 @@ impl<'t> Lowerer<'_, 't> {
         else {
             return false;
         };
-        init.kind_name() == "new_expression"
-            || (init.kind_name() == "call_expression"
-                && self.cx.call(init).path(self.cx.source) == Some("document.createElement"))
+        if init.kind_name() == "new_expression" {
+            return true;
+        }
+        let call = self.cx.call(init);
+        init.kind_name() == "call_expression"
+            && (call.method == Some("animate")
+                || matches!(
+                    call.path(self.cx.source),
+                    Some("document.createElement" | "document.createElementNS")
+                ))
     }
 
     fn acquire(&mut self, node: Node<'t>, kind: usize) -> Val {
