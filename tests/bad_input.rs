@@ -153,6 +153,55 @@ fn bad_files_are_reported_one_by_one_and_good_files_still_analysed() {
 }
 
 #[test]
+fn syntax_errors_are_reported_at_the_first_one_and_the_file_still_analysed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    // Each file leaks after its syntax error, so each finding shows the file was analysed.
+    let leak_ts = "export class Poll {\n  start() { setInterval(tick, 10); }\n  stop() {}\n}\n";
+    write(root, "web/broken.ts", format!("export const ok = 1;\nconst = ;\n{leak_ts}").as_bytes());
+    let leak_cs =
+        "class Job { void Run() { var s = new System.IO.FileStream(\"a\", System.IO.FileMode.Open); } }\n";
+    write(root, "src/Broken.cs", format!("class Ok {{ }}\n  int = ;\n{leak_cs}").as_bytes());
+    let leak_rs = "fn run() {\n    std::process::Command::new(\"x\").spawn().unwrap();\n}\n";
+    write(
+        root,
+        "src/broken.rs",
+        format!("fn ok() {{}}\n\nfn broken( {{ let x = ; }}\n\n{leak_rs}").as_bytes(),
+    );
+
+    let args = ["check", "--format", "json", "."];
+    let output = leaklint(root, &args);
+    assert_eq!(assert_orderly(&output, &args), 1, "findings after the syntax errors");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let problems = problems(&report);
+    let positions: BTreeMap<&str, (u64, u64)> = report["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            let at = &p["start"];
+            let number = |k: &str| at[k].as_u64().unwrap_or_else(|| panic!("no start.{k} in {p}"));
+            (p["path"].as_str().unwrap_or(""), (number("line"), number("column")))
+        })
+        .collect();
+    for path in ["web/broken.ts", "src/Broken.cs", "src/broken.rs"] {
+        assert_problem(&problems, path, "warning", "syntax errors, the first here");
+    }
+    assert_eq!(positions["web/broken.ts"].0, 2, "{positions:?}");
+    assert_eq!(positions["src/Broken.cs"].0, 2, "{positions:?}");
+    assert_eq!(positions["src/broken.rs"].0, 3, "{positions:?}");
+    let flagged: Vec<&str> =
+        report["findings"].as_array().expect("findings").iter().filter_map(|f| f["path"].as_str()).collect();
+    assert_eq!(flagged, ["src/Broken.cs", "src/broken.rs", "web/broken.ts"], "{flagged:?}");
+
+    let args = ["check", "--format", "compact", "web/broken.ts"];
+    let compact = String::from_utf8_lossy(&leaklint(root, &args).stdout).into_owned();
+    let line = compact.lines().find(|l| l.contains("[io]")).unwrap_or_default();
+    let (line_number, column) = positions["web/broken.ts"];
+    assert!(line.starts_with(&format!("web/broken.ts:{line_number}:{column}: warning[io]")), "{compact}");
+}
+
+#[test]
 fn every_format_survives_bad_input() {
     let dir = tempfile::tempdir().expect("temp dir");
     write(dir.path(), "good/lib.rs", GOOD[4].1.as_bytes());

@@ -130,17 +130,10 @@ fn hand_built_report() -> Report {
     let mut report = Report {
         findings: vec![first, second, interval],
         problems: vec![
-            FileProblem {
-                path: "web/bundle.js".into(),
-                level: ProblemLevel::Skipped,
-                message: "minified".into(),
-            },
-            FileProblem {
-                path: "web/bad.ts".into(),
-                level: ProblemLevel::Warning,
-                message: "not UTF-8".into(),
-            },
-            FileProblem { path: "gone.cs".into(), level: ProblemLevel::Error, message: "cannot read".into() },
+            FileProblem::new("web/bundle.js", ProblemLevel::Skipped, "minified"),
+            FileProblem::new("web/bad.ts", ProblemLevel::Warning, "syntax errors")
+                .at(leaklint_rules::Position { line: 3, column: 7 }),
+            FileProblem::new("gone.cs", ProblemLevel::Error, "cannot read"),
         ],
         files_analyzed: 2,
         ..Report::default()

@@ -128,7 +128,7 @@ fn push<T>(into: &Mutex<Vec<T>>, item: T) {
 }
 
 fn problem(path: &Path, level: ProblemLevel, message: String) -> FileProblem {
-    FileProblem { path: crate::display_path(path), level, message }
+    FileProblem::new(crate::display_path(path), level, message)
 }
 
 fn candidate(path: &Path, language: Language) -> Candidate {

@@ -82,8 +82,22 @@ impl ProblemLevel {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FileProblem {
     pub path: String,
+    /// Where in the file, for a problem that has a place (the first syntax error).
+    pub position: Option<Position>,
     pub level: ProblemLevel,
     pub message: String,
+}
+
+impl FileProblem {
+    /// A problem with the file as a whole.
+    pub fn new(path: impl Into<String>, level: ProblemLevel, message: impl Into<String>) -> FileProblem {
+        FileProblem { path: path.into(), position: None, level, message: message.into() }
+    }
+
+    /// The same problem, at a place in the file.
+    pub fn at(self, position: Position) -> FileProblem {
+        FileProblem { position: Some(position), ..self }
+    }
 }
 
 /// The outcome of a run, in deterministic order.

@@ -10,7 +10,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use leaklint_rules::{Diagnostic, FileFacts, Language, ParseOptions, ParsedFile, ProjectIndex, Settings};
+use leaklint_rules::{
+    Diagnostic, FileFacts, Language, LineIndex, ParseOptions, ParsedFile, ProjectIndex, Settings,
+};
 use rayon::prelude::*;
 
 use crate::cache::{self, FactsCache, Lookup, Stamp};
@@ -266,11 +268,11 @@ fn select(
             Some(canonical) => {
                 let blob = staged.remove(&canonical);
                 if changes.staged.contains_key(&canonical) && blob.is_none() {
-                    problems.push(FileProblem {
-                        path: crate::display_path(&candidate.path),
-                        level: ProblemLevel::Error,
-                        message: "staged content could not be read from git".into(),
-                    });
+                    problems.push(FileProblem::new(
+                        crate::display_path(&candidate.path),
+                        ProblemLevel::Error,
+                        "staged content could not be read from git",
+                    ));
                     continue;
                 }
                 targets.push(Target { candidate, staged: blob });
@@ -287,7 +289,7 @@ fn read_and_parse(target: Target, options: &CheckOptions) -> (Option<ParsedSourc
     let Target { candidate, staged } = target;
     let from_index = staged.is_some();
     let display = crate::display_path(&candidate.path);
-    let problem = |level, message| Some(FileProblem { path: display.clone(), level, message });
+    let problem = |level, message: String| Some(FileProblem::new(display.clone(), level, message));
     let loaded = match staged {
         Some(bytes) => decode(&candidate.path, bytes, options.max_file_size),
         None => load(&candidate.path, options.max_file_size),
@@ -298,12 +300,15 @@ fn read_and_parse(target: Target, options: &CheckOptions) -> (Option<ParsedSourc
     };
     match leaklint_rules::parse(candidate.language, &text, &options.parse) {
         Ok(parsed) => {
-            let warning = warning.or_else(|| {
-                parsed
-                    .has_syntax_errors()
-                    .then(|| "syntax errors; analysed as far as the syntax tree allows".to_string())
-            });
-            let problem = warning.and_then(|w| problem(ProblemLevel::Warning, w));
+            let problem = match (warning, parsed.first_syntax_error()) {
+                (Some(warning), _) => problem(ProblemLevel::Warning, warning),
+                (None, Some(at)) => {
+                    let message = "syntax errors, the first here; analysed as far as the syntax tree allows";
+                    let position = LineIndex::new(&text).position(&text, at);
+                    problem(ProblemLevel::Warning, message.into()).map(|p| p.at(position))
+                }
+                (None, None) => None,
+            };
             let language = parsed.language;
             let pass1 = match leaklint_rules::check_alone(parsed, &text, &options.settings) {
                 Ok((facts, diagnostics)) => Pass1::Checked { facts, diagnostics },
@@ -378,11 +383,11 @@ fn save_cache(
     let present: HashSet<String> = others.iter().map(|c| cache_key(&c.path)).collect();
     cache.retain(|key| present.contains(key) || Path::new(key).exists());
     if let Err(e) = cache.save() {
-        problems.push(FileProblem {
-            path: cache::DIR_NAME.into(),
-            level: ProblemLevel::Warning,
-            message: format!("cannot write the facts cache: {e}"),
-        });
+        problems.push(FileProblem::new(
+            cache::DIR_NAME,
+            ProblemLevel::Warning,
+            format!("cannot write the facts cache: {e}"),
+        ));
     }
 }
 

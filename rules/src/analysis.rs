@@ -56,13 +56,13 @@ pub struct ParsedFile {
 }
 
 impl ParsedFile {
-    /// True when the parser recovered from syntax errors: the file was analysed as far as its
-    /// tree allows.
-    pub fn has_syntax_errors(&self) -> bool {
+    /// The byte offset of the first syntax error, when the parser recovered from some: the file
+    /// was analysed as far as its tree allows.
+    pub fn first_syntax_error(&self) -> Option<usize> {
         match &self.model {
-            Model::CSharp(m) => csharp::has_syntax_errors(m),
-            Model::TypeScript(m) => typescript::has_syntax_errors(m),
-            Model::Rust(m) => rust::has_syntax_errors(m),
+            Model::CSharp(m) => csharp::first_syntax_error(m),
+            Model::TypeScript(m) => typescript::first_syntax_error(m),
+            Model::Rust(m) => rust::first_syntax_error(m),
         }
     }
 }

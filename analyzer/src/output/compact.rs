@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use leaklint_rules::Position;
+
 use crate::report::Report;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -18,7 +20,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     for p in &report.problems {
-        writeln!(out, "{}:1:1: {}[io] {}", p.path, p.level.as_str(), p.message)?;
+        let at = p.position.unwrap_or(Position { line: 1, column: 1 });
+        writeln!(out, "{}:{}:{}: {}[io] {}", p.path, at.line, at.column, p.level.as_str(), p.message)?;
     }
     Ok(())
 }

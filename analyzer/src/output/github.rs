@@ -33,7 +33,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             ProblemLevel::Warning => "warning",
             ProblemLevel::Skipped => "notice",
         };
-        writeln!(out, "::{command} file={},title=leaklint::{}", property(&p.path), data(&p.message))?;
+        let place = p.position.map_or(String::new(), |at| format!(",line={},col={}", at.line, at.column));
+        writeln!(out, "::{command} file={}{place},title=leaklint::{}", property(&p.path), data(&p.message))?;
     }
     Ok(())
 }

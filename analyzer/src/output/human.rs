@@ -131,7 +131,10 @@ struct ProblemReport<'p>(&'p FileProblem);
 
 impl fmt::Display for ProblemReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.0.path, self.0.message)
+        match self.0.position {
+            Some(at) => write!(f, "{}:{}:{}: {}", self.0.path, at.line, at.column, self.0.message),
+            None => write!(f, "{}: {}", self.0.path, self.0.message),
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use crate::report::{Finding, Report};
+use crate::report::{FileProblem, Finding, Report};
 
 /// Bumped on any incompatible change to the document's shape.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -36,17 +36,26 @@ fn finding(f: &Finding) -> Value {
     })
 }
 
+/// `start` is present (not null) only for a problem with a place in the file.
+fn problem(p: &FileProblem) -> Value {
+    let mut problem = json!({
+        "path": p.path,
+        "level": p.level.as_str(),
+        "message": p.message,
+    });
+    if let Some(at) = p.position {
+        problem["start"] = position(at);
+    }
+    problem
+}
+
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let document = json!({
         "version": SCHEMA_VERSION,
         "tool": { "name": "leaklint", "version": env!("CARGO_PKG_VERSION") },
         "files_analyzed": report.files_analyzed,
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
-        "problems": report.problems.iter().map(|p| json!({
-            "path": p.path,
-            "level": p.level.as_str(),
-            "message": p.message,
-        })).collect::<Vec<_>>(),
+        "problems": report.problems.iter().map(problem).collect::<Vec<_>>(),
     });
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

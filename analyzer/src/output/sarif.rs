@@ -175,7 +175,11 @@ fn notification(problem: &FileProblem) -> Value {
         "message": { "text": format!("{}: {}", problem.path, problem.message) },
     });
     if !problem.path.is_empty() {
-        notification["locations"] = json!([{ "physicalLocation": physical_location(&problem.path, None) }]);
+        let mut location = physical_location(&problem.path, None);
+        if let Some(at) = problem.position {
+            location["region"] = json!({ "startLine": at.line, "startColumn": at.column });
+        }
+        notification["locations"] = json!([{ "physicalLocation": location }]);
     }
     notification
 }

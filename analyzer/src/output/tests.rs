@@ -58,11 +58,11 @@ fn report() -> Report {
             finding_at("new FileStream(path, FileMode.Open)", "`s` (FileStream) is never disposed"),
             suppressed,
         ],
-        problems: vec![FileProblem {
-            path: "gen/big.ts".into(),
-            level: ProblemLevel::Skipped,
-            message: "over the size cap, not analysed".into(),
-        }],
+        problems: vec![FileProblem::new(
+            "gen/big.ts",
+            ProblemLevel::Skipped,
+            "over the size cap, not analysed",
+        )],
         files_analyzed: 1,
         ..Report::default()
     };

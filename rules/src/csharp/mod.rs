@@ -88,8 +88,9 @@ pub fn check(model: &Model, text: &str, index: &Index, settings: &Settings) -> V
     diagnostics
 }
 
-pub fn has_syntax_errors(model: &Model) -> bool {
-    model.tree.root_node().has_error()
+/// Where the first syntax error is, as a byte offset.
+pub fn first_syntax_error(model: &Model) -> Option<usize> {
+    crate::syntax::treesitter::first_error(model.tree.root_node())
 }
 
 #[cfg(test)]

@@ -42,7 +42,8 @@ pub struct Model {
     findings: Vec<Diagnostic>,
     child_owners: Vec<ChildOwner>,
     forgotten: Vec<Pending>,
-    syntax_errors: bool,
+    /// Where syn stopped parsing the whole file, when it did.
+    syntax_error: Option<usize>,
 }
 
 /// Text that syn parsed on its own: the whole file, or one top-level item.
@@ -72,9 +73,13 @@ pub fn parse(text: &str, timeout: Duration) -> Result<(Model, Facts), ParseError
         )));
     }
     let _reset = SpanReset;
-    let (chunks, syntax_errors) = match syn::parse_file(text) {
-        Ok(file) => (vec![Chunk { spans: SpanMap::new(text, 0), file }], false),
-        Err(_) => (split_items(text, timeout)?, true),
+    let (chunks, syntax_error) = match syn::parse_file(text) {
+        Ok(file) => (vec![Chunk { spans: SpanMap::new(text, 0), file }], None),
+        Err(error) => {
+            let start = error.span().start();
+            let at = LineIndex::new(text).offset_of_char_column(text, start.line, start.column);
+            (split_items(text, timeout)?, Some(at))
+        }
     };
     let imports = Imports::of_module(chunks.iter().flat_map(|c| &c.file.items));
     let mut diverging = HashSet::new();
@@ -92,7 +97,7 @@ pub fn parse(text: &str, timeout: Duration) -> Result<(Model, Facts), ParseError
         findings: ll2001_zombie_process::findings(&found.zombie, text, &lines),
         child_owners: found.child_owners,
         forgotten: ll2003_forgotten_resource::pending(&found.forgotten),
-        syntax_errors,
+        syntax_error,
     };
     let facts = Facts { drop_impls: found.drop_impls, resource_owners: found.resource_owners };
     Ok((model, facts))
@@ -137,8 +142,9 @@ pub fn check(model: &Model, _text: &str, index: &Index, _settings: &Settings) ->
     out
 }
 
-pub fn has_syntax_errors(model: &Model) -> bool {
-    model.syntax_errors
+/// Where the first syntax error is, as a byte offset: where syn stopped parsing the file.
+pub fn first_syntax_error(model: &Model) -> Option<usize> {
+    model.syntax_error
 }
 
 #[cfg(test)]

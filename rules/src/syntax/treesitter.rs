@@ -82,6 +82,26 @@ pub fn parse(grammar: Grammar, text: &str, timeout: Duration) -> Result<Tree, Pa
     })
 }
 
+/// The byte offset of the first syntax error in a tree, in document order; `None` for a tree
+/// without errors. The innermost node that holds it: an `ERROR` node around a small stretch
+/// of tokens, or a token the parser had to assume (`MISSING`). Recovery can wrap a whole file
+/// in an `ERROR` too, so an error node's own errors come first. Only the subtrees that hold an
+/// error are entered.
+pub fn first_error(root: Node) -> Option<usize> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut node = root;
+    loop {
+        let mut cursor = node.walk();
+        let next = node.children(&mut cursor).find(|child| child.has_error());
+        match next {
+            Some(child) => node = child,
+            None => return Some(node.start_byte()),
+        }
+    }
+}
+
 /// The byte range of a node.
 pub fn range(node: Node) -> TextRange {
     TextRange::new(node.start_byte(), node.end_byte())

@@ -164,8 +164,9 @@ fn compiled(settings: &Settings) -> (Rc<Vec<kinds::Kind>>, Rc<candidates::Names>
     })
 }
 
-pub fn has_syntax_errors(model: &Model) -> bool {
-    model.tree.root_node().has_error()
+/// Where the first syntax error is, as a byte offset.
+pub fn first_syntax_error(model: &Model) -> Option<usize> {
+    treesitter::first_error(model.tree.root_node())
 }
 
 #[cfg(test)]
