@@ -337,6 +337,21 @@ fn class_members<'t>(cx: &FileCx<'t>, body_members: &[Node<'t>]) -> Vec<(String,
     members
 }
 
+/// The method `name` of the class that `inside` (a method, or a function in one) belongs to.
+pub fn sibling_method<'t>(cx: &FileCx<'t>, inside: Node<'t>, name: &str) -> Option<Node<'t>> {
+    // Up to the class body: tree-sitter's `parent` walks down from the root, but this is asked
+    // only for the rare `this.m()` whose result gets a listener.
+    let mut node = inside;
+    let body = loop {
+        node = node.parent()?;
+        if node.kind_name() == "class_body" {
+            break node;
+        }
+    };
+    let members = class_members(cx, &cx.children(body));
+    members.into_iter().find(|(member, _)| member == name).map(|(_, function)| function)
+}
+
 /// `get name() {..}` / `set name(v) {..}` (after any decorators and modifiers).
 fn is_accessor(cx: &FileCx, method: Node) -> bool {
     let Some(name) = method.field(Field::Name) else { return false };

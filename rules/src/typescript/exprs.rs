@@ -4,6 +4,8 @@ use tree_sitter::Node;
 
 use super::ids::{Field, FieldOf, KindOf};
 
+use super::calls::Call;
+use super::effects;
 use super::keys::{fetch_key, observation_key};
 use super::lower::{Lowerer, Mode, Role, Site, Val, MAX_DEPTH};
 use super::nodes::{self, text};
@@ -403,9 +405,9 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     /// A listener on an object this code creates itself (`const ws = new WebSocket(url)`,
-    /// `document.createElement(..)`, the animation `element.animate(..)` starts) lives and dies
-    /// with that object: it is no leak of its own, and whether the object is closed is that
-    /// object's rule's question.
+    /// `document.createElement(..)`, the animation `element.animate(..)` starts, a method of
+    /// the class that returns a `new` object) lives and dies with that object: it is no leak of
+    /// its own, and whether the object is closed is that object's rule's question.
     fn on_own_object(&self, registration: Node<'t>) -> bool {
         let receiver = self.cx.call(registration).receiver.map(nodes::unwrap);
         // `this.addEventListener(..)` (or `super.` in an override): the object listens to itself
@@ -427,7 +429,25 @@ impl<'t> Lowerer<'_, 't> {
                 || matches!(
                     call.path(self.cx.source),
                     Some("document.createElement" | "document.createElementNS")
-                ))
+                )
+                || self.own_method_creates(&call))
+    }
+
+    /// `this.open(..)`, where `open` is a method of this class whose every `return` gives an
+    /// object it creates (`const target = new EventTarget(); ...; return target`).
+    fn own_method_creates(&self, call: &Call<'t>) -> bool {
+        let (Some(receiver), Some(name)) = (call.receiver.map(nodes::unwrap), call.method) else {
+            return false;
+        };
+        if receiver.kind_name() != "this" {
+            return false;
+        }
+        let Some(method) = effects::sibling_method(self.cx, self.root, name) else { return false };
+        let returned = self.cx.scopes.census.returns.get(&method.id()).map_or(&[][..], |r| r.as_slice());
+        !returned.is_empty()
+            && returned
+                .iter()
+                .all(|value| self.cx.scopes.resolve_const(*value).kind_name() == "new_expression")
     }
 
     fn acquire(&mut self, node: Node<'t>, kind: usize) -> Val {
