@@ -221,8 +221,9 @@ fn cpu_time() -> Duration {
 }
 
 /// The files the check would analyse, read as the pipeline reads them. The walk applies the
-/// same filters as discovery with no configuration (ignore files, hidden files, declaration files, vendored
-/// folders); the measurement asserts that both steps saw the same number of files.
+/// same filters as discovery with no configuration (ignore files, hidden files, declaration
+/// files, vendored folders); the measurement asserts that both steps saw the same number of
+/// files.
 fn read_sources(root: &Path) -> Vec<(Language, Arc<str>)> {
     const SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn", "node_modules", ".leaklint-cache"];
     let mut files: Vec<(PathBuf, Language)> = ignore::WalkBuilder::new(root)

@@ -456,7 +456,12 @@ impl<'t> Lowerer<'_, 't> {
     /// released there, not only where it is written, which may come before the acquisition.
     /// `optional`: passed on, it may not run at all.
     pub(super) fn run_releasing(&mut self, name: Node<'t>, optional: bool) {
-        if self.releasing_runs == 0 || self.cx.releasing_functions.is_empty() || !is_name(name) {
+        if self.releasing_runs == 0 || !is_name(name) {
+            return;
+        }
+        // By spelling first: most names are no releasing function's, and need no resolving.
+        let written = nodes::text(name, self.cx.source);
+        if !self.cx.releasing_functions.iter().any(|(function_name, _)| *function_name == written) {
             return;
         }
         let Some(function) = self.cx.scopes.function_named(name) else { return };

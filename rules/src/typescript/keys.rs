@@ -358,6 +358,21 @@ impl<'t> FileCx<'t> {
                 .any(|class| class.field(Field::Name).is_some_and(|n| text(n, self.source) == name))
     }
 
+    /// Functions of this file that release and acquire nothing, by name (see
+    /// [`FileCx::releasing_functions`]). Which names a body holds is told by the text: a
+    /// release names its function or method, an acquisition its constructor or function.
+    pub fn find_releasing_functions(&mut self) {
+        let candidates = &self.candidates;
+        let releases_only = |range: std::ops::Range<usize>| {
+            candidates.may_release(range.clone()) && !candidates.any_acquisition_in(range)
+        };
+        self.releasing_functions = self
+            .scopes
+            .named_functions(releases_only)
+            .filter(|(_, function)| releases_only(function.byte_range()))
+            .collect();
+    }
+
     /// Functions of this file that return what they create (`const toUrl = (b) =>
     /// URL.createObjectURL(b)`), for kinds that leak anywhere: calling one creates the resource,
     /// and the caller must release it. By function node id, the kind.

@@ -110,16 +110,9 @@ pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> 
         .filter(|(_, keys)| !keys.is_empty())
         .collect();
     cx.released = cx.release_keys.values().flatten().cloned().collect();
+    // A function can only release what some call in the file releases.
     if !cx.released.is_empty() {
-        let candidates = &cx.candidates;
-        let releases_only = |range: std::ops::Range<usize>| {
-            candidates.may_release(range.clone()) && !candidates.any_acquisition_in(range)
-        };
-        cx.releasing_functions = cx
-            .scopes
-            .named_functions(releases_only)
-            .filter(|(_, function)| releases_only(function.byte_range()))
-            .collect();
+        cx.find_releasing_functions();
     }
     let mut diagnostics = report::module_intervals(&cx, root);
     diagnostics.extend(ll1003_listener::inline_removes(&cx));
