@@ -1,6 +1,7 @@
 //! Parsing shared by the front-ends: tree-sitter with a parser per thread and a deadline,
 //! and iterative walks that never recurse over nodes.
 
+pub mod flat;
 pub mod treesitter;
 
 use std::time::Duration;

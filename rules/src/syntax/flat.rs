@@ -1,0 +1,266 @@
+//! A flat copy of a tree-sitter tree: its visible nodes in document order, each with its kind,
+//! byte range, parent, field and the extent of its subtree.
+//!
+//! tree-sitter's public API finds a node's i-th child by stepping over the ones before it,
+//! looks a field up by scanning the children again, and finds a parent by walking down from
+//! the root; its cursor does bookkeeping on every move. A front-end that asks many questions
+//! of every node (the TypeScript one: bindings, census, lowering, reports) spends more there
+//! than in its own logic. The copy is made in one pass by `csrc/flatten.c`, which reads the
+//! tree's own structures; after it, a child, a field, a parent or a subtree is an index away.
+//! `flat_matches_tree_sitter` (below) checks, node by node, that the copy says what the public
+//! API says.
+
+use std::fmt;
+use std::ops::Range;
+
+use super::treesitter::Grammar;
+
+/// One node, as `csrc/flatten.c` writes it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    start_byte: u32,
+    end_byte: u32,
+    parent: u32,
+    /// The index just past the node's last descendant: its subtree is `index..end`.
+    end: u32,
+    kind: u16,
+    field: u16,
+    flags: u8,
+    padding: [u8; 3],
+}
+
+const NAMED: u8 = 1;
+const EXTRA: u8 = 2;
+const ERROR: u8 = 4;
+const MISSING: u8 = 8;
+const NONE: u32 = u32::MAX;
+
+extern "C" {
+    fn leaklint_flatten(tree: *const tree_sitter::ffi::TSTree, out: *mut Entry, capacity: u32) -> u32;
+}
+
+/// The visible nodes of a parsed file, in document order (a node's subtree follows it).
+pub struct FlatTree {
+    entries: Vec<Entry>,
+    grammar: Grammar,
+}
+
+impl FlatTree {
+    pub fn new(tree: &tree_sitter::Tree, grammar: Grammar) -> FlatTree {
+        let raw = tree.root_node().into_raw().tree;
+        // The root's count of visible descendants is the size the copy needs; the loop only
+        // guards against the two disagreeing.
+        let mut capacity = tree.root_node().descendant_count().max(1);
+        loop {
+            let mut entries: Vec<Entry> = Vec::with_capacity(capacity);
+            let room = u32::try_from(entries.capacity()).unwrap_or(u32::MAX);
+            // SAFETY: `raw` is the tree `tree` owns, alive for the call; the C side writes at
+            // most `room` entries into the vector's spare capacity and returns how many the
+            // tree has (or NONE when it cannot allocate its own stack).
+            let count = unsafe { leaklint_flatten(raw, entries.as_mut_ptr(), room) };
+            if count == NONE {
+                std::alloc::handle_alloc_error(std::alloc::Layout::new::<[Entry; 64]>());
+            }
+            if count <= room {
+                // SAFETY: the first `count` entries were written.
+                unsafe { entries.set_len(count as usize) };
+                return FlatTree { entries, grammar };
+            }
+            capacity = count as usize;
+        }
+    }
+
+    pub fn root(&self) -> Node<'_> {
+        Node { tree: self, index: 0 }
+    }
+
+    pub fn grammar(&self) -> Grammar {
+        self.grammar
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// A node of a [`FlatTree`]: the tree and an index, cheap to copy and compare.
+#[derive(Clone, Copy)]
+pub struct Node<'t> {
+    tree: &'t FlatTree,
+    index: u32,
+}
+
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index && std::ptr::eq(self.tree, other.tree)
+    }
+}
+
+impl Eq for Node<'_> {}
+
+impl fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Node({} {}..{})", self.kind_id(), self.start_byte(), self.end_byte())
+    }
+}
+
+impl<'t> Node<'t> {
+    fn entry(&self) -> &'t Entry {
+        &self.tree.entries[self.index as usize]
+    }
+
+    fn at(&self, index: u32) -> Node<'t> {
+        Node { tree: self.tree, index }
+    }
+
+    /// Unique within the tree: the node's position in document order.
+    pub fn id(&self) -> usize {
+        self.index as usize
+    }
+
+    pub fn grammar(&self) -> Grammar {
+        self.tree.grammar
+    }
+
+    /// The kind's id in the grammar, after aliases (as `tree_sitter::Node::kind_id`).
+    pub fn kind_id(&self) -> u16 {
+        self.entry().kind
+    }
+
+    /// The id of the field this node fills in its parent (0 for none).
+    pub fn field_id(&self) -> u16 {
+        self.entry().field
+    }
+
+    pub fn is_named(&self) -> bool {
+        self.entry().flags & NAMED != 0
+    }
+
+    pub fn is_extra(&self) -> bool {
+        self.entry().flags & EXTRA != 0
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.entry().flags & ERROR != 0
+    }
+
+    pub fn is_missing(&self) -> bool {
+        self.entry().flags & MISSING != 0
+    }
+
+    pub fn start_byte(&self) -> usize {
+        self.entry().start_byte as usize
+    }
+
+    pub fn end_byte(&self) -> usize {
+        self.entry().end_byte as usize
+    }
+
+    pub fn byte_range(&self) -> Range<usize> {
+        self.start_byte()..self.end_byte()
+    }
+
+    pub fn parent(&self) -> Option<Node<'t>> {
+        let parent = self.entry().parent;
+        (parent != NONE).then(|| self.at(parent))
+    }
+
+    /// Every child, named or not, in order.
+    pub fn children(&self) -> Children<'t> {
+        let end = self.entry().end;
+        Children { tree: self.tree, next: self.index + 1, end }
+    }
+
+    /// The named children, in order.
+    pub fn named_children(&self) -> impl Iterator<Item = Node<'t>> + 't {
+        self.children().filter(Node::is_named)
+    }
+
+    pub fn child(&self, i: usize) -> Option<Node<'t>> {
+        self.children().nth(i)
+    }
+
+    pub fn named_child(&self, i: usize) -> Option<Node<'t>> {
+        self.named_children().nth(i)
+    }
+
+    pub fn named_child_count(&self) -> usize {
+        self.named_children().count()
+    }
+
+    /// The first child in the field (as `tree_sitter::Node::child_by_field_id`, but for one
+    /// case of error recovery: a visible node where the parent's production expects a hidden
+    /// one, which tree-sitter looks into for the field; here the field's node is a child).
+    pub fn child_by_field_id(&self, field: u16) -> Option<Node<'t>> {
+        self.children().find(|child| child.field_id() == field)
+    }
+
+    /// This node and every node below it, in document order.
+    pub fn descendants(&self) -> impl Iterator<Item = Node<'t>> + 't {
+        let (tree, end) = (self.tree, self.entry().end);
+        (self.index..end).map(move |index| Node { tree, index })
+    }
+
+    /// Like [`Node::descendants`], but the nodes below this one that `prune` accepts are
+    /// visited without entering them.
+    pub fn pruned_descendants(
+        &self,
+        prune: impl Fn(&Node<'t>) -> bool + 't,
+    ) -> impl Iterator<Item = Node<'t>> + 't {
+        let (root, mut next, end) = (*self, self.index, self.entry().end);
+        std::iter::from_fn(move || {
+            if next >= end {
+                return None;
+            }
+            let node = root.at(next);
+            next = if node != root && prune(&node) { node.entry().end } else { next + 1 };
+            Some(node)
+        })
+    }
+
+    /// The innermost node that spans `start..end`, by tree-sitter's rules for
+    /// `descendant_for_byte_range`: a child spans the range if it starts at or before `start`
+    /// and ends at or after `end`, past `start` unless it is empty.
+    pub fn descendant_for_byte_range(&self, start: usize, end: usize) -> Option<Node<'t>> {
+        let spans = |child: &Node| {
+            let (from, to) = (child.start_byte(), child.end_byte());
+            to >= end && (to > start || (from == to && to == start))
+        };
+        let mut node = *self;
+        while let Some(child) = node.children().find(|c| spans(c) || c.start_byte() > start) {
+            if child.start_byte() > start {
+                break;
+            }
+            node = child;
+        }
+        (start <= end).then_some(node)
+    }
+}
+
+/// The children of a node: each is followed by its own subtree, so the next one is past it.
+pub struct Children<'t> {
+    tree: &'t FlatTree,
+    next: u32,
+    end: u32,
+}
+
+impl<'t> Iterator for Children<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.next >= self.end {
+            return None;
+        }
+        let node = Node { tree: self.tree, index: self.next };
+        self.next = node.entry().end;
+        Some(node)
+    }
+}
+
+#[cfg(test)]
+mod tests;
