@@ -14,6 +14,7 @@ use std::fmt;
 use std::ops::Range;
 
 use super::treesitter::Grammar;
+use crate::source::TextRange;
 
 /// One node, as `csrc/flatten.c` writes it.
 #[repr(C)]
@@ -103,6 +104,12 @@ impl PartialEq for Node<'_> {
 
 impl Eq for Node<'_> {}
 
+impl std::hash::Hash for Node<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.index.hash(state);
+    }
+}
+
 impl fmt::Debug for Node<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Node({} {}..{})", self.kind_id(), self.start_byte(), self.end_byte())
@@ -163,6 +170,11 @@ impl<'t> Node<'t> {
 
     pub fn byte_range(&self) -> Range<usize> {
         self.start_byte()..self.end_byte()
+    }
+
+    /// The node's source text (empty if its range is not in `source`).
+    pub fn text<'s>(&self, source: &'s str) -> &'s str {
+        source.get(self.byte_range()).unwrap_or("")
     }
 
     pub fn parent(&self) -> Option<Node<'t>> {
@@ -240,6 +252,19 @@ impl<'t> Node<'t> {
         }
         (start <= end).then_some(node)
     }
+}
+
+/// Parses and copies a source, for tests.
+#[cfg(test)]
+pub fn parse(grammar: Grammar, source: &str) -> FlatTree {
+    let tree = super::treesitter::parse(grammar, source, std::time::Duration::from_secs(5))
+        .expect("a test source parses");
+    FlatTree::new(&tree, grammar)
+}
+
+/// The byte range of a node, as diagnostics carry it.
+pub fn range(node: Node) -> TextRange {
+    TextRange::new(node.start_byte(), node.end_byte())
 }
 
 /// The children of a node: each is followed by its own subtree, so the next one is past it.

@@ -9,7 +9,7 @@
 use std::cell::OnceCell;
 use std::rc::Rc;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::ids::{Field, FieldOf, Ids};
 use super::keys::FileCx;

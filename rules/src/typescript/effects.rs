@@ -5,14 +5,14 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::keys::FileCx;
 use super::lower::{Owner, Role};
 use super::nodes::{self, text};
 use super::scope::Census;
-use crate::syntax::treesitter::range;
+use crate::syntax::flat::range;
 use crate::TextRange;
 
 /// Hooks whose callback runs on unmount: it counts as an effect's cleanup.

@@ -1,6 +1,6 @@
 //! Expressions: acquisitions, releases, assignments, and the values resources flow through.
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::ids::{Field, FieldOf, KindOf};
 
@@ -11,7 +11,7 @@ use super::lower::{Lowerer, Mode, Role, Site, Val, MAX_DEPTH};
 use super::nodes::{self, text};
 use super::{ll1001_timeout, ll1004_observer, ll1008_animation_frame, ll1009_fetch, ll1010_media_stream};
 use crate::engine::Event;
-use crate::syntax::treesitter::range;
+use crate::syntax::flat::range;
 
 impl<'t> Lowerer<'_, 't> {
     pub(super) fn expr(&mut self, node: Node<'t>) -> Val {

@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::ids::{Field, FieldOf, KindOf};
 
@@ -11,7 +11,7 @@ use super::lower::{Frame, Lowerer, Role, Val, MAX_DEPTH};
 use super::nodes;
 use super::scope::is_name;
 use crate::engine::{Event, Terminator};
-use crate::syntax::treesitter::range;
+use crate::syntax::flat::range;
 
 impl<'t> Lowerer<'_, 't> {
     pub(super) fn statement(&mut self, node: Node<'t>) {
@@ -388,9 +388,7 @@ impl<'t> Lowerer<'_, 't> {
         self.loops.push((head, done, self.finalizers.len()));
         for (i, case) in cases.iter().enumerate() {
             self.cur = entries[i];
-            let mut cursor = case.walk();
-            let bodies: Vec<Node> = case.children_by_field_name("body", &mut cursor).collect();
-            for statement in bodies {
+            for statement in case.fields(Field::Body) {
                 self.statement(statement);
             }
             self.goto(entries.get(i + 1).copied().unwrap_or(done));

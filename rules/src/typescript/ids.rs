@@ -6,13 +6,15 @@
 use std::num::NonZeroU16;
 use std::sync::OnceLock;
 
-use tree_sitter::{Language, Node};
+use tree_sitter::Language;
+
+use crate::syntax::flat::Node;
+use crate::syntax::treesitter::Grammar;
 
 macro_rules! tables {
     (kinds { $($kind:ident $(= $name:literal)?),* $(,)? } fields { $($variant:ident = $field:literal),* $(,)? }) => {
         /// The ids of the node kinds and fields the front-end asks about.
         pub struct Ids {
-            language: Language,
             $(pub $kind: u16,)*
             fields: [Option<NonZeroU16>; Field::COUNT],
             /// Every kind's name, by id.
@@ -34,7 +36,6 @@ macro_rules! tables {
         impl Ids {
             fn new(language: &Language) -> Ids {
                 let mut ids = Ids {
-                    language: language.clone(),
                     $($kind: language.id_for_node_kind(kind_name!($kind $(= $name)?), true),)*
                     fields: [$(language.field_id_for_name($field)),*],
                     names: (0..language.node_kind_count())
@@ -110,12 +111,9 @@ static TSX: OnceLock<Ids> = OnceLock::new();
 impl Ids {
     /// The table of the grammar a node was parsed with.
     pub fn of(node: Node) -> &'static Ids {
-        let tsx = TSX.get_or_init(|| Ids::new(&tree_sitter_typescript::LANGUAGE_TSX.into()));
-        // A tree holds the very language it was parsed with: comparing is comparing pointers.
-        if *node.language() == tsx.language {
-            tsx
-        } else {
-            TYPESCRIPT.get_or_init(|| Ids::new(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()))
+        match node.grammar() {
+            Grammar::Tsx => TSX.get_or_init(|| Ids::new(&tree_sitter_typescript::LANGUAGE_TSX.into())),
+            _ => TYPESCRIPT.get_or_init(|| Ids::new(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())),
         }
     }
 
@@ -296,34 +294,41 @@ impl KindOf for Node<'_> {
 /// name with every field name of the grammar first).
 pub trait FieldOf<'t> {
     fn field(&self, field: Field) -> Option<Node<'t>>;
+
+    /// Every child in a field that takes several (a `case`'s statements).
+    fn fields(&self, field: Field) -> impl Iterator<Item = Node<'t>>;
 }
 
 impl<'t> FieldOf<'t> for Node<'t> {
     fn field(&self, field: Field) -> Option<Node<'t>> {
         self.child_by_field_id(Ids::of(*self).fields[field as usize]?.get())
     }
+
+    fn fields(&self, field: Field) -> impl Iterator<Item = Node<'t>> {
+        let id = Ids::of(*self).fields[field as usize].map_or(0, NonZeroU16::get);
+        self.children().filter(move |child| id != 0 && child.field_id() == id)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::treesitter::{self, Grammar};
+    use crate::syntax::flat;
 
     #[test]
     fn each_grammar_gets_its_own_ids() {
         let source = "const f = () => g(x);";
         for grammar in [Grammar::TypeScript, Grammar::Tsx] {
-            let tree = treesitter::parse(grammar, source, std::time::Duration::from_secs(5)).unwrap();
-            let root = tree.root_node();
+            let tree = flat::parse(grammar, source);
+            let root = tree.root();
             let ids = Ids::of(root);
             assert_eq!(root.kind_id(), ids.program);
-            let calls: Vec<_> =
-                treesitter::descendants(root).filter(|n| n.kind_id() == ids.call_expression).collect();
+            let calls: Vec<_> = root.descendants().filter(|n| n.kind_id() == ids.call_expression).collect();
             assert_eq!(calls.len(), 1);
-            assert_eq!(calls[0].kind(), "call_expression");
-            assert_eq!(calls[0].field(Field::Function).map(|f| f.kind()), Some("identifier"));
-            let arrow = treesitter::descendants(root).find(|n| ids.is_function(n.kind_id()));
-            assert_eq!(arrow.map(|a| a.kind()), Some("arrow_function"));
+            assert_eq!(calls[0].kind_name(), "call_expression");
+            assert_eq!(calls[0].field(Field::Function).map(|f| f.kind_name()), Some("identifier"));
+            let arrow = root.descendants().find(|n| ids.is_function(n.kind_id()));
+            assert_eq!(arrow.map(|a| a.kind_name()), Some("arrow_function"));
         }
     }
 }

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::calls::Call;
 use super::candidates::Candidates;

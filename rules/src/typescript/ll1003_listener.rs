@@ -1,12 +1,12 @@
 //! LL1003: an event listener that is never removed.
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::keys::FileCx;
 
 use crate::catalogue::{Precision, Severity};
 use crate::declare_rule;
-use crate::syntax::treesitter::range;
+use crate::syntax::flat::range;
 use crate::{Diagnostic, Family};
 
 use super::report::Text;

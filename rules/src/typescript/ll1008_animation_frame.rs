@@ -2,13 +2,12 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::ids::{Field, FieldOf, KindOf};
 
 use crate::catalogue::{Precision, Severity};
 use crate::declare_rule;
-use crate::syntax::treesitter::descendants;
 use crate::Family;
 
 use super::keys::FileCx;
@@ -107,8 +106,9 @@ pub fn classify<'t>(cx: &FileCx<'t>, call: Node<'t>, stop_flags: &HashSet<String
         n.kind_name() == "call_expression" && cx.call(n).path(cx.source) == Some("requestAnimationFrame")
     };
     let inside = nodes::contains(function, call);
-    let reschedules = inside || descendants(function).any(|n| is_frame_call(n) && schedules(cx, n, function));
-    let stopped_by_flag = descendants(function).any(|n| {
+    let reschedules =
+        inside || function.descendants().any(|n| is_frame_call(n) && schedules(cx, n, function));
+    let stopped_by_flag = function.descendants().any(|n| {
         n.kind_name() == "identifier" && cx.place(n).is_some_and(|p| stop_flags.contains(&format!("A|{p}")))
     });
     if !reschedules || stopped_by_flag {

@@ -1,10 +1,10 @@
 //! LL1009: a `fetch` in an effect that cannot be aborted when the effect is cleaned up.
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use crate::catalogue::{Precision, Severity};
 use crate::declare_rule;
-use crate::syntax::treesitter::range;
+use crate::syntax::flat::range;
 use crate::{Diagnostic, Family};
 
 use super::report::Text;

@@ -10,14 +10,14 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::ids::{Field, FieldOf, KindOf};
 
 use super::keys::FileCx;
 use super::nodes;
 use crate::engine::{BlockId, Body, BodyBuilder, Event, Terminator, VarId};
-use crate::syntax::treesitter::range;
+use crate::syntax::flat::range;
 use crate::TextRange;
 
 /// How deep statements and expressions are lowered (the lowering recurses with the syntax).

@@ -38,6 +38,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crate::settings::ResourceKindSpec;
+use crate::syntax::flat::FlatTree;
 use crate::syntax::treesitter::{self, Grammar};
 use crate::syntax::ParseError;
 use crate::{Diagnostic, Language, Settings};
@@ -45,6 +46,7 @@ use crate::{Diagnostic, Language, Settings};
 /// A parsed TypeScript/JavaScript file.
 pub struct Model {
     tree: tree_sitter::Tree,
+    grammar: Grammar,
 }
 
 pub fn parse(language: Language, text: &str, timeout: Duration) -> Result<Model, ParseError> {
@@ -54,16 +56,18 @@ pub fn parse(language: Language, text: &str, timeout: Duration) -> Result<Model,
         _ => Grammar::Tsx,
     };
     let tree = treesitter::parse(grammar, text, timeout)?;
-    Ok(Model { tree })
+    Ok(Model { tree, grammar })
 }
 
 pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> {
-    let root = model.tree.root_node();
     let (kinds, names) = compiled(settings);
     let candidates = candidates::Candidates::find(text, &names);
     if candidates.is_empty() {
         return Vec::new();
     }
+    // The analysis asks many questions of every node: it asks them of a flat copy of the tree.
+    let tree = FlatTree::new(&model.tree, model.grammar);
+    let root = tree.root();
     // Only the lowering and the listener identities ask about bindings: without a scope that
     // can own a resource, a name that leaks anywhere or a remove, the walk is not needed (a
     // module-level interval is recognised without it).

@@ -1,8 +1,6 @@
 //! Small questions asked of TypeScript/JavaScript syntax nodes.
 
-use tree_sitter::Node;
-
-use crate::syntax::treesitter;
+use crate::syntax::flat::Node;
 
 use super::ids::{Field, FieldOf, Ids, KindOf};
 
@@ -14,8 +12,8 @@ pub fn unwrap(mut node: Node<'_>) -> Node<'_> {
     let ids = Ids::of(node);
     for _ in 0..64 {
         let inner = if ids.is_wrapper(node.kind_id()) {
-            // A wrapper has a child or two (`<T>x`, `x as T`): found by index, with no cursor.
-            (0..node.named_child_count() as u32).filter_map(|i| node.named_child(i)).find(|c| !is_type(*c))
+            // A wrapper has a child or two (`<T>x`, `x as T`).
+            node.named_children().find(|c| !is_type(*c))
         } else {
             None
         };
@@ -37,15 +35,13 @@ fn is_type(node: Node) -> bool {
 
 /// The node's source text.
 pub fn text<'t>(node: Node, source: &'t str) -> &'t str {
-    crate::syntax::treesitter::text(node, source)
+    node.text(source)
 }
 
 /// The named children of a node, comments left out.
 pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
     let comment = Ids::of(node).comment;
-    let mut children = treesitter::named_children(node);
-    children.retain(|c| c.kind_id() != comment);
-    children
+    node.named_children().filter(|c| c.kind_id() != comment).collect()
 }
 
 /// The arguments of a call or `new` expression.
@@ -165,10 +161,7 @@ pub fn is_async(function: Node, source: &str) -> bool {
     if !head[..head.find(['(', '{', '=', '<']).unwrap_or(head.len())].contains("async") {
         return false;
     }
-    let mut cursor = function.walk();
-    let is_async =
-        function.children(&mut cursor).take_while(|c| !c.is_named()).any(|c| c.kind_name() == "async");
-    is_async
+    function.children().take_while(|c| !c.is_named()).any(|c| c.kind_name() == "async")
 }
 
 /// The key of an object literal member (`capture: true`, `{ signal }`), if it is not computed.
@@ -204,15 +197,18 @@ pub fn contains(outer: Node, inner: Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::treesitter::{self, Grammar};
+    use crate::syntax::flat;
+    use crate::syntax::treesitter::Grammar;
 
     #[test]
     fn async_is_read_from_the_head_only() {
         let source = "class A { async load() {} static async at() {} asyncName() {} run() { return async () => 1; } }\n\
                       const f = async x => x;\nconst g = x => async () => x;\nconst h = async <T>(t: T) => t;\n\
                       async function k() {}\nfunction asyncLike() {}";
-        let tree = treesitter::parse(Grammar::TypeScript, source, std::time::Duration::from_secs(5)).unwrap();
-        let asyncs: Vec<(&str, bool)> = treesitter::descendants(tree.root_node())
+        let tree = flat::parse(Grammar::TypeScript, source);
+        let asyncs: Vec<(&str, bool)> = tree
+            .root()
+            .descendants()
             .filter(|n| is_function(*n))
             .map(|f| {
                 (text(f, source).split(['(', '{', '=']).next().unwrap_or("").trim(), is_async(f, source))

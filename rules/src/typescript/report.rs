@@ -14,7 +14,7 @@ use super::{
     ll1007_connection, ll1008_animation_frame, ll1009_fetch, ll1010_media_stream,
 };
 use crate::engine::{self, Leak};
-use crate::syntax::treesitter::range;
+use crate::syntax::flat::{range, Node};
 use crate::Diagnostic;
 
 /// How a rule talks about its resources.
@@ -215,7 +215,7 @@ fn describe<'t>(
 }
 
 /// The module-level `setInterval(...)` whose id is discarded: it can never be cleared.
-pub fn module_intervals<'t>(cx: &FileCx<'t>, root: tree_sitter::Node<'t>) -> Vec<Diagnostic> {
+pub fn module_intervals<'t>(cx: &FileCx<'t>, root: Node<'t>) -> Vec<Diagnostic> {
     let interval = ll1002_interval::LL1002.code;
     cx.children(root)
         .iter()

@@ -4,7 +4,7 @@
 //! silence the matching leaklint rule. A bare `eslint-disable` names no rule and silences
 //! nothing here.
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::ids::Ids;
 use crate::{Diagnostic, LineIndex, Suppression};
@@ -50,7 +50,7 @@ fn directives(root: Node, source: &str, lines: &LineIndex) -> Vec<Directive> {
         }
     }
     for comment in comments {
-        let written = crate::syntax::treesitter::text(comment, source);
+        let written = comment.text(source);
         let Some((directive, rules, justification)) = parse(written) else { continue };
         let line = lines.line_of(comment.start_byte());
         let end_line = lines.line_of(comment.end_byte());

@@ -2,7 +2,7 @@
 //! the time code runs again (a loop that re-schedules itself, a chain of steps stored in one
 //! place, a `new Promise` awaited until its timeout resolves it).
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::keys::FileCx;

@@ -32,7 +32,8 @@ fn compare(grammar: Grammar, source: &str, name: &str) -> usize {
     let flat = FlatTree::new(&tree, grammar);
     let nodes = preorder(&tree);
     assert_eq!(flat.len(), nodes.len(), "{name}: node count");
-    let index: std::collections::HashMap<usize, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id(), i)).collect();
+    let index: std::collections::HashMap<usize, usize> =
+        nodes.iter().enumerate().map(|(i, n)| (n.id(), i)).collect();
     let field_count = tree.language().field_count() as u16;
     for (i, node) in nodes.iter().enumerate() {
         let copy = Node { tree: &flat, index: i as u32 };
@@ -49,7 +50,12 @@ fn compare(grammar: Grammar, source: &str, name: &str) -> usize {
         let children: Vec<usize> = node.children(&mut cursor).map(|c| index[&c.id()]).collect();
         assert_eq!(copy.children().map(|c| c.id()).collect::<Vec<_>>(), children, "{} children", at());
         let named: Vec<usize> = node.named_children(&mut cursor).map(|c| index[&c.id()]).collect();
-        assert_eq!(copy.named_children().map(|c| c.id()).collect::<Vec<_>>(), named, "{} named children", at());
+        assert_eq!(
+            copy.named_children().map(|c| c.id()).collect::<Vec<_>>(),
+            named,
+            "{} named children",
+            at()
+        );
         for field in 1..=field_count {
             // Error recovery can leave a visible node where its parent's production expects
             // a hidden one; tree-sitter then answers with a grandchild. The copy's fields are

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::ops::Range;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::nodes::{self, text};
@@ -319,37 +319,36 @@ impl<'t> Scopes<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::treesitter::{self, Grammar};
+    use crate::syntax::flat;
+    use crate::syntax::treesitter::Grammar;
 
     fn identifiers<'t>(root: Node<'t>, source: &str, name: &str) -> Vec<Node<'t>> {
-        treesitter::descendants(root)
-            .filter(|n| n.kind() == "identifier" && text(*n, source) == name)
-            .collect()
+        root.descendants().filter(|n| n.kind_name() == "identifier" && text(*n, source) == name).collect()
     }
 
     #[test]
     fn shadowing_hoisting_and_loop_variables() {
         let source = "const id = 1;\nfunction f() { g(id); { const id = 2; h(id); } }\nfunction g() { k(); }\nfunction k() {}\nfor (const t of ['a']) t;\n['x'].forEach((e) => e);\nconst [u, setU] = useState();\n['y'].flatMap((fy) => fy);\n['z'].map(function (gz: string) { return gz; });\nf(function (hf) { return hf; });";
-        let tree = treesitter::parse(Grammar::TypeScript, source, std::time::Duration::from_secs(5)).unwrap();
-        let scopes = Scopes::build(tree.root_node(), source);
-        let ids = identifiers(tree.root_node(), source, "id");
+        let tree = flat::parse(Grammar::TypeScript, source);
+        let scopes = Scopes::build(tree.root(), source);
+        let ids = identifiers(tree.root(), source, "id");
         let b: Vec<_> = ids.iter().map(|n| scopes.binding_of(*n)).collect();
         assert_eq!(b[0], b[1], "outer use resolves to the module const");
         assert_eq!(b[2], b[3], "inner use resolves to the shadowing const");
         assert_ne!(b[0], b[2]);
-        let k = identifiers(tree.root_node(), source, "k");
+        let k = identifiers(tree.root(), source, "k");
         assert!(scopes.function_named(k[0]).is_some(), "hoisted function declaration");
-        let t = identifiers(tree.root_node(), source, "t");
+        let t = identifiers(tree.root(), source, "t");
         assert!(scopes.get(scopes.binding_of(t[1]).unwrap()).iterates.is_some());
-        let e = identifiers(tree.root_node(), source, "e");
+        let e = identifiers(tree.root(), source, "e");
         assert!(scopes.get(scopes.binding_of(e[1]).unwrap()).iterates.is_some());
         for (name, iterates) in [("fy", true), ("gz", true), ("hf", false)] {
-            let used = identifiers(tree.root_node(), source, name)[1];
+            let used = identifiers(tree.root(), source, name)[1];
             let binding = scopes.get(scopes.binding_of(used).unwrap());
             assert_eq!(binding.iterates.is_some(), iterates, "{name} iterates an array");
         }
-        let set = identifiers(tree.root_node(), source, "setU");
-        let u = identifiers(tree.root_node(), source, "u");
+        let set = identifiers(tree.root(), source, "setU");
+        let u = identifiers(tree.root(), source, "u");
         assert_eq!(scopes.get(scopes.binding_of(set[0]).unwrap()).state_of, scopes.binding_of(u[0]));
     }
 
@@ -360,10 +359,10 @@ for (const [, hb] of m) hb;
 for (const [da, db = 1] of m) da;
 for (const [na, [nb]] of m) na;
 for (const { oa } of m) oa;";
-        let tree = treesitter::parse(Grammar::TypeScript, source, std::time::Duration::from_secs(5)).unwrap();
-        let scopes = Scopes::build(tree.root_node(), source);
+        let tree = flat::parse(Grammar::TypeScript, source);
+        let scopes = Scopes::build(tree.root(), source);
         let element = |name: &str| {
-            let declared = identifiers(tree.root_node(), source, name)[0];
+            let declared = identifiers(tree.root(), source, name)[0];
             let binding = scopes.get(scopes.binding_of(declared).unwrap());
             (binding.iterates.is_some(), binding.element)
         };

@@ -4,10 +4,9 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::Cell;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::{Binding, BindingId, Census, DeclKind, Scopes, Use};
-use crate::syntax::treesitter::{self, each_named_child};
 use crate::typescript::ids::{Field, FieldOf, Ids, KindOf};
 use crate::typescript::nodes::{self, text};
 
@@ -123,12 +122,12 @@ impl<'t> Path<'t> {
         if kind == ids.member_expression {
             self.children.extend(parent.named_child(0).map(|object| (object, object.kind_id())));
         } else {
-            each_named_child(parent, |child| {
+            for child in parent.named_children() {
                 let kind = child.kind_id();
                 if kind != ids.comment {
                     self.children.push((child, kind));
                 }
-            });
+            }
             if ids.is_listed(kind) {
                 census.keep_children(parent, self.children[start..].iter().map(|(child, _)| *child));
             }
@@ -368,7 +367,7 @@ fn is_flat_array_pattern(pattern: Node) -> bool {
     }
     // `[`, then names separated by commas: a comma after `[` or after a comma is a hole.
     let mut expect_name = true;
-    for token in treesitter::children(pattern) {
+    for token in pattern.children() {
         match token.kind_name() {
             "[" | "]" => {}
             "identifier" if expect_name => expect_name = false,
