@@ -5,17 +5,26 @@
 // several times, and those costs made the analysis as slow as a third of the parse. This walk
 // reads the tree's own structures (tree-sitter's private headers, of the exact version the
 // crate pins) and mirrors what the public API reports for each node: its kind after aliases,
-// whether it is named, its byte range, its parent and the field it fills in its parent. The
+// whether it is named, its byte range, its parent and the field it fills in its parent (as the
+// cursor names it). The
 // crate's differential test compares the two node by node.
+//
+// The walk visits every subtree once, hidden ones included, so it is written to stay in
+// registers: the frame being listed is a local and each child's header is decoded once. A
+// frame is pushed only when the walk enters a child that is not the last: most subtrees
+// with children are hidden wrappers of one (an expression in a statement), and the walk
+// moves into those in place. Each node's `end` is found in a closing pass from the parents.
 
 #include <stdlib.h>
+#include <string.h>
 #include "subtree.h"
 #include "tree.h"
 #include "language.h"
 
 #define NONE UINT32_MAX
+#define STACK_ON_C_STACK 128
 
-enum { FLAG_NAMED = 1, FLAG_EXTRA = 2, FLAG_ERROR = 4, FLAG_MISSING = 8 };
+enum { FLAG_NAMED = 1 };
 
 // Must match `Entry` in flat.rs.
 typedef struct {
@@ -29,158 +38,163 @@ typedef struct {
   uint8_t padding[3];
 } LeaklintEntry;
 
-// A subtree whose children are being visited. A hidden subtree's visible children belong to
+// A subtree whose children are being listed. A hidden subtree's visible children belong to
 // the nearest visible node above it (`owner`).
 typedef struct {
-  Subtree subtree;
+  const Subtree *children;
   const TSSymbol *aliases;
   const TSFieldMapEntry *fields;
   const TSFieldMapEntry *fields_end;
+  uint32_t child_count;
   uint32_t child;
   uint32_t structural;
   uint32_t position;
   uint32_t owner;
-  uint32_t owned;       // the visible node this frame lists the children of, or NONE
-  uint32_t index_in_parent;  // the structural index of this subtree in the frame below
-  uint16_t passes_on;   // a field this hidden subtree holds, for its first visible node
+  uint16_t field;            // the field this subtree fills (what a hidden one passes on)
+  bool hidden;
 } Frame;
 
-// Whether the frame's production has its child at `structural` pass `field` on from below.
-static bool inherits(const Frame *frame, uint16_t field, uint32_t structural) {
-  for (const TSFieldMapEntry *entry = frame->fields; entry < frame->fields_end; entry++) {
-    if (entry->field_id == field && entry->child_index == structural && entry->inherited) return true;
+// A child's header, read once whether it is stored inline or on the heap.
+typedef struct {
+  uint32_t padding;
+  uint32_t size;
+  uint32_t child_count;
+  TSSymbol symbol;
+  bool visible, named, extra;
+} Header;
+
+static inline Header header_of(Subtree subtree) {
+  if (subtree.data.is_inline) {
+    return (Header){
+      .padding = subtree.data.padding_bytes,
+      .size = subtree.data.size_bytes,
+      .symbol = subtree.data.symbol,
+      .visible = subtree.data.visible,
+      .named = subtree.data.named,
+      .extra = subtree.data.extra,
+    };
   }
-  return false;
+  const SubtreeHeapData *data = subtree.ptr;
+  return (Header){
+    .padding = data->padding.bytes,
+    .size = data->size.bytes,
+    .child_count = data->child_count,
+    .symbol = data->symbol,
+    .visible = data->visible,
+    .named = data->named,
+    .extra = data->extra,
+  };
 }
 
-// Whether a field of the frame `stack[at]`'s production is one its visible owner has: a
-// hidden subtree's fields are its owner's only where each production above it says that
-// they are inherited.
-static bool reaches_owner(const Frame *stack, uint32_t at, uint16_t field) {
-  while (stack[at].owned == NONE) {
-    if (at == 0 || !inherits(&stack[at - 1], field, stack[at].index_in_parent)) return false;
-    at--;
-  }
-  return true;
+static inline TSSymbol public_symbol(const TSLanguage *language, TSSymbol symbol) {
+  return symbol == ts_builtin_sym_error ? symbol : language->public_symbol_map[symbol];
 }
 
-// The field the child at `structural` of the frame `stack[at]` fills in its owner, or 0.
-static uint16_t field_of(const Frame *stack, uint32_t at, uint32_t structural) {
-  const Frame *frame = &stack[at];
-  for (const TSFieldMapEntry *entry = frame->fields; entry < frame->fields_end; entry++) {
-    if (entry->child_index == structural && !entry->inherited && reaches_owner(stack, at, entry->field_id)) {
-      return entry->field_id;
-    }
-  }
-  return 0;
-}
-
-static Frame frame_for(const TSLanguage *language, Subtree subtree, uint32_t position, uint32_t owner, uint32_t owned) {
+static inline Frame frame_for(const TSLanguage *language, const SubtreeHeapData *data, uint32_t position,
+                              uint32_t owner, bool hidden, uint16_t field) {
   Frame frame = {
-    .subtree = subtree,
-    .aliases = ts_language_alias_sequence(language, subtree.ptr->production_id),
+    .children = (const Subtree *)data - data->child_count,
+    .aliases = ts_language_alias_sequence(language, data->production_id),
+    .child_count = data->child_count,
     .position = position,
     .owner = owner,
-    .owned = owned,
+    .field = field,
+    .hidden = hidden,
   };
-  ts_language_field_map(language, subtree.ptr->production_id, &frame.fields, &frame.fields_end);
+  ts_language_field_map(language, data->production_id, &frame.fields, &frame.fields_end);
   return frame;
 }
 
-static uint8_t flags_of(Subtree subtree, bool named) {
-  return (named ? FLAG_NAMED : 0) | (ts_subtree_extra(subtree) ? FLAG_EXTRA : 0) |
-         (ts_subtree_is_error(subtree) ? FLAG_ERROR : 0) | (ts_subtree_missing(subtree) ? FLAG_MISSING : 0);
+// The field a child at `structural` fills, as tree-sitter's cursor names it: the one its
+// parent's production gives it, or else, below a hidden subtree, the hidden subtree's own.
+static inline uint16_t field_of(const Frame *frame, uint32_t structural) {
+  for (const TSFieldMapEntry *entry = frame->fields; entry < frame->fields_end; entry++) {
+    if (entry->child_index == structural && !entry->inherited) return entry->field_id;
+  }
+  return frame->hidden ? frame->field : 0;
 }
 
 // Writes the visible nodes of `tree` into `out` (at most `capacity` of them) and returns how
 // many there are, which the caller compares with `capacity`. Returns NONE if memory runs out.
 uint32_t leaklint_flatten(const TSTree *tree, LeaklintEntry *out, uint32_t capacity) {
   const TSLanguage *language = tree->language;
-  Subtree root = tree->root;
-  uint32_t count = 0;
-  uint32_t start = ts_subtree_padding(root).bytes;
+  const Header root = header_of(tree->root);
   if (capacity > 0) {
     out[0] = (LeaklintEntry){
-      .start_byte = start,
-      .end_byte = start + ts_subtree_size(root).bytes,
+      .start_byte = root.padding,
+      .end_byte = root.padding + root.size,
       .parent = NONE,
       .end = 1,
-      .kind = ts_language_public_symbol(language, ts_subtree_symbol(root)),
-      .flags = flags_of(root, ts_subtree_named(root)),
+      .kind = public_symbol(language, root.symbol),
+      .flags = root.named ? FLAG_NAMED : 0,
     };
   }
-  count = 1;
-  if (ts_subtree_child_count(root) == 0) return count;
+  uint32_t count = 1;
+  if (root.child_count == 0) return count;
 
-  uint32_t depth = 0, room = 64;
-  Frame *stack = malloc(room * sizeof(Frame));
-  if (!stack) return NONE;
-  stack[depth++] = frame_for(language, root, start, 0, 0);
-  uint16_t pending = 0;  // the field the next visible node gets from a hidden subtree above it
+  Frame on_c_stack[STACK_ON_C_STACK];
+  Frame *stack = on_c_stack;
+  uint32_t depth = 0, room = STACK_ON_C_STACK;
+  Frame frame = frame_for(language, tree->root.ptr, root.padding, 0, false, 0);
 
-  while (depth > 0) {
-    Frame *frame = &stack[depth - 1];
-    if (frame->child == frame->subtree.ptr->child_count) {
-      if (frame->owned != NONE && frame->owned < capacity) out[frame->owned].end = count;
-      if (frame->passes_on && pending == frame->passes_on) pending = 0;
-      depth--;
+  for (;;) {
+    if (frame.child == frame.child_count) {
+      if (depth == 0) break;
+      frame = stack[--depth];
       continue;
     }
-    const Subtree child = ts_subtree_children(frame->subtree)[frame->child];
+    const Subtree subtree = frame.children[frame.child];
+    const Header child = header_of(subtree);
     TSSymbol alias = 0;
     uint16_t field = 0;
-    uint32_t structural = frame->structural;
-    if (!ts_subtree_extra(child)) {
-      if (frame->aliases) alias = frame->aliases[frame->structural];
-      field = field_of(stack, depth - 1, frame->structural);
-      frame->structural++;
+    if (!child.extra) {
+      if (frame.aliases) alias = frame.aliases[frame.structural];
+      field = field_of(&frame, frame.structural);
+      frame.structural++;
     }
-    if (frame->child > 0) frame->position += ts_subtree_padding(child).bytes;
-    uint32_t child_start = frame->position;
-    frame->position += ts_subtree_size(child).bytes;
-    frame->child++;
-    uint32_t owner = frame->owner;
-    bool has_children = ts_subtree_child_count(child) > 0;
-
-    if (alias || ts_subtree_visible(child)) {
-      bool named = alias ? ts_language_symbol_metadata(language, alias).named : ts_subtree_named(child);
-      if (!field) field = pending;
-      pending = 0;
-      uint32_t index = count++;
-      if (index < capacity) {
-        out[index] = (LeaklintEntry){
+    if (frame.child > 0) frame.position += child.padding;
+    const uint32_t child_start = frame.position;
+    frame.position += child.size;
+    frame.child++;
+    uint32_t owner = frame.owner;
+    const bool visible = alias || child.visible;
+    if (visible) {
+      const bool named = alias ? language->symbol_metadata[alias].named : child.named;
+      owner = count++;
+      if (owner < capacity) {
+        out[owner] = (LeaklintEntry){
           .start_byte = child_start,
-          .end_byte = child_start + ts_subtree_size(child).bytes,
-          .parent = owner,
-          .end = index + 1,
-          .kind = alias ? alias : ts_language_public_symbol(language, ts_subtree_symbol(child)),
+          .end_byte = child_start + child.size,
+          .parent = frame.owner,
+          .end = owner + 1,
+          .kind = public_symbol(language, alias ? alias : child.symbol),
           .field = field,
-          .flags = flags_of(child, named),
+          .flags = named ? FLAG_NAMED : 0,
         };
       }
-      if (!has_children) continue;
-      owner = index;
-    } else if (!has_children) {
-      continue;
     }
-    if (depth == room) {
-      room *= 2;
-      Frame *grown = realloc(stack, room * sizeof(Frame));
-      if (!grown) {
-        free(stack);
-        return NONE;
+    if (child.child_count == 0) continue;
+    if (frame.child < frame.child_count) {
+      if (depth == room) {
+        room *= 2;
+        Frame *grown = stack == on_c_stack ? malloc(room * sizeof(Frame)) : realloc(stack, room * sizeof(Frame));
+        if (!grown) {
+          if (stack != on_c_stack) free(stack);
+          return NONE;
+        }
+        if (stack == on_c_stack) memcpy(grown, on_c_stack, sizeof(on_c_stack));
+        stack = grown;
       }
-      stack = grown;
+      stack[depth++] = frame;
     }
-    bool visible = owner != stack[depth - 1].owner;
-    Frame next = frame_for(language, child, child_start, owner, visible ? owner : NONE);
-    next.index_in_parent = structural;
-    if (!visible && field && !pending) {
-      pending = field;
-      next.passes_on = field;
-    }
-    stack[depth++] = next;
+    frame = frame_for(language, subtree.ptr, child_start, owner, !visible, field);
   }
-  free(stack);
+  if (stack != on_c_stack) free(stack);
+  // A node's subtree ends where its last child's does: children come after their parents, so
+  // going backwards every node's end is final before it is passed to its parent.
+  for (uint32_t index = count < capacity ? count : capacity; index-- > 1;) {
+    LeaklintEntry *parent = &out[out[index].parent];
+    if (parent->end < out[index].end) parent->end = out[index].end;
+  }
   return count;
 }

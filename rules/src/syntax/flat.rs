@@ -32,9 +32,6 @@ struct Entry {
 }
 
 const NAMED: u8 = 1;
-const EXTRA: u8 = 2;
-const ERROR: u8 = 4;
-const MISSING: u8 = 8;
 const NONE: u32 = u32::MAX;
 
 extern "C" {
@@ -78,14 +75,6 @@ impl FlatTree {
 
     pub fn grammar(&self) -> Grammar {
         self.grammar
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 
@@ -148,18 +137,6 @@ impl<'t> Node<'t> {
         self.entry().flags & NAMED != 0
     }
 
-    pub fn is_extra(&self) -> bool {
-        self.entry().flags & EXTRA != 0
-    }
-
-    pub fn is_error(&self) -> bool {
-        self.entry().flags & ERROR != 0
-    }
-
-    pub fn is_missing(&self) -> bool {
-        self.entry().flags & MISSING != 0
-    }
-
     pub fn start_byte(&self) -> usize {
         self.entry().start_byte as usize
     }
@@ -189,7 +166,7 @@ impl<'t> Node<'t> {
     }
 
     /// The named children, in order.
-    pub fn named_children(&self) -> impl Iterator<Item = Node<'t>> + 't {
+    pub fn named_children(&self) -> impl Iterator<Item = Node<'t>> + Clone + 't {
         self.children().filter(Node::is_named)
     }
 
@@ -201,56 +178,30 @@ impl<'t> Node<'t> {
         self.named_children().nth(i)
     }
 
-    pub fn named_child_count(&self) -> usize {
-        self.named_children().count()
-    }
-
-    /// The first child in the field (as `tree_sitter::Node::child_by_field_id`, but for one
-    /// case of error recovery: a visible node where the parent's production expects a hidden
-    /// one, which tree-sitter looks into for the field; here the field's node is a child).
+    /// The first child in the field, the field of each child being the one tree-sitter's
+    /// cursor names. `tree_sitter::Node::child_by_field_id` agrees wherever it answers with a
+    /// child; it can also answer with a grandchild (error recovery that leaves a visible node
+    /// where the production expects a hidden one), or with nothing where the cursor names a
+    /// field (the outer member of `typeof A.b.c` in a type).
     pub fn child_by_field_id(&self, field: u16) -> Option<Node<'t>> {
         self.children().find(|child| child.field_id() == field)
+    }
+
+    /// The innermost node, this one or below it, whose range holds the byte at `offset`; this
+    /// node when none below it does. Siblings' ranges do not overlap, so the path down is one.
+    pub fn node_at(&self, offset: usize) -> Node<'t> {
+        let holds = |node: &Node| node.start_byte() <= offset && offset < node.end_byte();
+        let mut node = *self;
+        while let Some(child) = node.children().find(holds) {
+            node = child;
+        }
+        node
     }
 
     /// This node and every node below it, in document order.
     pub fn descendants(&self) -> impl Iterator<Item = Node<'t>> + 't {
         let (tree, end) = (self.tree, self.entry().end);
         (self.index..end).map(move |index| Node { tree, index })
-    }
-
-    /// Like [`Node::descendants`], but the nodes below this one that `prune` accepts are
-    /// visited without entering them.
-    pub fn pruned_descendants(
-        &self,
-        prune: impl Fn(&Node<'t>) -> bool + 't,
-    ) -> impl Iterator<Item = Node<'t>> + 't {
-        let (root, mut next, end) = (*self, self.index, self.entry().end);
-        std::iter::from_fn(move || {
-            if next >= end {
-                return None;
-            }
-            let node = root.at(next);
-            next = if node != root && prune(&node) { node.entry().end } else { next + 1 };
-            Some(node)
-        })
-    }
-
-    /// The innermost node that spans `start..end`, by tree-sitter's rules for
-    /// `descendant_for_byte_range`: a child spans the range if it starts at or before `start`
-    /// and ends at or after `end`, past `start` unless it is empty.
-    pub fn descendant_for_byte_range(&self, start: usize, end: usize) -> Option<Node<'t>> {
-        let spans = |child: &Node| {
-            let (from, to) = (child.start_byte(), child.end_byte());
-            to >= end && (to > start || (from == to && to == start))
-        };
-        let mut node = *self;
-        while let Some(child) = node.children().find(|c| spans(c) || c.start_byte() > start) {
-            if child.start_byte() > start {
-                break;
-            }
-            node = child;
-        }
-        (start <= end).then_some(node)
     }
 }
 
@@ -268,6 +219,7 @@ pub fn range(node: Node) -> TextRange {
 }
 
 /// The children of a node: each is followed by its own subtree, so the next one is past it.
+#[derive(Clone)]
 pub struct Children<'t> {
     tree: &'t FlatTree,
     next: u32,

@@ -2,9 +2,7 @@
 //! arguments, callee path), found once per call and file.
 //!
 //! Every rule and the lowering look at the same calls: whether one acquires, what it releases,
-//! whether it is a hook, how to lower it. Each question used to look the parts up again, and a
-//! tree-sitter field or child lookup steps through the node's children (and the hidden nodes
-//! between them) every time.
+//! whether it is a hook, how to lower it: the parts are looked up once.
 
 use std::cell::OnceCell;
 use std::rc::Rc;
@@ -14,7 +12,6 @@ use crate::syntax::flat::Node;
 use super::ids::{Field, FieldOf, Ids};
 use super::keys::FileCx;
 use super::nodes::{self, text};
-use super::scope::Census;
 
 /// The parts of one call or `new` expression.
 pub struct Call<'t> {
@@ -34,10 +31,13 @@ pub struct Call<'t> {
 impl<'t> Call<'t> {
     fn new(node: Node<'t>, cx: &FileCx<'t>) -> Call<'t> {
         let ids = Ids::of(node);
-        let (callee, arguments) = Self::callee_and_arguments(node, ids, &cx.scopes.census);
-        let (function, constructor) =
-            if node.kind_id() == ids.new_expression { (None, callee) } else { (callee, None) };
-        let arguments = arguments.map(|a| cx.children(a).into_owned()).unwrap_or_default();
+        let (function, constructor) = match node.kind_id() {
+            kind if kind == ids.call_expression => (node.field(Field::Function), None),
+            kind if kind == ids.new_expression => (None, node.field(Field::Constructor)),
+            _ => (None, None),
+        };
+        let arguments =
+            node.field(Field::Arguments).map(|a| nodes::children(a).collect()).unwrap_or_default();
         let member = function.map(nodes::unwrap).filter(|callee| callee.kind_id() == ids.member_expression);
         Call {
             node,
@@ -47,33 +47,6 @@ impl<'t> Call<'t> {
             receiver: member.and_then(|m| m.field(Field::Object)),
             arguments,
             path: OnceCell::new(),
-        }
-    }
-
-    /// A call's function or a `new`'s class, and the arguments node (none for other nodes).
-    /// The walk listed the children of the calls it entered: the callee first, the arguments
-    /// (a list, or a tagged template) last, type arguments or `?.` between; other calls are
-    /// asked by field.
-    fn callee_and_arguments(
-        node: Node<'t>,
-        ids: &Ids,
-        census: &Census<'t>,
-    ) -> (Option<Node<'t>>, Option<Node<'t>>) {
-        let kind = node.kind_id();
-        if kind != ids.call_expression && kind != ids.new_expression {
-            return (None, None);
-        }
-        match census.listed_children(node) {
-            Some(children) => {
-                let is_arguments =
-                    |n: &Node| n.kind_id() == ids.arguments || n.kind_id() == ids.template_string;
-                let arguments = children.last().filter(|last| children.len() > 1 && is_arguments(last));
-                (children.first().copied(), arguments.copied())
-            }
-            None => {
-                let callee = if kind == ids.call_expression { Field::Function } else { Field::Constructor };
-                (node.field(callee), node.field(Field::Arguments))
-            }
         }
     }
 

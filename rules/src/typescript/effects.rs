@@ -189,7 +189,7 @@ pub fn release_facts<'t>(
 fn released_through_parameters<'t>(cx: &FileCx<'t>, call: Node<'t>, helper: Node<'t>) -> Vec<String> {
     let parameters: Vec<Node> = helper
         .field(Field::Parameters)
-        .map(|p| cx.children(p).to_vec())
+        .map(|p| nodes::children(p).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
         .map(|p| p.field(Field::Pattern).unwrap_or(p))
@@ -348,7 +348,7 @@ pub fn sibling_method<'t>(cx: &FileCx<'t>, inside: Node<'t>, name: &str) -> Opti
             break node;
         }
     };
-    let members = class_members(cx, &cx.children(body));
+    let members = class_members(cx, &nodes::children(body).collect::<Vec<_>>());
     members.into_iter().find(|(member, _)| member == name).map(|(_, function)| function)
 }
 
@@ -363,10 +363,9 @@ fn is_accessor(cx: &FileCx, method: Node) -> bool {
 /// how compilers write class fields (`name = () => { ... }`) for older targets.
 fn constructor_functions<'t>(cx: &FileCx<'t>, constructor: Node<'t>) -> Vec<(String, Node<'t>)> {
     let Some(body) = constructor.field(Field::Body) else { return Vec::new() };
-    let statements = cx.children(body);
-    let assignments = statements.iter().filter(|s| s.kind_name() == "expression_statement").filter_map(|s| {
-        cx.children(*s).first().copied().filter(|e| e.kind_name() == "assignment_expression")
-    });
+    let assignments = nodes::children(body)
+        .filter(|s| s.kind_name() == "expression_statement")
+        .filter_map(|s| nodes::children(s).next().filter(|e| e.kind_name() == "assignment_expression"));
     assignments
         .filter_map(|assignment| {
             let field = assignment.field(Field::Left).filter(|l| l.kind_name() == "member_expression")?;
@@ -456,13 +455,11 @@ fn effect_scopes<'t>(cx: &FileCx<'t>, setups: &[Node<'t>], unmounts: &[Node<'t>]
 fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     let Some(body) = class.field(Field::Body) else { return Vec::new() };
     // Everything in the body: methods, fields, signatures.
-    let body_members = cx.children(body);
+    let body_members: Vec<_> = nodes::children(body).collect();
     let members = class_members(cx, &body_members);
     let has = |name: &str| members.iter().any(|(n, _)| n == name);
-    let extends_component = cx
-        .children(class)
-        .iter()
-        .any(|c| c.kind_name() == "class_heritage" && text(*c, cx.source).contains("Component"));
+    let extends_component = nodes::children(class)
+        .any(|c| c.kind_name() == "class_heritage" && text(c, cx.source).contains("Component"));
     let is_component = extends_component || has("componentDidMount") || has("componentWillUnmount");
     let facts_of = |names: &[&str]| -> (Rc<HashSet<String>>, Rc<HashSet<String>>, Option<TextRange>) {
         let mut facts = HashSet::default();

@@ -45,7 +45,7 @@ impl<'t> Lowerer<'_, 't> {
             "call_expression" => self.call(node),
             "new_expression" => self.construct(node),
             "await_expression" => {
-                let inner = self.cx.children(node).first().copied();
+                let inner = nodes::children(node).next();
                 let in_async = self.frames.last().map_or(self.root_async, |f| f.is_async);
                 // An awaited acquisition that rejects acquired nothing: branch before it.
                 let acquires = inner
@@ -83,14 +83,14 @@ impl<'t> Lowerer<'_, 't> {
             "binary_expression" => self.binary(node),
             "sequence_expression" => {
                 let mut last = Val::None;
-                for &child in self.cx.children(node).iter() {
+                for child in nodes::children(node) {
                     let value = self.expr(child);
                     self.discard(std::mem::replace(&mut last, value), range(child));
                 }
                 last
             }
             "object" | "array" => {
-                for &element in self.cx.children(node).iter() {
+                for element in nodes::children(node) {
                     let value = match element.kind_name() {
                         "pair" => element.field(Field::Value).map_or(Val::None, |v| self.expr(v)),
                         "method_definition" => {
@@ -103,9 +103,7 @@ impl<'t> Lowerer<'_, 't> {
                 }
                 Val::None
             }
-            "spread_element" => {
-                self.cx.children(node).first().copied().map_or(Val::None, |inner| self.expr(inner))
-            }
+            "spread_element" => nodes::children(node).next().map_or(Val::None, |inner| self.expr(inner)),
             // Literals hold no resource, and their parts are no expressions.
             "class" | "string" | "number" | "regex" | "true" | "false" | "null" | "undefined" => Val::None,
             _ => self.each_child(node),
@@ -114,7 +112,7 @@ impl<'t> Lowerer<'_, 't> {
 
     /// Lowers every child expression, dropping their values.
     fn each_child(&mut self, node: Node<'t>) -> Val {
-        for &child in self.cx.children(node).iter() {
+        for child in nodes::children(node) {
             let value = self.expr(child);
             self.discard(value, range(child));
         }

@@ -26,35 +26,33 @@ impl<'t> Lowerer<'_, 't> {
     fn statement_within(&mut self, node: Node<'t>) {
         match node.kind_name() {
             "program" | "statement_block" | "else_clause" => {
-                for &child in self.cx.children(node).iter() {
+                for child in nodes::children(node) {
                     self.statement(child);
                 }
             }
             "expression_statement" => {
-                for &child in self.cx.children(node).iter() {
+                for child in nodes::children(node) {
                     let value = self.expr(child);
                     self.discard(value, range(child));
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
-                for &declarator in
-                    self.cx.children(node).iter().filter(|d| d.kind_name() == "variable_declarator")
-                {
+                for declarator in nodes::children(node).filter(|d| d.kind_name() == "variable_declarator") {
                     self.declarator(declarator);
                 }
             }
             "export_statement" => {
-                for &child in self.cx.children(node).iter() {
+                for child in nodes::children(node) {
                     self.statement(child);
                 }
             }
             "return_statement" => {
-                let returned = self.cx.children(node).first().copied();
+                let returned = nodes::children(node).next();
                 let value = returned.map_or(Val::None, |r| self.expr(r));
                 self.returned(value, returned, range(node));
             }
             "throw_statement" => {
-                for &child in self.cx.children(node).iter() {
+                for child in nodes::children(node) {
                     let value = self.expr(child);
                     self.discard(value, range(child));
                 }
@@ -376,7 +374,7 @@ impl<'t> Lowerer<'_, 't> {
             self.discard(value_val, range(value));
         }
         let cases: Vec<Node> =
-            node.field(Field::Body).map(|b| self.cx.children(b).to_vec()).unwrap_or_default();
+            node.field(Field::Body).map(|b| nodes::children(b).collect::<Vec<_>>()).unwrap_or_default();
         let done = self.b.new_block();
         let entries: Vec<_> = cases.iter().map(|_| self.b.new_block()).collect();
         let mut targets = entries.clone();

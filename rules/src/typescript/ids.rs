@@ -71,9 +71,7 @@ tables! {
         import_clause, namespace_import, import_specifier, class_declaration,
         abstract_class_declaration, class_expression = "class", return_statement,
         type_annotation, type_arguments, type_parameters, interface_declaration, type_alias_declaration,
-        string, regex, jsx_text, jsx_closing_element, arguments, array, object, expression_statement,
-        lexical_declaration, variable_declaration, export_statement, else_clause, throw_statement,
-        await_expression, spread_element, sequence_expression, class_body, template_string,
+        string, regex, jsx_text, jsx_closing_element, variable_declaration,
     }
     fields {
         Alias = "alias",
@@ -188,34 +186,6 @@ impl Ids {
                 ]),
                 class::NOTED,
             ),
-            (
-                is(&[
-                    self.program,
-                    self.statement_block,
-                    self.else_clause,
-                    self.expression_statement,
-                    self.lexical_declaration,
-                    self.variable_declaration,
-                    self.export_statement,
-                    self.return_statement,
-                    self.throw_statement,
-                    self.switch_body,
-                    self.formal_parameters,
-                    self.arguments,
-                    self.await_expression,
-                    self.sequence_expression,
-                    self.spread_element,
-                    self.object,
-                    self.array,
-                    self.class_body,
-                    self.class_declaration,
-                    self.class_expression,
-                    self.abstract_class_declaration,
-                    self.call_expression,
-                    self.new_expression,
-                ]),
-                class::LISTED,
-            ),
         ] {
             if set {
                 bits |= bit;
@@ -258,13 +228,6 @@ impl Ids {
     pub fn is_noted_or_scope(&self, kind: u16) -> bool {
         self.has(kind, class::NOTED | class::SCOPE)
     }
-
-    /// Kinds whose children the analysis asks for, after the walk that lists them: statement
-    /// lists, declarations, calls and their argument lists, object and array literals, class
-    /// bodies.
-    pub fn is_listed(&self, kind: u16) -> bool {
-        self.has(kind, class::LISTED)
-    }
 }
 
 /// The bits of a kind's class: what the front-end asks of every node, in one lookup.
@@ -275,7 +238,6 @@ mod class {
     pub const WRAPPER: u8 = 8;
     pub const INERT: u8 = 16;
     pub const NOTED: u8 = 32;
-    pub const LISTED: u8 = 64;
 }
 
 /// A node's kind name from the grammar's table: `Node::kind` looks the name up, measures it

@@ -3,7 +3,6 @@
 //! capture flags, and the release operations a call performs.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -49,17 +48,12 @@ pub enum Handler<'t> {
 }
 
 impl<'t> FileCx<'t> {
-    /// The named children of a node, comments left out (listed by the binding table's walk).
-    pub fn children(&self, node: Node<'t>) -> Cow<'_, [Node<'t>]> {
-        self.scopes.census.children(node)
-    }
-
     /// A function's first parameter, its pattern without type or default: `x` in `(x) => ..`,
     /// `x => ..` and `function (x: T = 1) {..}`, `{ a }` in `({ a }) => ..`.
     pub fn first_parameter(&self, function: Node<'t>) -> Option<Node<'t>> {
         let parameter = function.field(Field::Parameter).or_else(|| {
             let list = function.field(Field::Parameters)?;
-            self.children(list).first().copied()
+            nodes::children(list).next()
         })?;
         Some(parameter.field(Field::Pattern).unwrap_or(parameter))
     }
@@ -208,7 +202,7 @@ impl<'t> FileCx<'t> {
             if let Some(array) = binding.filter(|b| b.element.is_none()).and_then(|b| b.iterates) {
                 let array = self.scopes.resolve_const(array);
                 let values: Option<Vec<String>> = (array.kind_name() == "array")
-                    .then(|| self.children(array).iter().map(|e| self.event_type(*e)).collect());
+                    .then(|| nodes::children(array).map(|e| self.event_type(e)).collect());
                 return match values {
                     Some(mut values) => {
                         values.sort();
@@ -229,9 +223,7 @@ impl<'t> FileCx<'t> {
 
     /// The value of a member of an options object.
     pub fn option(&self, options: Node<'t>, key: &str) -> Option<Node<'t>> {
-        self.children(options)
-            .iter()
-            .copied()
+        nodes::children(options)
             .find(|m| nodes::member_key(*m, self.source) == Some(key))
             .and_then(nodes::member_value)
     }

@@ -39,14 +39,14 @@ pub fn text<'t>(node: Node, source: &'t str) -> &'t str {
 }
 
 /// The named children of a node, comments left out.
-pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
+pub fn children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> + Clone + 't {
     let comment = Ids::of(node).comment;
-    node.named_children().filter(|c| c.kind_id() != comment).collect()
+    node.named_children().filter(move |c| c.kind_id() != comment)
 }
 
 /// The arguments of a call or `new` expression.
 pub fn arguments(call: Node<'_>) -> Vec<Node<'_>> {
-    call.field(Field::Arguments).map(children).unwrap_or_default()
+    call.field(Field::Arguments).map(|a| children(a).collect()).unwrap_or_default()
 }
 
 /// `setInterval`, `URL.createObjectURL`, `navigator.mediaDevices.getUserMedia`: the dotted path
@@ -96,9 +96,9 @@ pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
 /// The value of a string literal or a template literal without substitutions.
 pub fn string_literal(node: Node, source: &str) -> Option<String> {
     match node.kind_name() {
-        "string" => Some(children(node).iter().map(|c| text(*c, source)).collect()),
-        "template_string" if !children(node).iter().any(|c| c.kind_name() == "template_substitution") => {
-            Some(children(node).iter().map(|c| text(*c, source)).collect())
+        "string" => Some(children(node).map(|c| text(c, source)).collect()),
+        "template_string" if !children(node).any(|c| c.kind_name() == "template_substitution") => {
+            Some(children(node).map(|c| text(c, source)).collect())
         }
         _ => None,
     }

@@ -217,10 +217,9 @@ fn describe<'t>(
 /// The module-level `setInterval(...)` whose id is discarded: it can never be cleared.
 pub fn module_intervals<'t>(cx: &FileCx<'t>, root: Node<'t>) -> Vec<Diagnostic> {
     let interval = ll1002_interval::LL1002.code;
-    cx.children(root)
-        .iter()
+    nodes::children(root)
         .filter(|s| s.kind_name() == "expression_statement")
-        .filter_map(|s| cx.children(*s).first().copied().map(nodes::unwrap))
+        .filter_map(|s| nodes::children(s).next().map(nodes::unwrap))
         .filter(|call| cx.acquisition(*call).is_some_and(|k| cx.kinds[k].rule == interval))
         .map(|call| {
             Diagnostic::new(

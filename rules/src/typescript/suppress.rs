@@ -42,8 +42,8 @@ fn directives(root: Node, source: &str, lines: &LineIndex) -> Vec<Directive> {
     // The comments that mention eslint, found from the text: no walk over the whole tree.
     let mut comments: Vec<Node> = Vec::new();
     for (offset, _) in source.match_indices("eslint-") {
-        let node = root.descendant_for_byte_range(offset, offset);
-        if let Some(node) = node.filter(|n| n.kind_id() == comment_kind) {
+        let node = root.node_at(offset);
+        if node.kind_id() == comment_kind {
             if comments.last() != Some(&node) {
                 comments.push(node);
             }

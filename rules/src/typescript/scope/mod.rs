@@ -9,7 +9,6 @@
 //! identifiers never are.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::ops::Range;
 
@@ -99,12 +98,6 @@ pub struct Census<'t> {
     /// The calls whose value is kept: assigned or declared (through casts and parentheses),
     /// rather than dropped or passed on. By node id.
     kept: HashSet<usize>,
-    /// The named children (comments left out) of the nodes whose children the analysis asks for
-    /// ([`Ids::is_listed`]), listed once by the walk, end to end: tree-sitter finds a child by
-    /// stepping over the ones before it.
-    lists: Vec<Node<'t>>,
-    /// A listed node's id -> the range of its children in `lists`.
-    listed: HashMap<usize, (u32, u32)>,
 }
 
 /// An identifier, or the shorthand `{ signal }` that names one.
@@ -116,22 +109,6 @@ impl<'t> Census<'t> {
     /// Is the call's value kept (assigned or declared), rather than dropped or passed on?
     pub fn is_kept(&self, call: Node) -> bool {
         self.kept.contains(&call.id())
-    }
-
-    /// The named children of a node, comments left out: as the walk listed them, or found
-    /// again for a node it did not enter.
-    pub fn children(&self, node: Node<'t>) -> Cow<'_, [Node<'t>]> {
-        match self.listed_children(node) {
-            Some(children) => Cow::Borrowed(children),
-            None => Cow::Owned(nodes::children(node)),
-        }
-    }
-
-    /// The named children of a node the walk entered and kept the children of, comments left
-    /// out.
-    pub fn listed_children(&self, node: Node<'t>) -> Option<&[Node<'t>]> {
-        let &(start, end) = self.listed.get(&node.id())?;
-        self.lists.get(start as usize..end as usize)
     }
 
     /// The nodes of a census list (in document order) that lie within `outer`.

@@ -16,8 +16,8 @@ impl<'t> Scopes<'t> {
     pub fn build(root: Node<'t>, source: &'t str) -> Scopes<'t> {
         let ids = Ids::of(root);
         // Room for what typical code has, so that the tables seldom grow: a declaration every
-        // 150 bytes or so, a node whose children are kept every 30, an identifier every 12.
-        let (declarations, lists) = (source.len() / 128, source.len() / 32);
+        // 150 bytes or so, an identifier every 12.
+        let declarations = source.len() / 128;
         let mut walker = Walker {
             ids,
             collector: Collector {
@@ -26,10 +26,7 @@ impl<'t> Scopes<'t> {
                 declarations: HashMap::with_capacity_and_hasher(declarations, Default::default()),
                 declared: HashMap::with_capacity_and_hasher(declarations, Default::default()),
             },
-            census: Census {
-                listed: HashMap::with_capacity_and_hasher(lists, Default::default()),
-                ..Census::default()
-            },
+            census: Census::default(),
             blocks: Vec::new(),
             function_scopes: Vec::new(),
             scope_chain: Vec::new(),
@@ -38,7 +35,7 @@ impl<'t> Scopes<'t> {
         };
         let root_kind = root.kind_id();
         let mut path = Path { open: Vec::new(), children: Vec::new() };
-        path.enter(root, root_kind, ids, &mut walker.census);
+        path.enter(root, root_kind, ids);
         let around = Around { parent: None, grandparent: None, great_grandparent: None };
         walker.enter(root, root_kind, around, &path.children);
         while let Some(top) = path.open.last_mut() {
@@ -60,7 +57,7 @@ impl<'t> Scopes<'t> {
                     walker.census.kept.insert(child.id());
                 }
                 let start = path.children.len();
-                path.enter(child, kind, ids, &mut walker.census);
+                path.enter(child, kind, ids);
                 walker.enter(child, kind, around, &path.children[start..]);
             }
         }
@@ -113,11 +110,10 @@ struct Open<'t> {
 }
 
 impl<'t> Path<'t> {
-    /// Lists a node's named children for the walk to visit, and keeps them in the census when
-    /// the analysis will ask for them ([`Census::children`]). A member expression's object is
+    /// Lists a node's named children for the walk to visit. A member expression's object is
     /// its first named child, and all the walk visits: what follows (`?.`, the property name)
     /// declares, calls and uses nothing.
-    fn enter(&mut self, parent: Node<'t>, kind: u16, ids: &Ids, census: &mut Census<'t>) {
+    fn enter(&mut self, parent: Node<'t>, kind: u16, ids: &Ids) {
         let start = self.children.len();
         if kind == ids.member_expression {
             self.children.extend(parent.named_child(0).map(|object| (object, object.kind_id())));
@@ -128,9 +124,6 @@ impl<'t> Path<'t> {
                     self.children.push((child, kind));
                 }
             }
-            if ids.is_listed(kind) {
-                census.keep_children(parent, self.children[start..].iter().map(|(child, _)| *child));
-            }
         }
         self.open.push(Open { parent, kind, start: start as u32, next: start as u32 });
     }
@@ -139,14 +132,6 @@ impl<'t> Path<'t> {
         if let Some(open) = self.open.pop() {
             self.children.truncate(open.start as usize);
         }
-    }
-}
-
-impl<'t> Census<'t> {
-    fn keep_children(&mut self, parent: Node<'t>, children: impl Iterator<Item = Node<'t>>) {
-        let start = self.lists.len() as u32;
-        self.lists.extend(children);
-        self.listed.insert(parent.id(), (start, self.lists.len() as u32));
     }
 }
 
@@ -203,7 +188,7 @@ impl<'t> Collector<'t> {
                     declared.push(self.declare(node, kind, scope))
                 }
                 "object_pattern" | "array_pattern" | "rest_pattern" => {
-                    stack.extend(nodes::children(node).into_iter().rev())
+                    stack.extend(nodes::children(node).collect::<Vec<_>>().into_iter().rev())
                 }
                 "pair_pattern" => stack.extend(node.field(Field::Value)),
                 "assignment_pattern" | "object_assignment_pattern" => stack.extend(node.field(Field::Left)),
@@ -315,7 +300,7 @@ impl<'t> Collector<'t> {
             }
         }
         if name.kind_name() == "object_pattern" {
-            for (member, id) in nodes::children(name).into_iter().zip(&ids) {
+            for (member, id) in nodes::children(name).zip(&ids) {
                 if member.kind_name() == "shorthand_property_identifier_pattern" {
                     self.bindings[*id as usize].member_of = value;
                 }
