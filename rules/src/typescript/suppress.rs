@@ -43,10 +43,8 @@ fn directives(root: Node, source: &str, lines: &LineIndex) -> Vec<Directive> {
     let mut comments: Vec<Node> = Vec::new();
     for (offset, _) in source.match_indices("eslint-") {
         let node = root.node_at(offset);
-        if node.kind_id() == comment_kind {
-            if comments.last() != Some(&node) {
-                comments.push(node);
-            }
+        if node.kind_id() == comment_kind && comments.last() != Some(&node) {
+            comments.push(node);
         }
     }
     for comment in comments {
