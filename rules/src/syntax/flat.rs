@@ -10,6 +10,7 @@
 //! `flat_matches_tree_sitter` (below) checks, node by node, that the copy says what the public
 //! API says.
 
+use std::cell::Cell;
 use std::fmt;
 use std::ops::Range;
 
@@ -44,14 +45,22 @@ pub struct FlatTree {
     grammar: Grammar,
 }
 
+thread_local! {
+    /// The last dropped copy's array, for the thread's next file: a fresh one would be new
+    /// memory, which the allocator takes from the system and the kernel clears page by page.
+    static SPARE: Cell<Vec<Entry>> = const { Cell::new(Vec::new()) };
+}
+
 impl FlatTree {
     pub fn new(tree: &tree_sitter::Tree, grammar: Grammar) -> FlatTree {
         let raw = tree.root_node().into_raw().tree;
+        let mut entries = SPARE.take();
+        entries.clear();
         // The root's count of visible descendants is the size the copy needs; the loop only
         // guards against the two disagreeing.
-        let mut capacity = tree.root_node().descendant_count().max(1);
+        let mut needed = tree.root_node().descendant_count().max(1);
         loop {
-            let mut entries: Vec<Entry> = Vec::with_capacity(capacity);
+            entries.reserve(needed);
             let room = u32::try_from(entries.capacity()).unwrap_or(u32::MAX);
             // SAFETY: `raw` is the tree `tree` owns, alive for the call; the C side writes at
             // most `room` entries into the vector's spare capacity and returns how many the
@@ -65,7 +74,7 @@ impl FlatTree {
                 unsafe { entries.set_len(count as usize) };
                 return FlatTree { entries, grammar };
             }
-            capacity = count as usize;
+            needed = count as usize;
         }
     }
 
@@ -75,6 +84,12 @@ impl FlatTree {
 
     pub fn grammar(&self) -> Grammar {
         self.grammar
+    }
+}
+
+impl Drop for FlatTree {
+    fn drop(&mut self) {
+        SPARE.set(std::mem::take(&mut self.entries));
     }
 }
 
