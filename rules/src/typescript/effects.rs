@@ -339,8 +339,7 @@ fn class_members<'t>(cx: &FileCx<'t>, body_members: &[Node<'t>]) -> Vec<(String,
 
 /// The method `name` of the class that `inside` (a method, or a function in one) belongs to.
 pub fn sibling_method<'t>(cx: &FileCx<'t>, inside: Node<'t>, name: &str) -> Option<Node<'t>> {
-    // Up to the class body: tree-sitter's `parent` walks down from the root, but this is asked
-    // only for the rare `this.m()` whose result gets a listener.
+    // Up to the class body.
     let mut node = inside;
     let body = loop {
         node = node.parent()?;

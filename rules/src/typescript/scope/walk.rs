@@ -36,8 +36,7 @@ impl<'t> Scopes<'t> {
         let root_kind = root.kind_id();
         let mut path = Path { open: Vec::new(), children: Vec::new() };
         path.enter(root, root_kind, ids);
-        let around = Around { parent: None, grandparent: None, great_grandparent: None };
-        walker.enter(root, root_kind, around, &path.children);
+        walker.enter(root, root_kind, &path.children);
         while let Some(top) = path.open.last_mut() {
             let Some((child, kind)) = path.children.get(top.next as usize).copied() else {
                 let kind = top.kind;
@@ -46,19 +45,16 @@ impl<'t> Scopes<'t> {
                 continue;
             };
             top.next += 1;
-            let parent = top.parent;
             if kind == ids.identifier || kind == ids.shorthand_property_identifier {
                 // Leaves, and the most common named nodes by far.
                 walker.used(child);
             } else if kind != ids.property_identifier && !ids.is_inert(kind) {
-                let up = |levels: usize| path.open.len().checked_sub(levels).map(|i| path.open[i].parent);
-                let around = Around { parent: Some(parent), grandparent: up(2), great_grandparent: up(3) };
                 if kind == ids.call_expression && value_is_kept(ids, &path.open) {
                     walker.census.kept.insert(child.id());
                 }
                 let start = path.children.len();
                 path.enter(child, kind, ids);
-                walker.enter(child, kind, around, &path.children[start..]);
+                walker.enter(child, kind, &path.children[start..]);
             }
         }
         let Walker { collector, census, scope_chain, uses, .. } = walker;
@@ -96,14 +92,13 @@ impl<'t> Scopes<'t> {
 /// The nodes the walk is in, innermost last, and their named children (comments left out,
 /// with their kinds), end to end.
 struct Path<'t> {
-    open: Vec<Open<'t>>,
+    open: Vec<Open>,
     children: Vec<(Node<'t>, u16)>,
 }
 
 /// A node the walk is in: its children are `children[start..]` of the [`Path`], up to the next
 /// open node's; `next` is the one to visit next.
-struct Open<'t> {
-    parent: Node<'t>,
+struct Open {
     kind: u16,
     start: u32,
     next: u32,
@@ -125,7 +120,7 @@ impl<'t> Path<'t> {
                 }
             }
         }
-        self.open.push(Open { parent, kind, start: start as u32, next: start as u32 });
+        self.open.push(Open { kind, start: start as u32, next: start as u32 });
     }
 
     fn leave(&mut self) {
@@ -140,15 +135,6 @@ struct Collector<'t> {
     bindings: Vec<Binding<'t>>,
     declarations: HashMap<usize, BindingId>,
     declared: HashMap<(usize, &'t str), BindingId>,
-}
-
-/// The node being entered's nearest ancestors, from the walk's stack (tree-sitter's `parent()`
-/// walks down from the root, which would make the walk quadratic).
-#[derive(Clone, Copy)]
-struct Around<'t> {
-    parent: Option<Node<'t>>,
-    grandparent: Option<Node<'t>>,
-    great_grandparent: Option<Node<'t>>,
 }
 
 impl<'t> Collector<'t> {
@@ -231,13 +217,13 @@ impl<'t> Collector<'t> {
         ids: &Ids,
         node: Node<'t>,
         kind: u16,
-        around: Around<'t>,
         children: &[(Node<'t>, u16)],
         scopes: (Node<'t>, Node<'t>),
     ) {
         let (block, function_scope) = scopes;
+        let parent = node.parent();
         if kind == ids.variable_declarator {
-            self.declarator(ids, around, children, scopes);
+            self.declarator(ids, parent, children, scopes);
         } else if kind == ids.function_declaration || kind == ids.generator_function_declaration {
             if let Some(name) = node.field(Field::Name) {
                 let id = self.declare(name, DeclKind::Function, block);
@@ -262,11 +248,14 @@ impl<'t> Collector<'t> {
             // `x => ...`: the one parameter, with no list.
             if let Some(&(single, _)) = children.first().filter(|(_, kind)| *kind == ids.identifier) {
                 let declared = [self.declare(single, DeclKind::Param, node)];
-                self.mark_loop_parameter(node, around.grandparent, &declared);
+                // `A.forEach(x => ...)`: the call is the arrow's grandparent.
+                let call = parent.and_then(|arguments| arguments.parent());
+                self.mark_loop_parameter(node, call, &declared);
             }
         } else if kind == ids.formal_parameters {
-            if let Some(function) = around.parent.filter(|f| ids.is_function(f.kind_id())) {
-                self.declare_parameters(function, children, around.great_grandparent);
+            if let Some(function) = parent.filter(|f| ids.is_function(f.kind_id())) {
+                let call = function.parent().and_then(|arguments| arguments.parent());
+                self.declare_parameters(function, children, call);
             }
         }
     }
@@ -274,11 +263,11 @@ impl<'t> Collector<'t> {
     fn declarator(
         &mut self,
         ids: &Ids,
-        around: Around<'t>,
+        declaration: Option<Node<'t>>,
         children: &[(Node<'t>, u16)],
         (block, function_scope): (Node<'t>, Node<'t>),
     ) {
-        let Some(declaration) = around.parent else { return };
+        let Some(declaration) = declaration else { return };
         let (kind, scope) = if declaration.kind_id() == ids.variable_declaration {
             (DeclKind::Var, function_scope)
         } else if self.source.get(declaration.start_byte()..).is_some_and(|d| d.starts_with("const")) {
@@ -402,7 +391,7 @@ impl<'t> Walker<'t> {
     }
 
     /// Enters a node whose named children (comments left out) are `children`.
-    fn enter(&mut self, node: Node<'t>, kind: u16, around: Around<'t>, children: &[(Node<'t>, u16)]) {
+    fn enter(&mut self, node: Node<'t>, kind: u16, children: &[(Node<'t>, u16)]) {
         let ids = self.ids;
         // Most nodes (member accesses, argument lists, operators) are none of these.
         if !ids.is_noted_or_scope(kind) {
@@ -410,7 +399,7 @@ impl<'t> Walker<'t> {
         }
         let block = self.blocks.last().copied().unwrap_or(node);
         let function_scope = self.function_scopes.last().copied().unwrap_or(node);
-        self.collector.enter(ids, node, kind, around, children, (block, function_scope));
+        self.collector.enter(ids, node, kind, children, (block, function_scope));
         let census = &mut self.census;
         if kind == ids.call_expression {
             census.calls.push(node);
