@@ -19,7 +19,7 @@ use crate::source::TextRange;
 
 /// One node, as `csrc/flatten.c` writes it.
 #[repr(C)]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Entry {
     start_byte: u32,
     end_byte: u32,
@@ -81,10 +81,6 @@ impl FlatTree {
     pub fn root(&self) -> Node<'_> {
         Node { tree: self, index: 0 }
     }
-
-    pub fn grammar(&self) -> Grammar {
-        self.grammar
-    }
 }
 
 impl Drop for FlatTree {
@@ -107,12 +103,6 @@ impl PartialEq for Node<'_> {
 }
 
 impl Eq for Node<'_> {}
-
-impl std::hash::Hash for Node<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.index.hash(state);
-    }
-}
 
 impl fmt::Debug for Node<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

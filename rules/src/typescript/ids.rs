@@ -1,7 +1,6 @@
 //! Node kind and field ids, looked up once per grammar: the hot paths compare `kind_id()`s and
-//! call `child_by_field_id` instead of comparing kind strings (each `Node::kind()` is a `strlen`
-//! and a UTF-8 check) and looking fields up by name. The TypeScript and TSX grammars number
-//! their symbols differently, so each has its own table.
+//! call `child_by_field_id` instead of comparing kind strings and looking fields up by name.
+//! The TypeScript and TSX grammars number their symbols differently, so each has its own table.
 
 use std::num::NonZeroU16;
 use std::sync::OnceLock;
@@ -240,8 +239,7 @@ mod class {
     pub const NOTED: u8 = 32;
 }
 
-/// A node's kind name from the grammar's table: `Node::kind` looks the name up, measures it
-/// and checks it is UTF-8 on every call.
+/// A node's kind name, from the grammar's table of names by id.
 pub trait KindOf {
     fn kind_name(&self) -> &'static str;
 }
@@ -252,8 +250,7 @@ impl KindOf for Node<'_> {
     }
 }
 
-/// A node's child in a field, found by the field's id (`child_by_field_name` compares the
-/// name with every field name of the grammar first).
+/// A node's child in a field, found by the field's id, looked up once per grammar.
 pub trait FieldOf<'t> {
     fn field(&self, field: Field) -> Option<Node<'t>>;
 
