@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use leaklint_rules::{
-    Diagnostic, FileFacts, Language, LineIndex, ParseOptions, ParsedFile, ProjectIndex, Settings,
+    Diagnostic, FileFacts, Language, LineIndex, ParseOptions, ParsedFile, Prepared, ProjectIndex, Settings,
 };
 use rayon::prelude::*;
 
@@ -79,16 +79,26 @@ pub enum RunError {
     Git(#[from] git::GitError),
 }
 
-/// A file read and parsed in pass 1.
-struct ParsedSource {
+/// A file read and parsed in pass 1; `State` is where its rules stand (a [`Pass1`] once its
+/// batch is done).
+struct ParsedSource<State = Pass1> {
     path: PathBuf,
     /// Read from git's index rather than the working tree.
     staged: bool,
     display: String,
     text: Arc<str>,
     language: Language,
-    pass1: Pass1,
+    pass1: State,
 }
+
+/// A parsed file before the rest of its batch is parsed: prepared to be checked in pass 1, or
+/// waiting for the project index.
+type Unchecked = ParsedSource<Result<Prepared, Box<ParsedFile>>>;
+
+/// The most files parsed before they are checked. On the generated TypeScript set, one core,
+/// parse-only against the check: 1.51 checking each file after its parse, 1.31 in batches of 8,
+/// 1.25–1.29 in batches of 32, 64 or 256 (medians of 8–10 alternated rounds).
+const BATCH: usize = 32;
 
 /// Where a file stands after pass 1.
 enum Pass1 {
@@ -155,7 +165,19 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         report_unused: options.report_unused,
     };
     let (mut report, updates) = pool.install(|| {
-        let outcomes: Vec<_> = targets.into_par_iter().map(|t| read_and_parse(t, options)).collect();
+        // Files are parsed a batch at a time, then checked (the files whose rules need no
+        // index): the parser's tables and the analysis's code each stay in the processor's
+        // caches for a whole batch instead of evicting each other at every file. Batches stay
+        // small enough for every thread to get several.
+        let batch = (targets.len() / (threads * 8)).clamp(1, BATCH);
+        let outcomes: Vec<_> = targets
+            .into_par_iter()
+            .chunks(batch)
+            .flat_map_iter(|batch| {
+                let parsed: Vec<_> = batch.into_iter().map(|t| read_and_parse(t, options)).collect();
+                parsed.into_iter().map(|(file, problem)| (file.map(|f| check_alone(f, options)), problem))
+            })
+            .collect();
         let mut files = Vec::with_capacity(outcomes.len());
         for (file, problem) in outcomes {
             files.extend(file);
@@ -285,7 +307,7 @@ fn select(
 
 /// Reads (from disk, or the staged content) and parses one file: the parsed file when it can be
 /// analysed, and the problem to report about it, if any (both, for a file analysed with a caveat).
-fn read_and_parse(target: Target, options: &CheckOptions) -> (Option<ParsedSource>, Option<FileProblem>) {
+fn read_and_parse(target: Target, options: &CheckOptions) -> (Option<Unchecked>, Option<FileProblem>) {
     let Target { candidate, staged } = target;
     let from_index = staged.is_some();
     let display = crate::display_path(&candidate.path);
@@ -310,16 +332,26 @@ fn read_and_parse(target: Target, options: &CheckOptions) -> (Option<ParsedSourc
                 (None, None) => None,
             };
             let language = parsed.language;
-            let pass1 = match leaklint_rules::check_alone(parsed, &text, &options.settings) {
-                Ok((facts, diagnostics)) => Pass1::Checked { facts, diagnostics },
-                Err(parsed) => Pass1::Parsed(parsed),
-            };
+            let pass1 = leaklint_rules::prepare_alone(parsed, &text, &options.settings);
             let file =
                 ParsedSource { path: candidate.path, staged: from_index, display, text, language, pass1 };
             (Some(file), problem)
         }
         Err(e) => (None, problem(ProblemLevel::Error, e.to_string())),
     }
+}
+
+/// Checks a file in pass 1 when its rules need no other file's facts.
+fn check_alone(file: Unchecked, options: &CheckOptions) -> ParsedSource {
+    let ParsedSource { path, staged, display, text, language, pass1 } = file;
+    let pass1 = match pass1 {
+        Ok(prepared) => {
+            let (facts, diagnostics) = leaklint_rules::check_prepared(prepared, &text, &options.settings);
+            Pass1::Checked { facts, diagnostics }
+        }
+        Err(parsed) => Pass1::Parsed(parsed),
+    };
+    ParsedSource { path, staged, display, text, language, pass1 }
 }
 
 /// The index facts of a file that is not checked: from the cache when it is unchanged, else

@@ -98,22 +98,30 @@ pub fn check(file: &ParsedFile, text: &str, index: &ProjectIndex, settings: &Set
     enabled_in_order(diagnostics, settings)
 }
 
-/// Checks a file at once, in pass 1, when its family's rules need no other file's facts
-/// (TypeScript/JavaScript): its tree is still in the processor's cache, and is dropped at once
-/// instead of being kept for pass 2. The file's facts and diagnostics; the file itself back
-/// when it must wait for the project index.
-pub fn check_alone(
-    file: ParsedFile,
-    text: &str,
-    settings: &Settings,
-) -> Result<(FileFacts, Vec<Diagnostic>), Box<ParsedFile>> {
-    match &file.model {
+/// A file of a family whose rules need no other file's facts (TypeScript/JavaScript), reduced in
+/// pass 1 to what its check reads, its tree gone: see [`prepare_alone`].
+pub struct Prepared {
+    facts: FileFacts,
+    typescript: typescript::Prepared,
+}
+
+/// Readies a file to be checked at once, in pass 1, when its family's rules need no other file's
+/// facts (TypeScript/JavaScript): the check's own copy of what it reads is made while the tree
+/// is still in the processor's cache, and the tree is dropped then instead of being kept for
+/// pass 2. The file itself back when it must wait for the project index.
+pub fn prepare_alone(file: ParsedFile, text: &str, settings: &Settings) -> Result<Prepared, Box<ParsedFile>> {
+    match file.model {
         Model::TypeScript(m) => {
-            let diagnostics = enabled_in_order(typescript::check(m, text, settings), settings);
-            Ok((file.facts, diagnostics))
+            Ok(Prepared { facts: file.facts, typescript: typescript::prepare(&m, text, settings) })
         }
-        Model::CSharp(_) | Model::Rust(_) => Err(Box::new(file)),
+        model @ (Model::CSharp(_) | Model::Rust(_)) => Err(Box::new(ParsedFile { model, ..file })),
     }
+}
+
+/// Checks a prepared file: its facts and diagnostics.
+pub fn check_prepared(prepared: Prepared, text: &str, settings: &Settings) -> (FileFacts, Vec<Diagnostic>) {
+    let diagnostics = typescript::check_prepared(prepared.typescript, text, settings);
+    (prepared.facts, enabled_in_order(diagnostics, settings))
 }
 
 /// The diagnostics of enabled rules, sorted by position and code, without repeats.

@@ -21,7 +21,9 @@ pub mod source;
 pub mod syntax;
 pub mod typescript;
 
-pub use analysis::{check, check_alone, parse, FileFacts, ParseOptions, ParsedFile, ProjectIndex};
+pub use analysis::{
+    check, check_prepared, parse, prepare_alone, FileFacts, ParseOptions, ParsedFile, Prepared, ProjectIndex,
+};
 pub use catalogue::{Precision, Rule, Severity, RULES};
 pub use diagnostic::{Diagnostic, Related, Suppression};
 pub use settings::{ResourceKindSpec, Settings};

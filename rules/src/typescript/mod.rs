@@ -60,13 +60,31 @@ pub fn parse(language: Language, text: &str, timeout: Duration) -> Result<Model,
 }
 
 pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> {
-    let (kinds, names) = compiled(settings);
+    check_prepared(prepare(model, text, settings), text, settings)
+}
+
+/// A file reduced to what its check reads: the flat copy of its tree and where its candidate
+/// names are; nothing when its text names nothing that could start a finding.
+pub struct Prepared(Option<(FlatTree, candidates::Candidates)>);
+
+/// The first half of [`check`]: the text pre-filter, and the flat copy of the tree for a file
+/// that passes it. Once it is made, the model (and tree-sitter's tree) can go.
+pub fn prepare(model: &Model, text: &str, settings: &Settings) -> Prepared {
+    let (_, names) = compiled(settings);
     let candidates = candidates::Candidates::find(text, &names);
     if candidates.is_empty() {
-        return Vec::new();
+        return Prepared(None);
     }
     // The analysis asks many questions of every node: it asks them of a flat copy of the tree.
-    let tree = FlatTree::new(&model.tree, model.grammar);
+    Prepared(Some((FlatTree::new(&model.tree, model.grammar), candidates)))
+}
+
+/// The second half of [`check`]: the analysis of a prepared file.
+pub fn check_prepared(prepared: Prepared, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let Prepared(Some((tree, candidates))) = prepared else {
+        return Vec::new();
+    };
+    let (kinds, _) = compiled(settings);
     let root = tree.root();
     // Only the lowering and the listener identities ask about bindings: without a scope that
     // can own a resource, a name that leaks anywhere or a remove, the walk is not needed (a
