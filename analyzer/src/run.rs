@@ -174,7 +174,11 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
             .into_par_iter()
             .chunks(batch)
             .flat_map_iter(|batch| {
-                let parsed: Vec<_> = batch.into_iter().map(|t| read_and_parse(t, options)).collect();
+                let read: Vec<_> = batch.into_iter().map(|t| read(t, options)).collect();
+                let parsed: Vec<_> = read
+                    .into_iter()
+                    .map(|r| r.map_or_else(|problem| (None, Some(problem)), |file| parse(file, options)))
+                    .collect();
                 parsed.into_iter().map(|(file, problem)| (file.map(|f| check_alone(f, options)), problem))
             })
             .collect();
@@ -305,21 +309,38 @@ fn select(
     (targets, others)
 }
 
-/// Reads (from disk, or the staged content) and parses one file: the parsed file when it can be
-/// analysed, and the problem to report about it, if any (both, for a file analysed with a caveat).
-fn read_and_parse(target: Target, options: &CheckOptions) -> (Option<Unchecked>, Option<FileProblem>) {
+/// A file read in pass 1, with the warning its reading gave, if any.
+struct ReadSource {
+    candidate: Candidate,
+    /// Read from git's index rather than the working tree.
+    staged: bool,
+    display: String,
+    text: Arc<str>,
+    warning: Option<String>,
+}
+
+/// Reads one file, from disk or its staged content: the text, or the problem that stops it.
+fn read(target: Target, options: &CheckOptions) -> Result<ReadSource, FileProblem> {
     let Target { candidate, staged } = target;
     let from_index = staged.is_some();
     let display = crate::display_path(&candidate.path);
-    let problem = |level, message: String| Some(FileProblem::new(display.clone(), level, message));
     let loaded = match staged {
         Some(bytes) => decode(&candidate.path, bytes, options.max_file_size),
         None => load(&candidate.path, options.max_file_size),
     };
-    let (text, warning) = match loaded {
-        Loaded::Text { text, warning } => (text, warning),
-        Loaded::Skipped(level, message) => return (None, problem(level, message)),
-    };
+    match loaded {
+        Loaded::Text { text, warning } => {
+            Ok(ReadSource { candidate, staged: from_index, display, text, warning })
+        }
+        Loaded::Skipped(level, message) => Err(FileProblem::new(display, level, message)),
+    }
+}
+
+/// Parses one read file: the parsed file when it can be analysed, and the problem to report
+/// about it, if any (both, for a file analysed with a caveat).
+fn parse(file: ReadSource, options: &CheckOptions) -> (Option<Unchecked>, Option<FileProblem>) {
+    let ReadSource { candidate, staged: from_index, display, text, warning } = file;
+    let problem = |level, message: String| Some(FileProblem::new(display.clone(), level, message));
     match leaklint_rules::parse(candidate.language, &text, &options.parse) {
         Ok(parsed) => {
             let problem = match (warning, parsed.first_syntax_error()) {
