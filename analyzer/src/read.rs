@@ -86,8 +86,14 @@ fn looks_minified(path: &Path, text: &str) -> bool {
     if Language::from_path(path).is_none_or(|l| l.family() != Family::TypeScript) {
         return false;
     }
-    let lines = text.lines().count().max(1);
-    text.len() > 4096 && text.len() / lines > 500
+    // Counting lines reads the whole text: only for a text long enough to matter.
+    text.len() > 4096 && text.len() / line_count(text).max(1) > 500
+}
+
+/// What `text.lines().count()` gives, with a vectorised search for the line feeds.
+fn line_count(text: &str) -> usize {
+    let feeds = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    feeds + usize::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
 #[cfg(test)]
@@ -132,5 +138,14 @@ mod tests {
         let normal = "let x = 1;\n".repeat(1000);
         assert!(!looks_minified(Path::new("app.js"), &normal));
         assert!(!looks_minified(Path::new("Generated.cs"), &long_line));
+        // One long line with its line feed is one line, as `str::lines` counts.
+        assert!(looks_minified(Path::new("bundle.js"), &format!("{}\n", "a".repeat(5000))));
+    }
+
+    #[test]
+    fn lines_are_counted_as_str_lines_counts_them() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "a\n\nb"] {
+            assert_eq!(line_count(text), text.lines().count(), "{text:?}");
+        }
     }
 }
