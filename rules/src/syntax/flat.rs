@@ -81,6 +81,16 @@ impl FlatTree {
     pub fn root(&self) -> Node<'_> {
         Node { tree: self, index: 0 }
     }
+
+    /// Reads the copy once, in order. Made while its file was parsed, it has left the caches by
+    /// the time the analysis comes, and the analysis's walks jump through it subtree by
+    /// subtree, where the processor cannot fetch ahead; in a pass in order, it can. (Sampling
+    /// the TypeScript set: the first walk's stalls on the copy fell to a quarter.)
+    pub fn bring_into_cache(&self) {
+        // An entry is 24 bytes: every other one touches every 64-byte line.
+        let sum = self.entries.iter().step_by(2).fold(0u32, |sum, entry| sum.wrapping_add(entry.end));
+        std::hint::black_box(sum);
+    }
 }
 
 impl Drop for FlatTree {

@@ -85,6 +85,7 @@ pub fn check_prepared(prepared: Prepared, text: &str, settings: &Settings) -> Ve
         return Vec::new();
     };
     let (kinds, _) = compiled(settings);
+    tree.bring_into_cache();
     let root = tree.root();
     // Only the lowering and the listener identities ask about bindings: without a scope that
     // can own a resource, a name that leaks anywhere or a remove, the walk is not needed (a
