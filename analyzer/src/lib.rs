@@ -37,20 +37,43 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// How a path is shown to users and written into reports: relative to the current directory
 /// when it is below it, with `/` separators on every platform.
 pub fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
-    let shown: Vec<String> = relative
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    display_path_from(path, std::env::current_dir().ok().as_deref())
+}
+
+/// [`display_path`] against a current directory read once, for the many paths of a run.
+pub fn display_path_from(path: &Path, cwd: Option<&Path>) -> String {
+    let relative = cwd.and_then(|cwd| path.strip_prefix(cwd).ok()).unwrap_or(path);
+    if relative.is_absolute() {
+        return relative.to_string_lossy().replace('\\', "/");
+    }
+    let mut shown = String::with_capacity(relative.as_os_str().len());
+    for component in relative.components().filter(|c| !matches!(c, std::path::Component::CurDir)) {
+        if !shown.is_empty() {
+            shown.push('/');
+        }
+        shown.push_str(&component.as_os_str().to_string_lossy());
+    }
     if shown.is_empty() {
-        ".".to_string()
-    } else if relative.is_absolute() {
-        relative.to_string_lossy().replace('\\', "/")
-    } else {
-        shown.join("/")
+        shown.push('.');
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_path_from;
+    use std::path::Path;
+
+    #[test]
+    fn paths_are_shown_from_the_current_directory_with_forward_slashes() {
+        let cwd = std::env::temp_dir().join("project");
+        let shown = |path: &Path| display_path_from(path, Some(&cwd));
+        assert_eq!(shown(&cwd.join("src").join("app.ts")), "src/app.ts");
+        assert_eq!(shown(&cwd), ".");
+        assert_eq!(shown(Path::new("./web/./app.tsx")), "web/app.tsx");
+        assert_eq!(shown(Path::new(".")), ".");
+        let outside = std::env::temp_dir().join("elsewhere").join("a.cs");
+        assert_eq!(shown(&outside), outside.to_string_lossy().replace('\\', "/"));
+        assert_eq!(display_path_from(Path::new("lib/a.rs"), None), "lib/a.rs");
     }
 }

@@ -175,10 +175,12 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         // caches for a whole batch instead of evicting each other at every file. Batches stay
         // small enough for every thread to get several.
         let batch = (targets.len() / (threads * 8)).clamp(1, BATCH);
+        // Every problem and finding names its file relative to the current directory: read once.
+        let cwd = std::env::current_dir().ok();
         let outcomes: Vec<_> = targets
             .into_par_iter()
             .chunks(batch)
-            .flat_map_iter(|batch| pass1(batch, options, GROUP_BYTES))
+            .flat_map_iter(|batch| pass1(batch, options, cwd.as_deref(), GROUP_BYTES))
             .collect();
         let mut files = Vec::with_capacity(outcomes.len());
         for (file, problem) in outcomes {
@@ -319,13 +321,15 @@ struct ReadSource {
 
 /// Pass 1 on a batch: reads its files, then parses them and checks those that need no index,
 /// a group of about `group_bytes` of text at a time. Each file's parsed state (or none, when
-/// it cannot be analysed) and the problem to report about it, in the batch's order.
+/// it cannot be analysed) and the problem to report about it, in the batch's order. Paths are
+/// shown relative to `cwd`.
 fn pass1(
     batch: Vec<Target>,
     options: &CheckOptions,
+    cwd: Option<&Path>,
     group_bytes: usize,
 ) -> Vec<(Option<ParsedSource>, Option<FileProblem>)> {
-    let read: Vec<_> = batch.into_iter().map(|t| read(t, options)).collect();
+    let read: Vec<_> = batch.into_iter().map(|t| read(t, options, cwd)).collect();
     let mut done = Vec::with_capacity(read.len());
     let mut group = Vec::new();
     let mut grouped = 0;
@@ -350,10 +354,10 @@ fn pass1(
 }
 
 /// Reads one file, from disk or its staged content: the text, or the problem that stops it.
-fn read(target: Target, options: &CheckOptions) -> Result<ReadSource, FileProblem> {
+fn read(target: Target, options: &CheckOptions, cwd: Option<&Path>) -> Result<ReadSource, FileProblem> {
     let Target { candidate, staged } = target;
     let from_index = staged.is_some();
-    let display = crate::display_path(&candidate.path);
+    let display = crate::display_path_from(&candidate.path, cwd);
     let loaded = match staged {
         Some(bytes) => decode(&candidate.path, bytes, options.max_file_size),
         None => load(&candidate.path, options.max_file_size),
@@ -506,7 +510,7 @@ mod tests {
         let options = CheckOptions::default();
         let outcome = |group_bytes| {
             let batch = candidates.iter().map(|c| Target { candidate: c.clone(), staged: None }).collect();
-            pass1(batch, &options, group_bytes)
+            pass1(batch, &options, std::env::current_dir().ok().as_deref(), group_bytes)
                 .into_iter()
                 .map(|(file, problem)| {
                     let codes = file.map(|f| match f.pass1 {
