@@ -35,10 +35,21 @@ pub fn load(path: &Path, max_size: u64) -> Loaded {
             format!("{size} bytes is over the size cap of {max_size} bytes (--max-file-size); not analysed"),
         );
     }
-    match std::fs::read(path) {
+    match read_at_most(path, size, max_size) {
         Ok(bytes) => decode(path, bytes, max_size),
         Err(e) => Loaded::Skipped(ProblemLevel::Error, format!("cannot read: {e}")),
     }
+}
+
+/// The file's bytes, `size` of them expected: a file that grew past `max_size` since its size
+/// was read stops one byte over, for `decode` to refuse. (`std::fs::read` would ask the file
+/// system for the size a second time.)
+fn read_at_most(path: &Path, size: u64, max_size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(0, |s| s.saturating_add(1)));
+    file.take(max_size.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Turns the bytes of the file at `path` (read from disk, or from git's index) into text,
