@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use leaklint_rules::FileFacts;
@@ -157,8 +158,11 @@ impl FactsCache {
         }
         let file = CacheFile { header: self.header.clone(), entries: self.entries.clone() };
         let bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
-        let nanos = now_ns();
-        let temporary = self.dir.join(format!("{FILE_NAME}.{}.{nanos}.tmp", std::process::id()));
+        // Unique to this save: the process and its count of saves (two threads of one process
+        // can read the same clock, so a time in the name was not enough).
+        static SAVES: AtomicU64 = AtomicU64::new(0);
+        let save = SAVES.fetch_add(1, Ordering::Relaxed);
+        let temporary = self.dir.join(format!("{FILE_NAME}.{}.{save}.tmp", std::process::id()));
         std::fs::write(&temporary, bytes)?;
         std::fs::rename(&temporary, self.dir.join(FILE_NAME)).inspect_err(|_| {
             let _ = std::fs::remove_file(&temporary);
