@@ -7,8 +7,8 @@
 //! full-check time (`leaklint::check`: discovery, reading, parsing, index, rules, ordering), their
 //! ratio, files/s, MB/s and peak RSS. With `LEAKLINT_BENCH_DIR=/some/tree` only that tree is
 //! measured. The two steps run [`RUNS`] times, interleaved, half of the pairs with the check
-//! first; times are the best runs, the ratio is the median of the pairs' ratios. Each step runs in a child process of its own, so that
-//! its peak RSS (VmHWM) is its own.
+//! first; times are the best runs, the ratio is the median of the pairs' ratios. Each step runs
+//! in a child process of its own, so that its peak RSS (VmHWM) is its own.
 
 mod corpus;
 

@@ -7,8 +7,8 @@
 //! of every node (the TypeScript one: bindings, census, lowering, reports) spends more there
 //! than in its own logic. The copy is made in one pass by `csrc/flatten.c`, which reads the
 //! tree's own structures; after it, a child, a field, a parent or a subtree is an index away.
-//! `flat_matches_tree_sitter` (below) checks, node by node, that the copy says what the public
-//! API says.
+//! `flat_matches_tree_sitter` (in `flat/tests.rs`) checks, node by node, that the copy says
+//! what the public API says.
 
 use std::cell::Cell;
 use std::fmt;
@@ -82,14 +82,9 @@ impl FlatTree {
         Node { tree: self, index: 0 }
     }
 
-    /// Reads the copy once, in order. Made while its file was parsed, it has left the caches by
-    /// the time the analysis comes, and the analysis's walks jump through it subtree by
-    /// subtree, where the processor cannot fetch ahead; in a pass in order, it can. (Sampling
-    /// the TypeScript set: the first walk's stalls on the copy fell to a quarter.)
+    /// Reads the copy once, in order (see [`super::bring_into_cache`]).
     pub fn bring_into_cache(&self) {
-        // An entry is 24 bytes: every other one touches every 64-byte line.
-        let sum = self.entries.iter().step_by(2).fold(0u32, |sum, entry| sum.wrapping_add(entry.end));
-        std::hint::black_box(sum);
+        super::bring_into_cache(&self.entries);
     }
 }
 

@@ -45,3 +45,15 @@ pub fn check_nesting(text: &str) -> Result<(), ParseError> {
     }
     Ok(())
 }
+
+/// Reads `items` once, in order, one element per 64-byte cache line. Data made while a file was
+/// parsed (its flat copy, its text) has left the caches by the time its analysis comes, and the
+/// analysis reads it out of order (subtree jumps, names), where the processor cannot fetch
+/// ahead; in a pass in order, it can. (Sampling the TypeScript set: the binding walk's stalls on
+/// the copy fell to a quarter; reading the text too saved about 0.007 of the parse's CPU.)
+pub fn bring_into_cache<T: Copy>(items: &[T]) {
+    let per_line = (64 / std::mem::size_of::<T>().max(1)).max(1);
+    for item in items.iter().step_by(per_line) {
+        std::hint::black_box(*item);
+    }
+}
