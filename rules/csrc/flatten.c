@@ -9,6 +9,10 @@
 // cursor names it). The
 // crate's differential test compares the two node by node.
 //
+// A caller can name kinds whose insides it never reads (types, string literals): a node of
+// one of them is copied without its subtree, which the walk then never visits, unless its text
+// holds a '/' (a comment inside it may be a suppression that the caller looks up).
+//
 // The walk visits every subtree once, hidden ones included, so it is written to stay in
 // registers: the frame being listed is a local and each child's header is decoded once. A
 // frame is pushed only when the walk enters a child that is not the last: most subtrees
@@ -114,9 +118,25 @@ static inline uint16_t field_of(const Frame *frame, uint32_t structural) {
   return frame->hidden ? frame->field : 0;
 }
 
+// Kinds (by public symbol) whose subtrees are left out, and the text the tree was parsed from.
+typedef struct {
+  const bool *kinds;
+  uint32_t kind_count;
+  const char *text;
+  uint32_t text_length;
+} LeaklintOpaque;
+
+static inline bool left_out(const LeaklintOpaque *opaque, TSSymbol kind, uint32_t start, uint32_t size) {
+  if (kind >= opaque->kind_count || !opaque->kinds[kind]) return false;
+  if (start >= opaque->text_length) return true;
+  uint32_t room = opaque->text_length - start;
+  return !memchr(opaque->text + start, '/', size < room ? size : room);
+}
+
 // Writes the visible nodes of `tree` into `out` (at most `capacity` of them) and returns how
 // many there are, which the caller compares with `capacity`. Returns NONE if memory runs out.
-uint32_t leaklint_flatten(const TSTree *tree, LeaklintEntry *out, uint32_t capacity) {
+uint32_t leaklint_flatten(const TSTree *tree, const LeaklintOpaque *opaque, LeaklintEntry *out,
+                          uint32_t capacity) {
   const TSLanguage *language = tree->language;
   const Header root = header_of(tree->root);
   if (capacity > 0) {
@@ -160,6 +180,7 @@ uint32_t leaklint_flatten(const TSTree *tree, LeaklintEntry *out, uint32_t capac
     const bool visible = alias || child.visible;
     if (visible) {
       const bool named = alias ? language->symbol_metadata[alias].named : child.named;
+      const TSSymbol kind = public_symbol(language, alias ? alias : child.symbol);
       owner = count++;
       if (owner < capacity) {
         out[owner] = (LeaklintEntry){
@@ -167,11 +188,12 @@ uint32_t leaklint_flatten(const TSTree *tree, LeaklintEntry *out, uint32_t capac
           .end_byte = child_start + child.size,
           .parent = frame.owner,
           .end = owner + 1,
-          .kind = public_symbol(language, alias ? alias : child.symbol),
+          .kind = kind,
           .field = field,
           .flags = named ? FLAG_NAMED : 0,
         };
       }
+      if (child.child_count > 0 && left_out(opaque, kind, child_start, child.size)) continue;
     }
     if (child.child_count == 0) continue;
     if (frame.child < frame.child_count) {

@@ -35,8 +35,22 @@ struct Entry {
 const NAMED: u8 = 1;
 const NONE: u32 = u32::MAX;
 
+/// Must match `LeaklintOpaque` in `csrc/flatten.c`.
+#[repr(C)]
+struct Opaque {
+    kinds: *const bool,
+    kind_count: u32,
+    text: *const u8,
+    text_length: u32,
+}
+
 extern "C" {
-    fn leaklint_flatten(tree: *const tree_sitter::ffi::TSTree, out: *mut Entry, capacity: u32) -> u32;
+    fn leaklint_flatten(
+        tree: *const tree_sitter::ffi::TSTree,
+        opaque: *const Opaque,
+        out: *mut Entry,
+        capacity: u32,
+    ) -> u32;
 }
 
 /// The visible nodes of a parsed file, in document order (a node's subtree follows it).
@@ -52,20 +66,42 @@ thread_local! {
 }
 
 impl FlatTree {
+    /// The copy of every visible node.
     pub fn new(tree: &tree_sitter::Tree, grammar: Grammar) -> FlatTree {
+        FlatTree::without_insides(tree, grammar, "", &[])
+    }
+
+    /// The copy without what is inside nodes of the `opaque` kinds (indexed by kind id): such
+    /// a node is copied as a leaf, unless its text holds a `/`, which may start a comment (a
+    /// suppression that [`Node::node_at`] must find). The walk never visits the subtrees left
+    /// out: a front-end that never reads inside types or literals saves their copy.
+    pub fn without_insides(
+        tree: &tree_sitter::Tree,
+        grammar: Grammar,
+        text: &str,
+        opaque: &[bool],
+    ) -> FlatTree {
+        let opaque = Opaque {
+            kinds: opaque.as_ptr(),
+            kind_count: u32::try_from(opaque.len()).unwrap_or(u32::MAX),
+            text: text.as_ptr(),
+            text_length: u32::try_from(text.len()).unwrap_or(u32::MAX),
+        };
         let raw = tree.root_node().into_raw().tree;
         let mut entries = SPARE.take();
         entries.clear();
-        // The root's count of visible descendants is the size the copy needs; the loop only
+        // The root's count of visible descendants is the most the copy can need; the loop only
         // guards against the two disagreeing.
         let mut needed = tree.root_node().descendant_count().max(1);
         loop {
             entries.reserve(needed);
             let room = u32::try_from(entries.capacity()).unwrap_or(u32::MAX);
-            // SAFETY: `raw` is the tree `tree` owns, alive for the call; the C side writes at
-            // most `room` entries into the vector's spare capacity and returns how many the
-            // tree has (or NONE when it cannot allocate its own stack).
-            let count = unsafe { leaklint_flatten(raw, entries.as_mut_ptr(), room) };
+            // SAFETY: `raw` is the tree `tree` owns, alive for the call; `opaque` points at
+            // slices alive for the call, with their lengths (lengths past u32::MAX are capped,
+            // which only shortens what the C side reads); the C side writes at most `room`
+            // entries into the vector's spare capacity and returns how many the copy has (or
+            // NONE when it cannot allocate its own stack).
+            let count = unsafe { leaklint_flatten(raw, &opaque, entries.as_mut_ptr(), room) };
             if count == NONE {
                 std::alloc::handle_alloc_error(std::alloc::Layout::new::<[Entry; 64]>());
             }

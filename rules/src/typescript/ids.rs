@@ -20,6 +20,8 @@ macro_rules! tables {
             names: Vec<Box<str>>,
             /// Every kind's [`class`] bits, by id.
             classes: Vec<u8>,
+            /// Whether each kind is [inert](Ids::is_inert), by id.
+            inert: Vec<bool>,
         }
 
         /// The fields the front-end asks about, looked up by id ([`FieldOf::field`]).
@@ -41,8 +43,10 @@ macro_rules! tables {
                         .map(|id| u16::try_from(id).ok().and_then(|id| language.node_kind_for_id(id)).unwrap_or("").into())
                         .collect(),
                     classes: Vec::new(),
+                    inert: Vec::new(),
                 };
                 ids.classes = (0..ids.names.len()).map(|kind| ids.classify(kind as u16)).collect();
+                ids.inert = ids.classes.iter().map(|bits| bits & class::INERT != 0).collect();
                 ids
             }
         }
@@ -108,7 +112,11 @@ static TSX: OnceLock<Ids> = OnceLock::new();
 impl Ids {
     /// The table of the grammar a node was parsed with.
     pub fn of(node: Node) -> &'static Ids {
-        match node.grammar() {
+        Ids::for_grammar(node.grammar())
+    }
+
+    pub fn for_grammar(grammar: Grammar) -> &'static Ids {
+        match grammar {
             Grammar::Tsx => TSX.get_or_init(|| Ids::new(&tree_sitter_typescript::LANGUAGE_TSX.into())),
             _ => TYPESCRIPT.get_or_init(|| Ids::new(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())),
         }
@@ -220,6 +228,11 @@ impl Ids {
     /// closing tags. A quarter of the nodes of typical TypeScript.
     pub fn is_inert(&self, kind: u16) -> bool {
         self.has(kind, class::INERT)
+    }
+
+    /// [`Ids::is_inert`] for every kind, by id: the flat copy leaves out what is inside them.
+    pub fn inert_kinds(&self) -> &[bool] {
+        &self.inert
     }
 
     /// Kinds the binding table's walk does something with on entering: scopes, declarations

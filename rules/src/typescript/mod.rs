@@ -75,8 +75,11 @@ pub fn prepare(model: &Model, text: &str, settings: &Settings) -> Prepared {
     if candidates.is_empty() {
         return Prepared(None);
     }
-    // The analysis asks many questions of every node: it asks them of a flat copy of the tree.
-    Prepared(Some((FlatTree::new(&model.tree, model.grammar), candidates)))
+    // The analysis asks many questions of every node: it asks them of a flat copy of the tree,
+    // which leaves out what is inside types and literals (a sixth of the nodes of typical
+    // TypeScript): nothing there declares, calls or assigns.
+    let inert = ids::Ids::for_grammar(model.grammar).inert_kinds();
+    Prepared(Some((FlatTree::without_insides(&model.tree, model.grammar, text, inert), candidates)))
 }
 
 /// The second half of [`check`]: the analysis of a prepared file.

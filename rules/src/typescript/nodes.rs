@@ -93,10 +93,19 @@ pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
     (callee.kind_id() == ids.member_expression).then(|| callee.field(Field::Object)).flatten()
 }
 
-/// The value of a string literal or a template literal without substitutions.
+/// The value of a string literal or a template literal without substitutions, as written
+/// (escapes are kept).
 pub fn string_literal(node: Node, source: &str) -> Option<String> {
     match node.kind_name() {
-        "string" => Some(children(node).map(|c| text(c, source)).collect()),
+        // Read from the text: the flat copy leaves a string's children out. An unterminated
+        // string has no closing quote to strip.
+        "string" => {
+            let written = text(node, source);
+            let mut chars = written.chars();
+            let open = chars.next()?;
+            let inner = chars.as_str();
+            Some(inner.strip_suffix(open).unwrap_or(inner).to_string())
+        }
         "template_string" if !children(node).any(|c| c.kind_name() == "template_substitution") => {
             Some(children(node).map(|c| text(c, source)).collect())
         }

@@ -148,3 +148,67 @@ fn deep_nesting_is_copied_without_recursion() {
     let depth = std::iter::successors(deepest, Node::parent).count();
     assert!(depth > 100_000, "depth {depth}");
 }
+
+/// The full copy with what is inside opaque nodes (those with no `/` in their text) taken out.
+fn full_copy_pruned<'t>(full: &'t FlatTree, source: &str, opaque: &[bool]) -> Vec<Node<'t>> {
+    let mut kept = Vec::new();
+    let mut skip_to = 0;
+    for node in full.root().descendants() {
+        if node.id() < skip_to {
+            continue;
+        }
+        kept.push(node);
+        if opaque[usize::from(node.kind_id())] && !node.text(source).contains('/') {
+            skip_to = node.descendants().last().map_or(0, |n| n.id() + 1);
+        }
+    }
+    kept
+}
+
+#[test]
+fn insides_of_opaque_kinds_are_left_out() {
+    let grammar = Grammar::TypeScript;
+    let language = tree_sitter::Language::from(tree_sitter_typescript::LANGUAGE_TYPESCRIPT);
+    let kind_name = |node: Node| language.node_kind_for_id(node.kind_id());
+    let opaque: Vec<bool> = (0..language.node_kind_count() as u16)
+        .map(|kind| {
+            matches!(
+                language.node_kind_for_id(kind),
+                Some("type_annotation" | "interface_declaration" | "string")
+            )
+        })
+        .collect();
+    let source = "interface Plain { a: number; b: Map<string, number> }\n\
+                  interface Commented { // eslint-disable-next-line no-x\n  c: string }\n\
+                  const url: string = 'https://example.com/a', name = 'plain';\n\
+                  function f(x: Array<{ y: number }>): void { g(x, 'k'); }";
+    let tree = treesitter::parse(grammar, source, Duration::from_secs(5)).expect("parses");
+    let full = FlatTree::new(&tree, grammar);
+    let pruned = FlatTree::without_insides(&tree, grammar, source, &opaque);
+    let expected = full_copy_pruned(&full, source, &opaque);
+    let position: std::collections::HashMap<usize, usize> =
+        expected.iter().enumerate().map(|(i, n)| (n.id(), i)).collect();
+    assert!(expected.len() < full.root().descendants().count(), "nothing was left out");
+    assert_eq!(pruned.root().descendants().count(), expected.len());
+    for (copy, node) in pruned.root().descendants().zip(&expected) {
+        let at = format!("{} at {}", node.kind_id(), node.start_byte());
+        assert_eq!(
+            (copy.kind_id(), copy.byte_range(), copy.field_id()),
+            (node.kind_id(), node.byte_range(), node.field_id()),
+            "{at}"
+        );
+        assert_eq!(copy.is_named(), node.is_named(), "{at}");
+        assert_eq!(copy.parent().map(|p| p.id()), node.parent().map(|p| position[&p.id()]), "{at} parent");
+        let subtree =
+            expected.iter().filter(|n| std::iter::successors(Some(**n), Node::parent).any(|a| a == *node));
+        assert_eq!(copy.descendants().count(), subtree.count(), "{at} subtree");
+    }
+    // The comment inside the interface that holds a `/` is still there to be found.
+    let comment = source.find("// eslint").expect("comment");
+    assert_eq!(kind_name(pruned.root().node_at(comment)), Some("comment"));
+    // A string without a `/` is a leaf; the URL keeps its fragment.
+    let leaf = source.find("'plain'").expect("string");
+    assert_eq!(pruned.root().node_at(leaf + 1).byte_range(), leaf..leaf + 7);
+    let url = source.find("https").expect("url");
+    assert_eq!(kind_name(pruned.root().node_at(url)), Some("string_fragment"));
+}
