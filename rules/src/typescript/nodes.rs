@@ -97,20 +97,22 @@ pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
 /// (escapes are kept).
 pub fn string_literal(node: Node, source: &str) -> Option<String> {
     match node.kind_name() {
-        // Read from the text: the flat copy leaves a string's children out. An unterminated
-        // string has no closing quote to strip.
-        "string" => {
-            let written = text(node, source);
-            let mut chars = written.chars();
-            let open = chars.next()?;
-            let inner = chars.as_str();
-            Some(inner.strip_suffix(open).unwrap_or(inner).to_string())
-        }
+        "string" => Some(string_contents(node, source).to_string()),
         "template_string" if !children(node).any(|c| c.kind_name() == "template_substitution") => {
             Some(children(node).map(|c| text(c, source)).collect())
         }
         _ => None,
     }
+}
+
+/// The text of a string literal between its quotes, read from the source: the flat copy
+/// leaves a string's children out. An unterminated string has no closing quote to strip.
+fn string_contents<'t>(string: Node, source: &'t str) -> &'t str {
+    let written = text(string, source);
+    let mut chars = written.chars();
+    let Some(open) = chars.next() else { return "" };
+    let inner = chars.as_str();
+    inner.strip_suffix(open).unwrap_or(inner)
 }
 
 /// Can this expression be an event type? `this`, an object, a function or a number cannot: an
@@ -181,7 +183,7 @@ pub fn member_key<'t>(member: Node, source: &'t str) -> Option<&'t str> {
             let key = member.field(Field::Key)?;
             match key.kind_name() {
                 "property_identifier" => Some(text(key, source)),
-                "string" => key.named_child(0).map(|f| text(f, source)),
+                "string" => Some(string_contents(key, source)),
                 _ => None,
             }
         }

@@ -278,3 +278,22 @@ fn names_the_file_declares_shadow_the_globals() {
     assert!(codes(own_function).is_empty(), "the file's own setTimeout");
     assert_eq!(codes(&imported), ["LL1007"], "an imported WebSocket (the `ws` package) is a socket too");
 }
+
+#[test]
+fn string_keys_and_event_types_are_read_from_the_text() {
+    let source = |add: &str, remove: &str| {
+        format!(
+            "function onScroll() {{}}\nuseEffect(() => {{\n  window.addEventListener('scroll', onScroll{add});\n  \
+             return () => window.removeEventListener(\"scroll\", onScroll{remove});\n}}, []);\n"
+        )
+    };
+    let codes = |source: &str| -> Vec<String> {
+        codes_and_lines(source, &Settings::default()).into_iter().map(|(code, _)| code).collect()
+    };
+    assert!(codes(&source(", { 'capture': true }", ", { capture: true }")).is_empty());
+    assert!(codes(&source(", { \"capture\": true }", ", true")).is_empty());
+    assert_eq!(codes(&source(", { 'capture': true }", "")), ["LL1003"], "removed without the capture flag");
+    let escaped = "function f() {}\nuseEffect(() => {\n  document.addEventListener('a\\'b', f);\n  \
+                   return () => document.removeEventListener(\"a\\'b\", f);\n}, []);\n";
+    assert!(codes(escaped).is_empty(), "the same event type, written with other quotes");
+}
