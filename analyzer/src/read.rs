@@ -18,11 +18,19 @@ pub const NOT_A_REGULAR_FILE: &str = "not a regular file (a FIFO, socket or devi
 
 /// Reads `path`, skipping files over `max_size` bytes, binary files and minified bundles.
 pub fn load(path: &Path, max_size: u64) -> Loaded {
-    let size = match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            return Loaded::Skipped(ProblemLevel::Error, "is a directory, not a file".into())
+    const IS_A_DIRECTORY: &str = "is a directory, not a file";
+    // Opened first and asked about through the open file: the path is looked up once.
+    let file = match open_for_reading(path) {
+        Ok(file) => file,
+        // Windows refuses to open a folder: say what it is.
+        Err(_) if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) => {
+            return Loaded::Skipped(ProblemLevel::Error, IS_A_DIRECTORY.into())
         }
-        // Reading a FIFO blocks until a writer comes; devices and sockets are no source either.
+        Err(e) => return Loaded::Skipped(ProblemLevel::Error, format!("cannot read: {e}")),
+    };
+    let size = match file.metadata() {
+        Ok(meta) if meta.is_dir() => return Loaded::Skipped(ProblemLevel::Error, IS_A_DIRECTORY.into()),
+        // A FIFO would wait for a writer; devices and sockets are no source either.
         Ok(meta) if !meta.is_file() => {
             return Loaded::Skipped(ProblemLevel::Skipped, NOT_A_REGULAR_FILE.into())
         }
@@ -35,20 +43,31 @@ pub fn load(path: &Path, max_size: u64) -> Loaded {
             format!("{size} bytes is over the size cap of {max_size} bytes (--max-file-size); not analysed"),
         );
     }
-    match read_at_most(path, size, max_size) {
+    match read_sized(file, size, max_size) {
         Ok(bytes) => decode(path, bytes, max_size),
         Err(e) => Loaded::Skipped(ProblemLevel::Error, format!("cannot read: {e}")),
     }
 }
 
-/// The file's bytes, `size` of them expected: a file that grew past `max_size` since its size
-/// was read stops one byte over, for `decode` to refuse. (`std::fs::read` would ask the file
-/// system for the size a second time.)
-fn read_at_most(path: &Path, size: u64, max_size: u64) -> std::io::Result<Vec<u8>> {
+/// Opens a file for reading; on Unix without blocking, since opening a FIFO for reading
+/// waits for a writer, and what was found a file may have been replaced by one.
+fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    options.open(path)
+}
+
+/// The file's bytes, `size` of them as its metadata says: the file as it was then, in one
+/// read where a read takes it all (asking for more would cost a second read, to see the
+/// end). A file that says it is empty may not be (some file systems do not know the size):
+/// it is read to its end, up to one byte over `max_size` for [`decode`] to refuse.
+fn read_sized(file: std::fs::File, size: u64, max_size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(0, |s| s.saturating_add(1)));
-    file.take(max_size.saturating_add(1)).read_to_end(&mut bytes)?;
+    let limit = if size == 0 { max_size.saturating_add(1) } else { size };
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -127,15 +146,37 @@ mod tests {
         assert!(message.starts_with("cannot read: "), "{message}");
     }
 
+    #[test]
+    fn files_are_read_whole_and_folders_are_errors() {
+        let dir = std::env::temp_dir().join(format!("leaklint-read-whole-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in
+            [("empty.ts", String::new()), ("one.ts", "x".into()), ("big.ts", "let a = 1;\n".repeat(20_000))]
+        {
+            let path = dir.join(name);
+            std::fs::write(&path, &text).unwrap();
+            match load(&path, 1 << 20) {
+                Loaded::Text { text: read, warning: None } => assert_eq!(*read, *text, "{name}"),
+                Loaded::Text { warning, .. } => panic!("{name}: {warning:?}"),
+                Loaded::Skipped(_, message) => panic!("{name}: {message}"),
+            }
+        }
+        let (level, message) = skipped(load(&dir.join("big.ts"), 1000));
+        assert_eq!(level, ProblemLevel::Skipped);
+        assert!(message.starts_with("220000 bytes is over the size cap of 1000 bytes"), "{message}");
+        assert_eq!(skipped(load(&dir, 1024)), (ProblemLevel::Error, "is a directory, not a file".into()));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[cfg(unix)]
     #[test]
-    fn a_fifo_is_skipped_without_being_opened() {
+    fn a_fifo_is_skipped_without_waiting_for_a_writer() {
         let dir = std::env::temp_dir().join(format!("leaklint-fifo-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let fifo = dir.join("pipe.ts");
         let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
         assert!(made, "mkfifo failed");
-        // Opening the FIFO for reading would block this test forever: no writer ever comes.
+        // A blocking open of the FIFO for reading would hang this test: no writer ever comes.
         let (level, message) = skipped(load(&fifo, 1024));
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!((level, message.as_str()), (ProblemLevel::Skipped, NOT_A_REGULAR_FILE));
