@@ -7,12 +7,18 @@
 //! whose text holds none of those names has no acquisition site and no finding, and need not be
 //! lowered; a file with none needs no analysis beyond its parse.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 use super::kinds::{Acquire, Kind, Release};
 use super::lower::{Mode, Role};
+
+thread_local! {
+    /// The hits of the last file's search, for the thread's next file.
+    static HITS: Cell<Vec<(usize, u8)>> = const { Cell::new(Vec::new()) };
+}
 
 /// The names the pre-filter looks for, compiled once per set of kinds into one automaton.
 pub struct Names {
@@ -140,16 +146,11 @@ impl Candidates {
         };
         let bytes = source.as_bytes();
         let is_word_end = |at: usize| bytes.get(at).is_none_or(|b| !is_word_byte(*b));
-        let mut found = Candidates {
-            owner: Vec::new(),
-            owner_beyond_effects: Vec::new(),
-            anywhere: Vec::new(),
-            releases: Vec::new(),
-            exits: Vec::new(),
-            remove: false,
-            hook: false,
-            class: false,
-        };
+        // Every hit with what it can start, first: each list is then made at its size, where
+        // growing five lists hit by hit reallocated them again and again.
+        let mut hits = HITS.take();
+        hits.clear();
+        let mut any = 0;
         // The leftmost-longest match from each position on, resuming one byte after its start
         // so that a name starting inside it is found too: every match the overlapping search
         // finds but a shorter one at the same start, at a fraction of its cost.
@@ -161,21 +162,28 @@ impl Candidates {
             if word && !(whole && is_word_end(hit.end())) {
                 bits &= can::IN_WORDS;
             }
-            for (bit, list) in [
-                (can::ACQUIRE_OWNED, &mut found.owner),
-                (can::ACQUIRE_OWNED_BEYOND_EFFECTS, &mut found.owner_beyond_effects),
-                (can::ACQUIRE_ANYWHERE, &mut found.anywhere),
-                (can::RELEASE, &mut found.releases),
-                (can::EXIT, &mut found.exits),
-            ] {
-                if bits & bit != 0 {
-                    list.push(hit.start());
-                }
-            }
-            found.remove |= bits & can::REMOVE != 0;
-            found.hook |= bits & can::HOOK != 0;
-            found.class |= bits & can::CLASS != 0;
+            any |= bits;
+            hits.push((hit.start(), bits));
         }
+        let list = |bit: u8| -> Vec<usize> {
+            if any & bit == 0 {
+                return Vec::new();
+            }
+            let mut list = Vec::with_capacity(hits.iter().filter(|(_, bits)| bits & bit != 0).count());
+            list.extend(hits.iter().filter(|(_, bits)| bits & bit != 0).map(|(at, _)| *at));
+            list
+        };
+        let found = Candidates {
+            owner: list(can::ACQUIRE_OWNED),
+            owner_beyond_effects: list(can::ACQUIRE_OWNED_BEYOND_EFFECTS),
+            anywhere: list(can::ACQUIRE_ANYWHERE),
+            releases: list(can::RELEASE),
+            exits: list(can::EXIT),
+            remove: any & can::REMOVE != 0,
+            hook: any & can::HOOK != 0,
+            class: any & can::CLASS != 0,
+        };
+        HITS.set(hits);
         found
     }
 

@@ -252,7 +252,7 @@ fn collect_release_facts<'t>(
         }
         for assignment in Census::within(&census.assignments, function) {
             if let Some(place) = assignment.field(Field::Left).and_then(|l| cx.place(l)) {
-                facts.insert(format!("A|{place}"));
+                facts.insert(["A|", &place].concat());
             }
         }
     }
