@@ -189,7 +189,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         }
         let known: Vec<KnownFacts> =
             others.par_iter().map(|c| facts_of(c, options, cache.as_ref())).collect();
-        let report = check_files(&files, &known, options, &policy);
+        let report = check_files(&mut files, &known, options, &policy);
         let mut updates: Vec<(String, cache::Entry)> = known.into_iter().filter_map(|k| k.update).collect();
         if cache.is_some() {
             // Checked files are parsed anyway: their facts serve the next run, once committed.
@@ -215,25 +215,29 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
 }
 
 /// Pass 2: builds the index from the facts of every file (checked or not, in path order) and
-/// checks the parsed files.
+/// checks the parsed files. The diagnostics of files checked in pass 1 are taken, not copied.
 fn check_files(
-    files: &[ParsedSource],
+    files: &mut [ParsedSource],
     known: &[KnownFacts],
     options: &CheckOptions,
     policy: &Policy,
 ) -> Report {
-    let mut all_facts: Vec<(&Path, &FileFacts)> =
-        files.iter().map(|f| (f.path.as_path(), f.facts())).collect();
-    all_facts.extend(known.iter().filter_map(|k| Some((k.path.as_path(), k.facts.as_ref()?))));
-    all_facts.sort_by(|a, b| a.0.cmp(b.0));
-    let index = ProjectIndex::build(all_facts.iter().map(|(_, facts)| *facts));
+    let files_analyzed = files.len();
+    let index = {
+        let mut all_facts: Vec<(&Path, &FileFacts)> =
+            files.iter().map(|f| (f.path.as_path(), f.facts())).collect();
+        all_facts.extend(known.iter().filter_map(|k| Some((k.path.as_path(), k.facts.as_ref()?))));
+        all_facts.sort_by(|a, b| a.0.cmp(b.0));
+        ProjectIndex::build(all_facts.iter().map(|(_, facts)| *facts))
+    };
     let per_file: Vec<(Vec<Finding>, &ParsedSource)> = files
-        .par_iter()
+        .par_iter_mut()
         .map(|file| {
-            let diagnostics = match &file.pass1 {
+            let diagnostics = match &mut file.pass1 {
                 Pass1::Parsed(parsed) => leaklint_rules::check(parsed, &file.text, &index, &options.settings),
-                Pass1::Checked { diagnostics, .. } => diagnostics.clone(),
+                Pass1::Checked { diagnostics, .. } => std::mem::take(diagnostics),
             };
+            let file = &*file;
             let source = SourceFile {
                 path: &file.path,
                 display: &file.display,
@@ -243,7 +247,7 @@ fn check_files(
             (policy.findings(&source, diagnostics), file)
         })
         .collect();
-    let mut report = Report { files_analyzed: files.len(), ..Report::default() };
+    let mut report = Report { files_analyzed, ..Report::default() };
     for (findings, file) in per_file {
         if !findings.is_empty() {
             report.sources.insert(file.display.clone(), file.text.clone());
