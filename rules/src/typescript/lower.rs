@@ -298,11 +298,11 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     pub(super) fn release(&mut self, key: &str, at: TextRange) {
-        let mut keys = vec![key.to_string()];
-        keys.extend(self.dependents.get(key).into_iter().flatten().cloned());
-        for key in &keys {
-            for var in self.vars.get(key).cloned().unwrap_or_default() {
-                self.push(Event::Release { var }, at);
+        // The place's variables, then those of the places that depend on it.
+        let dependents = self.dependents.get(key).map_or(&[][..], Vec::as_slice);
+        for released in std::iter::once(key).chain(dependents.iter().map(String::as_str)) {
+            for &var in self.vars.get(released).into_iter().flatten() {
+                self.b.push(self.cur, Event::Release { var }, at);
             }
         }
         if let Some(frame) = self.frames.last_mut() {

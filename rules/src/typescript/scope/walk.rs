@@ -3,6 +3,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::Cell;
+use std::ops::Range;
 
 use crate::syntax::flat::Node;
 
@@ -160,18 +161,19 @@ impl<'t> Collector<'t> {
         id
     }
 
-    /// Declares every identifier a binding pattern introduces.
-    fn declare_pattern(&mut self, pattern: Node<'t>, kind: DeclKind, scope: Node<'t>) -> Vec<BindingId> {
+    /// Declares every identifier a binding pattern introduces, in document order: their ids
+    /// follow each other.
+    fn declare_pattern(&mut self, pattern: Node<'t>, kind: DeclKind, scope: Node<'t>) -> Range<BindingId> {
+        let first = self.bindings.len() as BindingId;
         // Most patterns are a plain name.
         if pattern.kind_id() == Ids::of(pattern).identifier {
-            return vec![self.declare(pattern, kind, scope)];
+            return first..self.declare(pattern, kind, scope) + 1;
         }
-        let mut declared = Vec::new();
         let mut stack = vec![pattern];
         while let Some(node) = stack.pop() {
             match node.kind_name() {
                 "identifier" | "shorthand_property_identifier_pattern" => {
-                    declared.push(self.declare(node, kind, scope))
+                    self.declare(node, kind, scope);
                 }
                 "object_pattern" | "array_pattern" | "rest_pattern" => {
                     stack.extend(nodes::children(node).collect::<Vec<_>>().into_iter().rev())
@@ -181,7 +183,7 @@ impl<'t> Collector<'t> {
                 _ => {}
             }
         }
-        declared
+        first..self.bindings.len() as BindingId
     }
 
     /// The parameters of a function, declared when the walk enters their list (whose children
@@ -191,14 +193,22 @@ impl<'t> Collector<'t> {
             let pattern = param.field(Field::Pattern).unwrap_or(*param);
             let declared = self.declare_pattern(pattern, DeclKind::Param, function);
             if index == 0 {
-                self.mark_loop_parameter(function, call, &declared);
+                self.mark_loop_parameter(function, call, declared);
             }
         }
     }
 
     /// `A.forEach((t) => ...)`: `t` iterates `A`.
-    fn mark_loop_parameter(&mut self, function: Node<'t>, call: Option<Node<'t>>, declared: &[BindingId]) {
-        let &[id] = declared else { return };
+    fn mark_loop_parameter(
+        &mut self,
+        function: Node<'t>,
+        call: Option<Node<'t>>,
+        declared: Range<BindingId>,
+    ) {
+        if declared.len() != 1 {
+            return;
+        }
+        let id = declared.start;
         let Some(call) = call.filter(|c| c.kind_id() == Ids::of(*c).call_expression) else { return };
         // The method's name is written before the callback: most calls name none of these.
         let head = self.source.get(call.start_byte()..function.start_byte()).unwrap_or("");
@@ -247,10 +257,10 @@ impl<'t> Collector<'t> {
         if kind == ids.arrow_function {
             // `x => ...`: the one parameter, with no list.
             if let Some(&(single, _)) = children.first().filter(|(_, kind)| *kind == ids.identifier) {
-                let declared = [self.declare(single, DeclKind::Param, node)];
+                let declared = self.declare_pattern(single, DeclKind::Param, node);
                 // `A.forEach(x => ...)`: the call is the arrow's grandparent.
                 let call = parent.and_then(|arguments| arguments.parent());
-                self.mark_loop_parameter(node, call, &declared);
+                self.mark_loop_parameter(node, call, declared);
             }
         } else if kind == ids.formal_parameters {
             if let Some(function) = parent.filter(|f| ids.is_function(f.kind_id())) {
@@ -284,14 +294,14 @@ impl<'t> Collector<'t> {
         };
         let ids = self.declare_pattern(name, kind, scope);
         if name.kind_name() == "identifier" {
-            if let Some(&id) = ids.first() {
+            if let Some(id) = ids.clone().next() {
                 self.bindings[id as usize].init = value;
             }
         }
         if name.kind_name() == "object_pattern" {
-            for (member, id) in nodes::children(name).zip(&ids) {
+            for (member, id) in nodes::children(name).zip(ids.clone()) {
                 if member.kind_name() == "shorthand_property_identifier_pattern" {
-                    self.bindings[*id as usize].member_of = value;
+                    self.bindings[id as usize].member_of = value;
                 }
             }
         }
@@ -305,8 +315,9 @@ impl<'t> Collector<'t> {
                     .is_some_and(|p| p == "useState" || p.ends_with(".useState"))
         });
         if is_state && name.kind_name() == "array_pattern" && ids.len() == 2 {
-            self.bindings[ids[1] as usize].state_of = Some(ids[0]);
-            self.bindings[ids[0] as usize].is_state = true;
+            let (value, setter) = (ids.start, ids.start + 1);
+            self.bindings[setter as usize].state_of = Some(value);
+            self.bindings[value as usize].is_state = true;
         }
     }
 
@@ -321,11 +332,11 @@ impl<'t> Collector<'t> {
         let ids = self.declare_pattern(left, kind, scope);
         let is_of = node.field(Field::Operator).is_some_and(|o| o.kind_name() == "of");
         if is_of && ids.len() == 1 && left.kind_name() != "array_pattern" {
-            self.bindings[ids[0] as usize].iterates = node.field(Field::Right);
+            self.bindings[ids.start as usize].iterates = node.field(Field::Right);
         } else if is_of && is_flat_array_pattern(left) {
             // `for (const [event, handler] of Object.entries(map))`: each name is one element.
-            for (index, id) in ids.iter().enumerate() {
-                let binding = &mut self.bindings[*id as usize];
+            for (index, id) in ids.enumerate() {
+                let binding = &mut self.bindings[id as usize];
                 binding.iterates = node.field(Field::Right);
                 binding.element = Some(index as u32);
             }
