@@ -178,10 +178,20 @@ pub fn release_facts<'t>(
         return facts.clone();
     }
     // A placeholder first: a recursive call sees no facts instead of recursing forever.
-    cx.facts_cache.borrow_mut().insert(function.id(), Rc::default());
-    let facts = Rc::new(collect_release_facts(cx, function, members));
+    cx.facts_cache.borrow_mut().insert(function.id(), no_facts());
+    let facts = collect_release_facts(cx, function, members);
+    // Most functions release and assign nothing: they share one empty set.
+    let facts = if facts.is_empty() { no_facts() } else { Rc::new(facts) };
     cx.facts_cache.borrow_mut().insert(function.id(), facts.clone());
     facts
+}
+
+thread_local! {
+    static NO_FACTS: Rc<HashSet<String>> = Rc::default();
+}
+
+fn no_facts() -> Rc<HashSet<String>> {
+    NO_FACTS.with(Rc::clone)
 }
 
 /// What a call to a local helper releases in terms of the caller's arguments:
@@ -225,12 +235,15 @@ fn collect_release_facts<'t>(
     let ids = Ids::of(function);
     let census = &cx.scopes.census;
     let mut facts = HashSet::default();
-    let mut visited = HashSet::default();
-    let mut stack = vec![function];
-    while let Some(function) = stack.pop() {
-        if !visited.insert(function.id()) {
+    // The function, then the helpers and methods it calls (a handful at most: a list will do).
+    let mut visited: Vec<usize> = Vec::new();
+    let mut stack: Vec<Node<'t>> = Vec::new();
+    let mut next = Some(function);
+    while let Some(function) = next.take().or_else(|| stack.pop()) {
+        if visited.contains(&function.id()) {
             continue;
         }
+        visited.push(function.id());
         for call in Census::within(&census.calls, function) {
             facts.extend(cx.release_keys_of(call).iter().cloned());
             if !may_reach_helper(cx, call, members) {
