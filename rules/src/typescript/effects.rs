@@ -328,7 +328,11 @@ fn class_members<'t>(cx: &FileCx<'t>, body_members: &[Node<'t>]) -> Vec<(String,
     let mut members = Vec::new();
     for &member in body_members {
         let Some(name) = member.field(Field::Name) else { continue };
-        let name = text(name, cx.source).replace(char::is_whitespace, "");
+        let name = text(name, cx.source);
+        let name = match name.contains(char::is_whitespace) {
+            true => name.replace(char::is_whitespace, ""),
+            false => name.to_string(),
+        };
         match member.kind_name() {
             "method_definition" if name == "constructor" => {
                 members.extend(constructor_functions(cx, member));

@@ -52,16 +52,27 @@ pub fn arguments(call: Node<'_>) -> Vec<Node<'_>> {
 /// `setInterval`, `URL.createObjectURL`, `navigator.mediaDevices.getUserMedia`: the dotted path
 /// of an identifier or member chain, without a leading `window.` / `globalThis.` / ...
 pub fn path(node: Node, source: &str) -> Option<String> {
+    const MOST_PARTS: usize = 32;
     let ids = Ids::of(node);
-    let mut parts = Vec::new();
+    // Last segment first; on the stack, as every call's callee is asked for its path.
+    let mut parts = [""; MOST_PARTS];
     let mut current = unwrap(node);
-    for _ in 0..32 {
+    for count in 1..=MOST_PARTS {
         let kind = current.kind_id();
         if kind == ids.identifier {
-            parts.push(text(current, source));
-            parts.reverse();
-            let start = usize::from(parts.len() > 1 && GLOBAL_OBJECTS.contains(&parts[0]));
-            return Some(parts[start..].join("."));
+            parts[count - 1] = text(current, source);
+            let mut segments = parts[..count].iter().rev();
+            if count > 1 && GLOBAL_OBJECTS.contains(&parts[count - 1]) {
+                segments.next();
+            }
+            let mut path = String::with_capacity(segments.clone().map(|s| s.len() + 1).sum());
+            for (i, segment) in segments.enumerate() {
+                if i > 0 {
+                    path.push('.');
+                }
+                path.push_str(segment);
+            }
+            return Some(path);
         }
         if kind != ids.member_expression {
             return None;
@@ -70,7 +81,7 @@ pub fn path(node: Node, source: &str) -> Option<String> {
         if property.kind_id() != ids.property_identifier {
             return None;
         }
-        parts.push(text(property, source));
+        parts[count - 1] = text(property, source);
         current = unwrap(current.field(Field::Object)?);
     }
     None
@@ -210,6 +221,31 @@ mod tests {
     use super::*;
     use crate::syntax::flat;
     use crate::syntax::treesitter::Grammar;
+
+    #[test]
+    fn callee_paths_leave_out_the_global_object() {
+        let source = "setInterval(); window.setTimeout(); window(); URL.createObjectURL(); \
+                      navigator.mediaDevices.getUserMedia(); (x as any).y(); a[0].b(); globalThis.foo.bar();";
+        let tree = flat::parse(Grammar::TypeScript, source);
+        let ids = Ids::of(tree.root());
+        let paths: Vec<Option<String>> = tree
+            .root()
+            .descendants()
+            .filter(|n| n.kind_id() == ids.call_expression)
+            .map(|call| path(call.field(Field::Function).expect("callee"), source))
+            .collect();
+        let expected = [
+            Some("setInterval"),
+            Some("setTimeout"),
+            Some("window"),
+            Some("URL.createObjectURL"),
+            Some("navigator.mediaDevices.getUserMedia"),
+            Some("x.y"),
+            None,
+            Some("foo.bar"),
+        ];
+        assert_eq!(paths, expected.map(|p| p.map(String::from)));
+    }
 
     #[test]
     fn async_is_read_from_the_head_only() {
