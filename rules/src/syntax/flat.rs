@@ -10,7 +10,7 @@
 //! `flat_matches_tree_sitter` (in `flat/tests.rs`) checks, node by node, that the copy says
 //! what the public API says.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 
@@ -60,10 +60,35 @@ pub struct FlatTree {
 }
 
 thread_local! {
-    /// The last dropped copy's array, for the thread's next file: a fresh one would be new
-    /// memory, which the allocator takes from the system and the kernel clears page by page.
-    static SPARE: Cell<Vec<Entry>> = const { Cell::new(Vec::new()) };
+    /// The arrays of dropped copies, for the thread's next files. A fresh array would be new
+    /// memory, which the allocator takes from the system and the kernel clears page by page
+    /// (the copy's first writes were most of a check's page faults); a group of files holds
+    /// many copies at once, so one spare array is not enough.
+    static SPARES: RefCell<Spares> = const { RefCell::new(Spares { arrays: Vec::new(), entries: 0 }) };
 }
+
+/// Dropped copies' arrays, and how many entries they have room for in all.
+struct Spares {
+    arrays: Vec<Vec<Entry>>,
+    entries: usize,
+}
+
+impl Spares {
+    /// The smallest array kept with room for `needed` entries, else the largest one kept (to
+    /// grow), else a new one.
+    fn take(&mut self, needed: usize) -> Vec<Entry> {
+        let room = |i: &usize| self.arrays[*i].capacity();
+        let fits = (0..self.arrays.len()).filter(|i| room(i) >= needed).min_by_key(room);
+        let Some(index) = fits.or_else(|| (0..self.arrays.len()).max_by_key(room)) else { return Vec::new() };
+        let array = self.arrays.swap_remove(index);
+        self.entries -= array.capacity();
+        array
+    }
+}
+
+/// At most this many entries (24 bytes each, 12 MiB) are kept for reuse per thread: more than
+/// the copies of a group of about 512 KiB of source hold.
+const SPARE_ENTRIES: usize = 1 << 19;
 
 impl FlatTree {
     /// The copy of every visible node.
@@ -88,11 +113,11 @@ impl FlatTree {
             text_length: u32::try_from(text.len()).unwrap_or(u32::MAX),
         };
         let raw = tree.root_node().into_raw().tree;
-        let mut entries = SPARE.take();
-        entries.clear();
         // The root's count of visible descendants is the most the copy can need; the loop only
         // guards against the two disagreeing.
         let mut needed = tree.root_node().descendant_count().max(1);
+        let mut entries = SPARES.with_borrow_mut(|spares| spares.take(needed));
+        entries.clear();
         loop {
             entries.reserve(needed);
             let room = u32::try_from(entries.capacity()).unwrap_or(u32::MAX);
@@ -126,7 +151,13 @@ impl FlatTree {
 
 impl Drop for FlatTree {
     fn drop(&mut self) {
-        SPARE.set(std::mem::take(&mut self.entries));
+        let array = std::mem::take(&mut self.entries);
+        SPARES.with_borrow_mut(|spares| {
+            if spares.entries + array.capacity() <= SPARE_ENTRIES {
+                spares.entries += array.capacity();
+                spares.arrays.push(array);
+            }
+        });
     }
 }
 

@@ -212,3 +212,18 @@ fn insides_of_opaque_kinds_are_left_out() {
     let url = source.find("https").expect("url");
     assert_eq!(kind_name(pruned.root().node_at(url)), Some("string_fragment"));
 }
+
+#[test]
+fn spare_arrays_are_taken_by_the_room_they_have() {
+    let mut spares = Spares { arrays: Vec::new(), entries: 0 };
+    assert_eq!(spares.take(10).capacity(), 0, "none kept: a new array");
+    for room in [4, 64, 16] {
+        let array: Vec<Entry> = Vec::with_capacity(room);
+        spares.entries += array.capacity();
+        spares.arrays.push(array);
+    }
+    let fits = spares.take(10);
+    assert!(fits.capacity() >= 10 && fits.capacity() < 64, "the smallest with room: {}", fits.capacity());
+    assert_eq!(spares.take(1000).capacity(), 64, "none with room: the largest");
+    assert_eq!(spares.entries, spares.arrays.iter().map(Vec::capacity).sum::<usize>());
+}
