@@ -28,19 +28,19 @@
 #define NONE UINT32_MAX
 #define STACK_ON_C_STACK 128
 
-enum { FLAG_NAMED = 1 };
+// The top bit of an entry's `field`: the node is named. Field ids are far below it.
+enum { FIELD_NAMED = 0x8000 };
 
-// Must match `Entry` in flat.rs.
+// Must match `Entry` in flat.rs: 20 bytes.
 typedef struct {
   uint32_t start_byte;
   uint32_t end_byte;
   uint32_t parent;
   uint32_t end;  // the index just past the node's last descendant
   uint16_t kind;
-  uint16_t field;
-  uint8_t flags;
-  uint8_t padding[3];
+  uint16_t field;  // the field it fills, and FIELD_NAMED
 } LeaklintEntry;
+_Static_assert(sizeof(LeaklintEntry) == 20, "LeaklintEntry must match Entry in flat.rs");
 
 // A subtree whose children are being listed. A hidden subtree's visible children belong to
 // the nearest visible node above it (`owner`).
@@ -146,7 +146,7 @@ uint32_t leaklint_flatten(const TSTree *tree, const LeaklintOpaque *opaque, Leak
       .parent = NONE,
       .end = 1,
       .kind = public_symbol(language, root.symbol),
-      .flags = root.named ? FLAG_NAMED : 0,
+      .field = root.named ? FIELD_NAMED : 0,
     };
   }
   uint32_t count = 1;
@@ -189,8 +189,7 @@ uint32_t leaklint_flatten(const TSTree *tree, const LeaklintOpaque *opaque, Leak
           .parent = frame.owner,
           .end = owner + 1,
           .kind = kind,
-          .field = field,
-          .flags = named ? FLAG_NAMED : 0,
+          .field = named ? field | FIELD_NAMED : field,
         };
       }
       if (child.child_count > 0 && left_out(opaque, kind, child_start, child.size)) continue;

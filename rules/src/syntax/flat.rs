@@ -27,12 +27,14 @@ struct Entry {
     /// The index just past the node's last descendant: its subtree is `index..end`.
     end: u32,
     kind: u16,
+    /// The id of the field the node fills (0 for none), and [`NAMED`].
     field: u16,
-    flags: u8,
-    padding: [u8; 3],
 }
 
-const NAMED: u8 = 1;
+const _: () = assert!(std::mem::size_of::<Entry>() == 20, "Entry must match flatten.c");
+
+/// The top bit of an entry's `field`: the node is named (field ids are far below it).
+const NAMED: u16 = 0x8000;
 const NONE: u32 = u32::MAX;
 
 /// Must match `LeaklintOpaque` in `csrc/flatten.c`.
@@ -86,7 +88,7 @@ impl Spares {
     }
 }
 
-/// At most this many entries (24 bytes each, 12 MiB) are kept for reuse per thread: more than
+/// At most this many entries (20 bytes each, 10 MiB) are kept for reuse per thread: more than
 /// the copies of a group of about 512 KiB of source hold.
 const SPARE_ENTRIES: usize = 1 << 19;
 
@@ -207,11 +209,11 @@ impl<'t> Node<'t> {
 
     /// The id of the field this node fills in its parent (0 for none).
     pub fn field_id(&self) -> u16 {
-        self.entry().field
+        self.entry().field & !NAMED
     }
 
     pub fn is_named(&self) -> bool {
-        self.entry().flags & NAMED != 0
+        self.entry().field & NAMED != 0
     }
 
     pub fn start_byte(&self) -> usize {
