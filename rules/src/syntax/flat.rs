@@ -76,13 +76,10 @@ struct Spares {
 }
 
 impl Spares {
-    /// The smallest array kept with room for `needed` entries, else the largest one kept (to
-    /// grow), else a new one.
-    fn take(&mut self, needed: usize) -> Vec<Entry> {
-        let room = |i: &usize| self.arrays[*i].capacity();
-        let fits = (0..self.arrays.len()).filter(|i| room(i) >= needed).min_by_key(room);
-        let Some(index) = fits.or_else(|| (0..self.arrays.len()).max_by_key(room)) else { return Vec::new() };
-        let array = self.arrays.swap_remove(index);
+    /// The array kept last, or a new one. (Searching the kept arrays for one with room cost
+    /// more than the few it saved from growing.)
+    fn take(&mut self) -> Vec<Entry> {
+        let array = self.arrays.pop().unwrap_or_default();
         self.entries -= array.capacity();
         array
     }
@@ -118,7 +115,7 @@ impl FlatTree {
         // The root's count of visible descendants is the most the copy can need; the loop only
         // guards against the two disagreeing.
         let mut needed = tree.root_node().descendant_count().max(1);
-        let mut entries = SPARES.with_borrow_mut(|spares| spares.take(needed));
+        let mut entries = SPARES.with_borrow_mut(Spares::take);
         entries.clear();
         loop {
             entries.reserve(needed);

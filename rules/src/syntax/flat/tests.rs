@@ -214,16 +214,20 @@ fn insides_of_opaque_kinds_are_left_out() {
 }
 
 #[test]
-fn spare_arrays_are_taken_by_the_room_they_have() {
-    let mut spares = Spares { arrays: Vec::new(), entries: 0 };
-    assert_eq!(spares.take(10).capacity(), 0, "none kept: a new array");
-    for room in [4, 64, 16] {
-        let array: Vec<Entry> = Vec::with_capacity(room);
-        spares.entries += array.capacity();
-        spares.arrays.push(array);
-    }
-    let fits = spares.take(10);
-    assert!(fits.capacity() >= 10 && fits.capacity() < 64, "the smallest with room: {}", fits.capacity());
-    assert_eq!(spares.take(1000).capacity(), 64, "none with room: the largest");
-    assert_eq!(spares.entries, spares.arrays.iter().map(Vec::capacity).sum::<usize>());
+fn spare_arrays_are_kept_within_their_budget() {
+    let grammar = Grammar::TypeScript;
+    let source = "const a = f(1, 2);";
+    let tree = treesitter::parse(grammar, source, Duration::from_secs(5)).expect("parses");
+    let kept = || SPARES.with_borrow(|s| (s.arrays.len(), s.entries));
+    let before = kept();
+    let copies: Vec<FlatTree> = (0..3).map(|_| FlatTree::new(&tree, grammar)).collect();
+    drop(copies);
+    let (arrays, entries) = kept();
+    assert!(arrays >= before.0.max(3), "dropped copies' arrays are kept: {arrays}");
+    assert!(entries <= SPARE_ENTRIES);
+    assert_eq!(entries, SPARES.with_borrow(|s| s.arrays.iter().map(Vec::capacity).sum::<usize>()));
+    // A new copy takes a kept array rather than a new one.
+    let copy = FlatTree::new(&tree, grammar);
+    assert_eq!(kept().0, arrays - 1);
+    drop(copy);
 }
