@@ -275,7 +275,7 @@ impl<'t> Node<'t> {
     }
 
     /// This node and every node below it, in document order.
-    pub fn descendants(&self) -> impl Iterator<Item = Node<'t>> + 't {
+    pub fn descendants(&self) -> impl ExactSizeIterator<Item = Node<'t>> + 't {
         let (tree, end) = (self.tree, self.entry().end);
         (self.index..end).map(move |index| Node { tree, index })
     }

@@ -21,6 +21,9 @@ mod walk;
 
 pub type BindingId = u32;
 
+/// In [`Scopes::use_of`]: a node that is no identifier the walk met.
+const NOT_USED: u32 = u32::MAX;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeclKind {
     Const,
@@ -69,17 +72,17 @@ pub struct Scopes<'t> {
     scope_chain: Vec<(usize, Option<u32>)>,
     /// Every identifier the walk met, in document order, with the innermost scope open there.
     uses: Vec<Use>,
+    /// By node id, the index in `uses` of an identifier the walk met (`NOT_USED` for others):
+    /// looking an identifier up is then one read.
+    use_of: Vec<u32>,
     /// Every name declared anywhere in the file.
     names: HashSet<&'t str>,
     /// What the rest of the analysis looks for, gathered by the same walk, in document order.
     pub census: Census<'t>,
 }
 
-/// An identifier's span, the index of the innermost scope it sits in, and what it resolves
-/// to once asked.
+/// The index of the innermost scope an identifier sits in, and what it resolves to once asked.
 struct Use {
-    start: u32,
-    end: u32,
     scope: u32,
     binding: Cell<Option<BindingId>>,
     resolved: Cell<bool>,
@@ -133,6 +136,7 @@ impl<'t> Scopes<'t> {
             declared: HashMap::default(),
             scope_chain: Vec::new(),
             uses: Vec::new(),
+            use_of: Vec::new(),
             names: HashSet::default(),
             census: Census::default(),
         }
@@ -146,14 +150,8 @@ impl<'t> Scopes<'t> {
         if kind != ids.identifier && kind != ids.shorthand_property_identifier {
             return self.declarations.get(&identifier.id()).copied();
         }
-        let (start, end) = (identifier.start_byte(), identifier.end_byte());
-        let first = self.uses.partition_point(|u| (u.start as usize) < start);
-        // Only an empty (missing) identifier can share its start with another.
-        let Some(used) = self.uses[first..]
-            .iter()
-            .take_while(|u| u.start as usize == start)
-            .find(|u| u.end as usize == end)
-        else {
+        let use_index = self.use_of.get(identifier.id()).copied().unwrap_or(NOT_USED);
+        let Some(used) = self.uses.get(use_index as usize) else {
             return self.declarations.get(&identifier.id()).copied();
         };
         if !used.resolved.get() {

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use crate::syntax::flat::Node;
 
-use super::{Binding, BindingId, Census, DeclKind, Scopes, Use};
+use super::{Binding, BindingId, Census, DeclKind, Scopes, Use, NOT_USED};
 use crate::typescript::ids::{Field, FieldOf, Ids, KindOf};
 use crate::typescript::nodes::{self, text};
 
@@ -40,6 +40,7 @@ impl<'t> Scopes<'t> {
             scope_chain: Vec::new(),
             open_scopes: Vec::new(),
             uses: Vec::with_capacity(source.len() / 12),
+            use_of: vec![NOT_USED; root.descendants().len()],
         };
         let root_kind = root.kind_id();
         let mut path = Path { open: Vec::new(), children: Vec::new() };
@@ -65,7 +66,7 @@ impl<'t> Scopes<'t> {
                 walker.enter(child, kind, &path.children[start..]);
             }
         }
-        let Walker { collector, census, scope_chain, uses, .. } = walker;
+        let Walker { collector, census, scope_chain, uses, use_of, .. } = walker;
         let Collector { mut bindings, declarations, declared, .. } = collector;
         let mut names = HashSet::with_capacity_and_hasher(declared.len(), Default::default());
         for (&(_, name), &id) in &declared {
@@ -73,7 +74,7 @@ impl<'t> Scopes<'t> {
             names.insert(name);
         }
         let mut scopes =
-            Scopes { source, bindings, declarations, declared, scope_chain, uses, names, census };
+            Scopes { source, bindings, declarations, declared, scope_chain, uses, use_of, names, census };
         // Each binding's assignments: how many, and the last one (its value is kept only for a
         // binding assigned exactly once, below).
         for index in 0..scopes.census.assignments.len() {
@@ -398,13 +399,16 @@ struct Walker<'t> {
     /// Indices into `scope_chain` of the scopes open, innermost last.
     open_scopes: Vec<u32>,
     uses: Vec<Use>,
+    use_of: Vec<u32>,
 }
 
 impl<'t> Walker<'t> {
     fn used(&mut self, identifier: Node<'t>) {
         if let Some(&scope) = self.open_scopes.last() {
-            let (start, end) = (identifier.start_byte() as u32, identifier.end_byte() as u32);
-            self.uses.push(Use { start, end, scope, binding: Cell::new(None), resolved: Cell::new(false) });
+            if let Some(slot) = self.use_of.get_mut(identifier.id()) {
+                *slot = self.uses.len() as u32;
+            }
+            self.uses.push(Use { scope, binding: Cell::new(None), resolved: Cell::new(false) });
         }
     }
 
