@@ -80,7 +80,7 @@ impl<'t> Call<'t> {
 impl<'t> FileCx<'t> {
     /// The parts of a call or `new` expression (all `None` for any other node).
     pub fn call(&self, node: Node<'t>) -> Rc<Call<'t>> {
-        if let Some(call) = self.calls.borrow().get(&node.id()) {
+        if let Some(call) = self.calls.borrow().get(node.id()) {
             return call.clone();
         }
         let call = Rc::new(Call::new(node, self));

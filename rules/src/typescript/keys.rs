@@ -12,6 +12,7 @@ use super::calls::Call;
 use super::candidates::Candidates;
 use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::kinds::{Acquire, Kind, Release};
+use super::node_map::NodeMap;
 use super::nodes::{self, text};
 use super::scope::{BindingId, DeclKind, Scopes};
 
@@ -32,9 +33,9 @@ pub struct FileCx<'t> {
     pub facts_cache: RefCell<HashMap<usize, Rc<HashSet<String>>>>,
     /// The place each expression asked about denotes, by node id (see [`FileCx::place`]): the
     /// lowering, the releases and the cleanups' facts ask about the same nodes.
-    pub places: RefCell<HashMap<usize, Option<String>>>,
+    pub places: RefCell<NodeMap<Option<String>>>,
     /// The parts of each call asked about, by node id (see [`FileCx::call`]).
-    pub calls: RefCell<HashMap<usize, Rc<Call<'t>>>>,
+    pub calls: RefCell<NodeMap<Rc<Call<'t>>>>,
     /// The functions of the file that release and acquire nothing, with the names they are
     /// called by: the lowering runs them where they are called or passed on.
     pub releasing_functions: Vec<(&'t str, Node<'t>)>,
@@ -61,7 +62,7 @@ impl<'t> FileCx<'t> {
     /// The place an expression denotes, when it is a variable or a member path on one:
     /// `#12` (binding 12), `#12.current`, `this.timer`, `g:window`.
     pub fn place(&self, node: Node) -> Option<String> {
-        if let Some(place) = self.places.borrow().get(&node.id()) {
+        if let Some(place) = self.places.borrow().get(node.id()) {
             return place.clone();
         }
         let place = self.find_place(node);

@@ -15,6 +15,7 @@ mod ids;
 mod keys;
 mod kinds;
 mod lower;
+mod node_map;
 mod nodes;
 mod report;
 mod scope;
@@ -91,6 +92,7 @@ pub fn check_prepared(prepared: Prepared, text: &str, settings: &Settings) -> Ve
     tree.bring_into_cache();
     crate::syntax::bring_into_cache(text.as_bytes());
     let root = tree.root();
+    let nodes = root.descendants().len();
     // Only the lowering and the listener identities ask about bindings: without a scope that
     // can own a resource, a name that leaks anywhere or a remove, the walk is not needed (a
     // module-level interval is recognised without it).
@@ -106,8 +108,8 @@ pub fn check_prepared(prepared: Prepared, text: &str, settings: &Settings) -> Ve
         factories: Default::default(),
         candidates,
         facts_cache: Default::default(),
-        places: Default::default(),
-        calls: Default::default(),
+        places: RefCell::new(node_map::NodeMap::new(nodes)),
+        calls: RefCell::new(node_map::NodeMap::new(nodes)),
         releasing_functions: Vec::new(),
     };
     // A factory returns an acquisition of a kind that leaks anywhere: without one, there is none.

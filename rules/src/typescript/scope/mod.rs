@@ -15,6 +15,7 @@ use std::ops::Range;
 use crate::syntax::flat::Node;
 
 use super::ids::{Field, FieldOf, Ids, KindOf};
+use super::node_map::NodeMap;
 use super::nodes::{self, text};
 
 mod walk;
@@ -65,7 +66,7 @@ pub struct Scopes<'t> {
     source: &'t str,
     bindings: Vec<Binding<'t>>,
     /// Declared name node id -> its binding.
-    declarations: HashMap<usize, BindingId>,
+    declarations: NodeMap<BindingId>,
     /// (scope node id, name) -> the binding declared there.
     declared: HashMap<(usize, &'t str), BindingId>,
     /// Every scope: its node id and the index of the scope around it.
@@ -132,7 +133,7 @@ impl<'t> Scopes<'t> {
         Scopes {
             source,
             bindings: Vec::new(),
-            declarations: HashMap::default(),
+            declarations: NodeMap::new(0),
             declared: HashMap::default(),
             scope_chain: Vec::new(),
             uses: Vec::new(),
@@ -148,11 +149,11 @@ impl<'t> Scopes<'t> {
         let ids = Ids::of(identifier);
         let kind = identifier.kind_id();
         if kind != ids.identifier && kind != ids.shorthand_property_identifier {
-            return self.declarations.get(&identifier.id()).copied();
+            return self.declarations.get(identifier.id()).copied();
         }
         let use_index = self.use_of.get(identifier.id()).copied().unwrap_or(NOT_USED);
         let Some(used) = self.uses.get(use_index as usize) else {
-            return self.declarations.get(&identifier.id()).copied();
+            return self.declarations.get(identifier.id()).copied();
         };
         if !used.resolved.get() {
             used.binding.set(self.resolve(identifier, used.scope));
@@ -167,7 +168,7 @@ impl<'t> Scopes<'t> {
     }
 
     fn resolve(&self, identifier: Node, innermost: u32) -> Option<BindingId> {
-        if let Some(&id) = self.declarations.get(&identifier.id()) {
+        if let Some(&id) = self.declarations.get(identifier.id()) {
             return Some(id);
         }
         let name = text(identifier, self.source);

@@ -9,6 +9,7 @@ use crate::syntax::flat::Node;
 
 use super::{Binding, BindingId, Census, DeclKind, Scopes, Use, NOT_USED};
 use crate::typescript::ids::{Field, FieldOf, Ids, KindOf};
+use crate::typescript::node_map::NodeMap;
 use crate::typescript::nodes::{self, text};
 
 impl<'t> Scopes<'t> {
@@ -20,6 +21,7 @@ impl<'t> Scopes<'t> {
         // 150 bytes or so, an identifier every 12, a call every 85, a function every 130, an
         // assignment every 400.
         let declarations = source.len() / 128;
+        let nodes = root.descendants().len();
         let census = Census {
             calls: Vec::with_capacity(source.len() / 64),
             assignments: Vec::with_capacity(source.len() / 256),
@@ -31,7 +33,7 @@ impl<'t> Scopes<'t> {
             collector: Collector {
                 source,
                 bindings: Vec::with_capacity(declarations),
-                declarations: HashMap::with_capacity_and_hasher(declarations, Default::default()),
+                declarations: NodeMap::new(nodes),
                 declared: HashMap::with_capacity_and_hasher(declarations, Default::default()),
             },
             census,
@@ -40,7 +42,7 @@ impl<'t> Scopes<'t> {
             scope_chain: Vec::new(),
             open_scopes: Vec::new(),
             uses: Vec::with_capacity(source.len() / 12),
-            use_of: vec![NOT_USED; root.descendants().len()],
+            use_of: vec![NOT_USED; nodes],
         };
         let root_kind = root.kind_id();
         let mut path = Path { open: Vec::new(), children: Vec::new() };
@@ -142,7 +144,7 @@ impl<'t> Path<'t> {
 struct Collector<'t> {
     source: &'t str,
     bindings: Vec<Binding<'t>>,
-    declarations: HashMap<usize, BindingId>,
+    declarations: NodeMap<BindingId>,
     declared: HashMap<(usize, &'t str), BindingId>,
 }
 
