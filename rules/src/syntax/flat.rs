@@ -144,7 +144,7 @@ impl FlatTree {
 
     /// Reads the copy once, in order (see [`super::bring_into_cache`]).
     pub fn bring_into_cache(&self) {
-        super::bring_into_cache(&self.entries);
+        super::bring_into_cache(&self.entries, |entry| entry.start_byte);
     }
 }
 

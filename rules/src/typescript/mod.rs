@@ -90,7 +90,7 @@ pub fn check_prepared(prepared: Prepared, text: &str, settings: &Settings) -> Ve
     };
     let (kinds, _) = compiled(settings);
     tree.bring_into_cache();
-    crate::syntax::bring_into_cache(text.as_bytes());
+    crate::syntax::bring_into_cache(text.as_bytes(), |byte| u32::from(*byte));
     let root = tree.root();
     let nodes = root.descendants().len();
     // Only the lowering and the listener identities ask about bindings: without a scope that
