@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use leaklint_rules::{
-    Diagnostic, FileFacts, Language, LineIndex, ParseOptions, ParsedFile, Prepared, ProjectIndex, Settings,
+    Diagnostic, FileFacts, Language, LineIndex, ParseOptions, ParsedFile, Prefiltered, Prepared,
+    ProjectIndex, Settings,
 };
 use rayon::prelude::*;
 
@@ -321,6 +322,9 @@ struct ReadSource {
     display: String,
     text: Arc<str>,
     warning: Option<String>,
+    /// What the text alone tells the check, found as the file is read (see
+    /// [`leaklint_rules::prefilter`]).
+    prefiltered: Prefiltered,
 }
 
 /// Pass 1 on a batch: reads its files, then parses them and checks those that need no index,
@@ -368,7 +372,8 @@ fn read(target: Target, options: &CheckOptions, cwd: Option<&Path>) -> Result<Re
     };
     match loaded {
         Loaded::Text { text, warning } => {
-            Ok(ReadSource { candidate, staged: from_index, display, text, warning })
+            let prefiltered = leaklint_rules::prefilter(candidate.language, &text, &options.settings);
+            Ok(ReadSource { candidate, staged: from_index, display, text, warning, prefiltered })
         }
         Loaded::Skipped(level, message) => Err(FileProblem::new(display, level, message)),
     }
@@ -377,7 +382,7 @@ fn read(target: Target, options: &CheckOptions, cwd: Option<&Path>) -> Result<Re
 /// Parses one read file: the parsed file when it can be analysed, and the problem to report
 /// about it, if any (both, for a file analysed with a caveat).
 fn parse(file: ReadSource, options: &CheckOptions) -> (Option<Unchecked>, Option<FileProblem>) {
-    let ReadSource { candidate, staged: from_index, display, text, warning } = file;
+    let ReadSource { candidate, staged: from_index, display, text, warning, prefiltered } = file;
     let problem = |level, message: String| Some(FileProblem::new(display.clone(), level, message));
     match leaklint_rules::parse(candidate.language, &text, &options.parse) {
         Ok(parsed) => {
@@ -391,7 +396,7 @@ fn parse(file: ReadSource, options: &CheckOptions) -> (Option<Unchecked>, Option
                 (None, None) => None,
             };
             let language = parsed.language;
-            let pass1 = leaklint_rules::prepare_alone(parsed, &text, &options.settings);
+            let pass1 = leaklint_rules::prepare_alone(parsed, &text, prefiltered, &options.settings);
             let file =
                 ParsedSource { path: candidate.path, staged: from_index, display, text, language, pass1 };
             (Some(file), problem)

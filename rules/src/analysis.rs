@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::syntax::ParseError;
-use crate::{csharp, rust, typescript, Diagnostic, Language, Settings};
+use crate::{csharp, rust, typescript, Diagnostic, Family, Language, Settings};
 
 /// How files are parsed.
 #[derive(Debug, Clone, Copy)]
@@ -105,14 +105,32 @@ pub struct Prepared {
     typescript: typescript::Prepared,
 }
 
+/// What a file's text alone tells its check, found before the parse: for TypeScript/JavaScript,
+/// where it names what could start a finding (the pre-filter); nothing for the other languages.
+/// The pipeline finds it as it reads the file, so that the pre-filter's tables and the parser's
+/// do not take turns in the processor's caches.
+pub struct Prefiltered(Option<typescript::Candidates>);
+
+pub fn prefilter(language: Language, text: &str, settings: &Settings) -> Prefiltered {
+    Prefiltered(
+        (language.family() == Family::TypeScript).then(|| typescript::find_candidates(text, settings)),
+    )
+}
+
 /// Readies a file to be checked at once, in pass 1, when its family's rules need no other file's
 /// facts (TypeScript/JavaScript): the check's own copy of what it reads is made while the tree
 /// is still in the processor's cache, and the tree is dropped then instead of being kept for
 /// pass 2. The file itself back when it must wait for the project index.
-pub fn prepare_alone(file: ParsedFile, text: &str, settings: &Settings) -> Result<Prepared, Box<ParsedFile>> {
+pub fn prepare_alone(
+    file: ParsedFile,
+    text: &str,
+    prefiltered: Prefiltered,
+    settings: &Settings,
+) -> Result<Prepared, Box<ParsedFile>> {
     match file.model {
         Model::TypeScript(m) => {
-            Ok(Prepared { facts: file.facts, typescript: typescript::prepare(&m, text, settings) })
+            let candidates = prefiltered.0.unwrap_or_else(|| typescript::find_candidates(text, settings));
+            Ok(Prepared { facts: file.facts, typescript: typescript::prepare(&m, text, candidates) })
         }
         model @ (Model::CSharp(_) | Model::Rust(_)) => Err(Box::new(ParsedFile { model, ..file })),
     }

@@ -22,7 +22,8 @@ pub mod syntax;
 pub mod typescript;
 
 pub use analysis::{
-    check, check_prepared, parse, prepare_alone, FileFacts, ParseOptions, ParsedFile, Prepared, ProjectIndex,
+    check, check_prepared, parse, prefilter, prepare_alone, FileFacts, ParseOptions, ParsedFile, Prefiltered,
+    Prepared, ProjectIndex,
 };
 pub use catalogue::{Precision, Rule, Severity, RULES};
 pub use diagnostic::{Diagnostic, Related, Suppression};

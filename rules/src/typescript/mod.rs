@@ -61,18 +61,25 @@ pub fn parse(language: Language, text: &str, timeout: Duration) -> Result<Model,
 }
 
 pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> {
-    check_prepared(prepare(model, text, settings), text, settings)
+    check_prepared(prepare(model, text, find_candidates(text, settings)), text, settings)
+}
+
+/// Where a file's text names what could start a finding: the text pre-filter, which needs no
+/// tree (the pipeline runs it as it reads a file, away from the parses).
+pub struct Candidates(candidates::Candidates);
+
+pub fn find_candidates(text: &str, settings: &Settings) -> Candidates {
+    let (_, names) = compiled(settings);
+    Candidates(candidates::Candidates::find(text, &names))
 }
 
 /// A file reduced to what its check reads: the flat copy of its tree and where its candidate
 /// names are; nothing when its text names nothing that could start a finding.
 pub struct Prepared(Option<(FlatTree, candidates::Candidates)>);
 
-/// The first half of [`check`]: the text pre-filter, and the flat copy of the tree for a file
-/// that passes it. Once it is made, the model (and tree-sitter's tree) can go.
-pub fn prepare(model: &Model, text: &str, settings: &Settings) -> Prepared {
-    let (_, names) = compiled(settings);
-    let candidates = candidates::Candidates::find(text, &names);
+/// The first half of [`check`] after the pre-filter: the flat copy of the tree of a file that
+/// passes it. Once it is made, the model (and tree-sitter's tree) can go.
+pub fn prepare(model: &Model, text: &str, Candidates(candidates): Candidates) -> Prepared {
     if candidates.is_empty() {
         return Prepared(None);
     }
