@@ -237,9 +237,8 @@ fn collect_release_facts<'t>(
     let mut facts = HashSet::default();
     // The function, then the helpers and methods it calls (a handful at most: a list will do).
     let mut visited: Vec<usize> = Vec::new();
-    let mut stack: Vec<Node<'t>> = Vec::new();
-    let mut next = Some(function);
-    while let Some(function) = next.take().or_else(|| stack.pop()) {
+    let mut stack = vec![function];
+    while let Some(function) = stack.pop() {
         if visited.contains(&function.id()) {
             continue;
         }
@@ -329,9 +328,10 @@ fn class_members<'t>(cx: &FileCx<'t>, body_members: &[Node<'t>]) -> Vec<(String,
     for &member in body_members {
         let Some(name) = member.field(Field::Name) else { continue };
         let name = text(name, cx.source);
-        let name = match name.contains(char::is_whitespace) {
-            true => name.replace(char::is_whitespace, ""),
-            false => name.to_string(),
+        let name = if name.contains(char::is_whitespace) {
+            name.replace(char::is_whitespace, "")
+        } else {
+            name.to_string()
         };
         match member.kind_name() {
             "method_definition" if name == "constructor" => {

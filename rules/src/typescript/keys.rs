@@ -497,20 +497,11 @@ impl<'t> FileCx<'t> {
 
 /// `#12`: the place that is binding 12.
 fn binding_place(id: BindingId) -> String {
-    let mut digits = [0u8; 10];
-    let mut start = digits.len();
-    let mut rest = id;
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let mut place = String::with_capacity(1 + digits.len() - start);
+    use std::fmt::Write;
+    let mut place = String::with_capacity(11);
     place.push('#');
-    place.extend(digits[start..].iter().map(|d| char::from(*d)));
+    // Writing into a `String` cannot fail.
+    let _ = write!(place, "{id}");
     place
 }
 

@@ -13,7 +13,12 @@ const EMPTY: u32 = u32::MAX;
 impl<V> NodeMap<V> {
     /// A map for the ids of a tree of `nodes` nodes.
     pub fn new(nodes: usize) -> NodeMap<V> {
-        NodeMap { slots: vec![EMPTY; nodes], values: Vec::new() }
+        NodeMap::with_capacity(nodes, 0)
+    }
+
+    /// The same, with room for `values` values before it grows.
+    pub fn with_capacity(nodes: usize, values: usize) -> NodeMap<V> {
+        NodeMap { slots: vec![EMPTY; nodes], values: Vec::with_capacity(values) }
     }
 
     pub fn get(&self, id: usize) -> Option<&V> {

@@ -22,9 +22,6 @@ mod walk;
 
 pub type BindingId = u32;
 
-/// In [`Scopes::use_of`]: a node that is no identifier the walk met.
-const NOT_USED: u32 = u32::MAX;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeclKind {
     Const,
@@ -71,11 +68,9 @@ pub struct Scopes<'t> {
     declared: HashMap<(usize, &'t str), BindingId>,
     /// Every scope: its node id and the index of the scope around it.
     scope_chain: Vec<(usize, Option<u32>)>,
-    /// Every identifier the walk met, in document order, with the innermost scope open there.
-    uses: Vec<Use>,
-    /// By node id, the index in `uses` of an identifier the walk met (`NOT_USED` for others):
-    /// looking an identifier up is then one read.
-    use_of: Vec<u32>,
+    /// Every identifier the walk met, by node id, with the innermost scope open there: looking
+    /// an identifier up is one read.
+    uses: NodeMap<Use>,
     /// Every name declared anywhere in the file.
     names: HashSet<&'t str>,
     /// What the rest of the analysis looks for, gathered by the same walk, in document order.
@@ -136,8 +131,7 @@ impl<'t> Scopes<'t> {
             declarations: NodeMap::new(0),
             declared: HashMap::default(),
             scope_chain: Vec::new(),
-            uses: Vec::new(),
-            use_of: Vec::new(),
+            uses: NodeMap::new(0),
             names: HashSet::default(),
             census: Census::default(),
         }
@@ -151,8 +145,7 @@ impl<'t> Scopes<'t> {
         if kind != ids.identifier && kind != ids.shorthand_property_identifier {
             return self.declarations.get(identifier.id()).copied();
         }
-        let use_index = self.use_of.get(identifier.id()).copied().unwrap_or(NOT_USED);
-        let Some(used) = self.uses.get(use_index as usize) else {
+        let Some(used) = self.uses.get(identifier.id()) else {
             return self.declarations.get(identifier.id()).copied();
         };
         if !used.resolved.get() {

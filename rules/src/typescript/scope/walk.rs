@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use crate::syntax::flat::Node;
 
-use super::{Binding, BindingId, Census, DeclKind, Scopes, Use, NOT_USED};
+use super::{Binding, BindingId, Census, DeclKind, Scopes, Use};
 use crate::typescript::ids::{Field, FieldOf, Ids, KindOf};
 use crate::typescript::node_map::NodeMap;
 use crate::typescript::nodes::{self, text};
@@ -41,8 +41,7 @@ impl<'t> Scopes<'t> {
             function_scopes: Vec::new(),
             scope_chain: Vec::new(),
             open_scopes: Vec::new(),
-            uses: Vec::with_capacity(source.len() / 12),
-            use_of: vec![NOT_USED; nodes],
+            uses: NodeMap::with_capacity(nodes, source.len() / 12),
         };
         let root_kind = root.kind_id();
         let mut path = Path { open: Vec::new(), children: Vec::new() };
@@ -68,7 +67,7 @@ impl<'t> Scopes<'t> {
                 walker.enter(child, kind, &path.children[start..]);
             }
         }
-        let Walker { collector, census, scope_chain, uses, use_of, .. } = walker;
+        let Walker { collector, census, scope_chain, uses, .. } = walker;
         let Collector { mut bindings, declarations, declared, .. } = collector;
         let mut names = HashSet::with_capacity_and_hasher(declared.len(), Default::default());
         for (&(_, name), &id) in &declared {
@@ -76,7 +75,7 @@ impl<'t> Scopes<'t> {
             names.insert(name);
         }
         let mut scopes =
-            Scopes { source, bindings, declarations, declared, scope_chain, uses, use_of, names, census };
+            Scopes { source, bindings, declarations, declared, scope_chain, uses, names, census };
         // Each binding's assignments: how many, and the last one (its value is kept only for a
         // binding assigned exactly once, below).
         for index in 0..scopes.census.assignments.len() {
@@ -400,17 +399,14 @@ struct Walker<'t> {
     scope_chain: Vec<(usize, Option<u32>)>,
     /// Indices into `scope_chain` of the scopes open, innermost last.
     open_scopes: Vec<u32>,
-    uses: Vec<Use>,
-    use_of: Vec<u32>,
+    uses: NodeMap<Use>,
 }
 
 impl<'t> Walker<'t> {
     fn used(&mut self, identifier: Node<'t>) {
         if let Some(&scope) = self.open_scopes.last() {
-            if let Some(slot) = self.use_of.get_mut(identifier.id()) {
-                *slot = self.uses.len() as u32;
-            }
-            self.uses.push(Use { scope, binding: Cell::new(None), resolved: Cell::new(false) });
+            let used = Use { scope, binding: Cell::new(None), resolved: Cell::new(false) };
+            self.uses.insert(identifier.id(), used);
         }
     }
 
