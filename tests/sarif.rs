@@ -2,7 +2,6 @@
 //! for real runs and for hand-built reports that use every optional part the writer emits.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use leaklint::output::{self, line_hashes, Format, OutputOptions, SarifOptions, MAX_RESULTS};
 use leaklint::report::{BaselineState, RelatedLocation, SuppressionInfo};
@@ -138,8 +137,8 @@ fn hand_built_report() -> Report {
         files_analyzed: 2,
         ..Report::default()
     };
-    report.sources.insert(CSHARP_PATH.into(), Arc::from(CSHARP));
-    report.sources.insert("web/poll.ts".into(), Arc::from(TYPESCRIPT));
+    report.sources.insert(CSHARP_PATH.into(), CSHARP.into());
+    report.sources.insert("web/poll.ts".into(), TYPESCRIPT.into());
     report
 }
 
@@ -273,7 +272,7 @@ fn results_beyond_the_limit_are_left_out_with_a_warning() {
     let text = "x\n".repeat(10);
     let one = finding("many.ts", &text, &LL9102, "x");
     let mut report = Report { findings: vec![one; MAX_RESULTS + 7], files_analyzed: 1, ..Report::default() };
-    report.sources.insert("many.ts".into(), Arc::from(text.as_str()));
+    report.sources.insert("many.ts".into(), text.clone());
     let document = sarif(&report, SarifOptions::default());
     let run = run(&document);
     assert_eq!(run["results"].as_array().map(Vec::len), Some(MAX_RESULTS));

@@ -1,7 +1,6 @@
 //! Reading a file's bytes into text, with every way that can fail turned into a [`FileProblem`].
 
 use std::path::Path;
-use std::sync::Arc;
 
 use leaklint_rules::{Family, Language};
 
@@ -9,7 +8,7 @@ use crate::report::ProblemLevel;
 
 /// The outcome of reading one file.
 pub enum Loaded {
-    Text { text: Arc<str>, warning: Option<String> },
+    Text { text: String, warning: Option<String> },
     Skipped(ProblemLevel, String),
 }
 
@@ -103,7 +102,7 @@ pub fn decode(path: &Path, bytes: Vec<u8>, max_size: u64) -> Loaded {
     if looks_minified(path, &text) {
         return Loaded::Skipped(ProblemLevel::Skipped, "minified bundle; not analysed".into());
     }
-    Loaded::Text { text: text.into(), warning }
+    Loaded::Text { text, warning }
 }
 
 /// Minified bundles are generated, not written: findings there help no one and cost the most.

@@ -2,7 +2,6 @@
 //! (fully) analysed.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use leaklint_rules::{Position, Rule, Severity, TextRange};
 
@@ -109,7 +108,7 @@ pub struct Report {
     pub problems: Vec<FileProblem>,
     pub files_analyzed: usize,
     /// Text of every file that has findings, for code frames and fingerprints.
-    pub sources: BTreeMap<String, Arc<str>>,
+    pub sources: BTreeMap<String, String>,
 }
 
 impl Report {

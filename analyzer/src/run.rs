@@ -8,11 +8,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use leaklint_rules::{
-    Diagnostic, FileFacts, Language, LineIndex, ParseOptions, ParsedFile, Prefiltered, Prepared,
-    ProjectIndex, Settings,
+    FileFacts, Language, LineIndex, ParseOptions, ParsedFile, Prefiltered, Prepared, ProjectIndex, Settings,
 };
 use rayon::prelude::*;
 
@@ -72,6 +70,13 @@ impl Default for CheckOptions {
     }
 }
 
+impl CheckOptions {
+    /// Whether the run reads and writes the facts cache.
+    fn keeps_cache(&self) -> bool {
+        self.changes.is_some() && self.use_cache
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error("cannot start worker threads: {0}")]
@@ -87,14 +92,15 @@ struct ParsedSource<State = Pass1> {
     /// Read from git's index rather than the working tree.
     staged: bool,
     display: String,
-    text: Arc<str>,
     language: Language,
+    /// The content hash the facts cache records, when the run keeps one.
+    content_hash: Option<String>,
     pass1: State,
 }
 
-/// A parsed file before the rest of its batch is parsed: prepared to be checked in pass 1, or
-/// waiting for the project index.
-type Unchecked = ParsedSource<Result<Prepared, Box<ParsedFile>>>;
+/// A parsed file before the rest of its batch is parsed, with its text: prepared to be checked
+/// in pass 1, or waiting for the project index.
+type Unchecked = ParsedSource<(String, Result<Prepared, Box<ParsedFile>>)>;
 
 /// The most files read, then parsed, before they are checked. On 1 500 files of the generated
 /// TypeScript set, one core, check / parse-only: 1.48 checking each file right after its parse,
@@ -109,16 +115,25 @@ const GROUP_BYTES: usize = 512 * 1024;
 /// Where a file stands after pass 1.
 enum Pass1 {
     /// Parsed: its rules need the project index, in pass 2.
-    Parsed(Box<ParsedFile>),
-    /// Already checked (its rules need no other file's facts); its tree is gone.
-    Checked { facts: FileFacts, diagnostics: Vec<Diagnostic> },
+    Parsed { parsed: Box<ParsedFile>, text: String },
+    /// Already checked (its rules need no other file's facts). Its tree is gone, and so is its
+    /// text unless a finding's code frame needs it: on a large tree, texts held to the end
+    /// would take fresh pages that the kernel must clear, where freed ones are reused.
+    Checked { facts: FileFacts, findings: Vec<Finding>, text: Option<String> },
+}
+
+impl<State> ParsedSource<State> {
+    /// The file as the policy sees it.
+    fn source<'a>(&'a self, text: &'a str) -> SourceFile<'a> {
+        SourceFile { path: &self.path, display: &self.display, language: self.language, text }
+    }
 }
 
 impl ParsedSource {
     /// What the file contributes to the project index.
     fn facts(&self) -> &FileFacts {
         match &self.pass1 {
-            Pass1::Parsed(parsed) => &parsed.facts,
+            Pass1::Parsed { parsed, .. } => &parsed.facts,
             Pass1::Checked { facts, .. } => facts,
         }
     }
@@ -159,7 +174,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
     let (targets, others) = select(candidates, changes.as_ref(), &mut problems);
     let mut cache = changes
         .as_ref()
-        .filter(|_| options.use_cache)
+        .filter(|_| options.keeps_cache())
         .map(|c| FactsCache::open(&c.root.join(cache::DIR_NAME), options.max_file_size));
 
     let editorconfigs = EditorConfigs::default();
@@ -181,7 +196,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         let outcomes: Vec<_> = targets
             .into_par_iter()
             .chunks(batch)
-            .flat_map_iter(|batch| pass1(batch, options, cwd.as_deref(), GROUP_BYTES))
+            .flat_map_iter(|batch| pass1(batch, options, &policy, cwd.as_deref(), GROUP_BYTES))
             .collect();
         let mut files = Vec::with_capacity(outcomes.len());
         for (file, problem) in outcomes {
@@ -194,10 +209,9 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         let mut updates: Vec<(String, cache::Entry)> = known.into_iter().filter_map(|k| k.update).collect();
         if cache.is_some() {
             // Checked files are parsed anyway: their facts serve the next run, once committed.
-            updates.extend(files.iter().filter(|f| !f.staged).filter_map(|f| {
-                let stamp = Stamp::of(&f.path)?;
+            updates.extend(files.iter().filter_map(|f| {
                 let entry =
-                    cache::entry(stamp, cache::content_hash(f.text.as_bytes()), Some(f.facts().clone()));
+                    cache::entry(Stamp::of(&f.path)?, f.content_hash.clone()?, Some(f.facts().clone()));
                 Some((cache_key(&f.path), entry))
             }));
         }
@@ -216,7 +230,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
 }
 
 /// Pass 2: builds the index from the facts of every file (checked or not, in path order) and
-/// checks the parsed files. The diagnostics of files checked in pass 1 are taken, not copied.
+/// checks the parsed files. The findings of files checked in pass 1 are taken, not copied.
 fn check_files(
     files: &mut [ParsedSource],
     known: &[KnownFacts],
@@ -231,27 +245,24 @@ fn check_files(
         all_facts.sort_by(|a, b| a.0.cmp(b.0));
         ProjectIndex::build(all_facts.iter().map(|(_, facts)| *facts))
     };
-    let per_file: Vec<(Vec<Finding>, &ParsedSource)> = files
+    let per_file: Vec<(Vec<Finding>, Option<String>, &ParsedSource)> = files
         .par_iter_mut()
         .map(|file| {
-            let diagnostics = match &mut file.pass1 {
-                Pass1::Parsed(parsed) => leaklint_rules::check(parsed, &file.text, &index, &options.settings),
-                Pass1::Checked { diagnostics, .. } => std::mem::take(diagnostics),
+            let (findings, text) = match &mut file.pass1 {
+                Pass1::Parsed { parsed, text } => {
+                    let text = std::mem::take(text);
+                    let diagnostics = leaklint_rules::check(parsed, &text, &index, &options.settings);
+                    (policy.findings(&file.source(&text), diagnostics), Some(text))
+                }
+                Pass1::Checked { findings, text, .. } => (std::mem::take(findings), text.take()),
             };
-            let file = &*file;
-            let source = SourceFile {
-                path: &file.path,
-                display: &file.display,
-                language: file.language,
-                text: &file.text,
-            };
-            (policy.findings(&source, diagnostics), file)
+            (findings, text, &*file)
         })
         .collect();
     let mut report = Report { files_analyzed, ..Report::default() };
-    for (findings, file) in per_file {
-        if !findings.is_empty() {
-            report.sources.insert(file.display.clone(), file.text.clone());
+    for (findings, text, file) in per_file {
+        if let Some(text) = text.filter(|_| !findings.is_empty()) {
+            report.sources.insert(file.display.clone(), text);
         }
         report.findings.extend(findings);
     }
@@ -320,8 +331,10 @@ struct ReadSource {
     /// Read from git's index rather than the working tree.
     staged: bool,
     display: String,
-    text: Arc<str>,
+    text: String,
     warning: Option<String>,
+    /// The content hash the facts cache records, when the run keeps one.
+    content_hash: Option<String>,
     /// What the text alone tells the check, found as the file is read (see
     /// [`leaklint_rules::prefilter`]).
     prefiltered: Prefiltered,
@@ -334,6 +347,7 @@ struct ReadSource {
 fn pass1(
     batch: Vec<Target>,
     options: &CheckOptions,
+    policy: &Policy,
     cwd: Option<&Path>,
     group_bytes: usize,
 ) -> Vec<(Option<ParsedSource>, Option<FileProblem>)> {
@@ -342,7 +356,9 @@ fn pass1(
     let mut group = Vec::new();
     let mut grouped = 0;
     let check_group = |group: &mut Vec<(Option<Unchecked>, Option<FileProblem>)>, done: &mut Vec<_>| {
-        done.extend(group.drain(..).map(|(file, problem)| (file.map(|f| check_alone(f, options)), problem)));
+        let checked =
+            group.drain(..).map(|(file, problem)| (file.map(|f| check_alone(f, options, policy)), problem));
+        done.extend(checked);
     };
     for file in read {
         match file {
@@ -373,7 +389,18 @@ fn read(target: Target, options: &CheckOptions, cwd: Option<&Path>) -> Result<Re
     match loaded {
         Loaded::Text { text, warning } => {
             let prefiltered = leaklint_rules::prefilter(candidate.language, &text, &options.settings);
-            Ok(ReadSource { candidate, staged: from_index, display, text, warning, prefiltered })
+            // Staged content is not what is on disk: the cache records only the latter.
+            let content_hash =
+                (options.keeps_cache() && !from_index).then(|| cache::content_hash(text.as_bytes()));
+            Ok(ReadSource {
+                candidate,
+                staged: from_index,
+                display,
+                text,
+                warning,
+                content_hash,
+                prefiltered,
+            })
         }
         Loaded::Skipped(level, message) => Err(FileProblem::new(display, level, message)),
     }
@@ -382,7 +409,8 @@ fn read(target: Target, options: &CheckOptions, cwd: Option<&Path>) -> Result<Re
 /// Parses one read file: the parsed file when it can be analysed, and the problem to report
 /// about it, if any (both, for a file analysed with a caveat).
 fn parse(file: ReadSource, options: &CheckOptions) -> (Option<Unchecked>, Option<FileProblem>) {
-    let ReadSource { candidate, staged: from_index, display, text, warning, prefiltered } = file;
+    let ReadSource { candidate, staged: from_index, display, text, warning, content_hash, prefiltered } =
+        file;
     let problem = |level, message: String| Some(FileProblem::new(display.clone(), level, message));
     match leaklint_rules::parse(candidate.language, &text, &options.parse) {
         Ok(parsed) => {
@@ -396,26 +424,30 @@ fn parse(file: ReadSource, options: &CheckOptions) -> (Option<Unchecked>, Option
                 (None, None) => None,
             };
             let language = parsed.language;
-            let pass1 = leaklint_rules::prepare_alone(parsed, &text, prefiltered, &options.settings);
-            let file =
-                ParsedSource { path: candidate.path, staged: from_index, display, text, language, pass1 };
+            let prepared = leaklint_rules::prepare_alone(parsed, &text, prefiltered, &options.settings);
+            let (path, staged, pass1) = (candidate.path, from_index, (text, prepared));
+            let file = ParsedSource { path, staged, display, language, content_hash, pass1 };
             (Some(file), problem)
         }
         Err(e) => (None, problem(ProblemLevel::Error, e.to_string())),
     }
 }
 
-/// Checks a file in pass 1 when its rules need no other file's facts.
-fn check_alone(file: Unchecked, options: &CheckOptions) -> ParsedSource {
-    let ParsedSource { path, staged, display, text, language, pass1 } = file;
-    let pass1 = match pass1 {
+/// Checks a file in pass 1 when its rules need no other file's facts, and turns its
+/// diagnostics into findings while its text is still in the processor's caches.
+fn check_alone(file: Unchecked, options: &CheckOptions, policy: &Policy) -> ParsedSource {
+    let ParsedSource { path, staged, display, language, content_hash, pass1: (text, state) } = file;
+    let pass1 = match state {
         Ok(prepared) => {
             let (facts, diagnostics) = leaklint_rules::check_prepared(prepared, &text, &options.settings);
-            Pass1::Checked { facts, diagnostics }
+            let source = SourceFile { path: &path, display: &display, language, text: &text };
+            let findings = policy.findings(&source, diagnostics);
+            let text = (!findings.is_empty()).then_some(text);
+            Pass1::Checked { facts, findings, text }
         }
-        Err(parsed) => Pass1::Parsed(parsed),
+        Err(parsed) => Pass1::Parsed { parsed, text },
     };
-    ParsedSource { path, staged, display, text, language, pass1 }
+    ParsedSource { path, staged, display, language, content_hash, pass1 }
 }
 
 /// The index facts of a file that is not checked: from the cache when it is unchanged, else
@@ -517,14 +549,25 @@ mod tests {
         }
         candidates.push(Candidate { path: dir.path().join("gone.ts"), language: Language::TypeScript });
         let options = CheckOptions::default();
+        let policy = Policy {
+            catalogue: leaklint_rules::RULES,
+            config: &options.config,
+            settings: &options.settings,
+            editorconfigs: None,
+            report_unused: false,
+        };
         let outcome = |group_bytes| {
             let batch = candidates.iter().map(|c| Target { candidate: c.clone(), staged: None }).collect();
-            pass1(batch, &options, std::env::current_dir().ok().as_deref(), group_bytes)
+            pass1(batch, &options, &policy, std::env::current_dir().ok().as_deref(), group_bytes)
                 .into_iter()
                 .map(|(file, problem)| {
                     let codes = file.map(|f| match f.pass1 {
-                        Pass1::Checked { diagnostics, .. } => diagnostics.iter().map(|d| d.code).collect(),
-                        Pass1::Parsed(_) => Vec::new(),
+                        // A file with findings keeps its text for their code frames, and only then.
+                        Pass1::Checked { findings, text, .. } => {
+                            assert_eq!(text.is_some(), !findings.is_empty());
+                            findings.iter().map(|f| f.rule.code).collect()
+                        }
+                        Pass1::Parsed { .. } => Vec::new(),
                     });
                     (codes, problem.map(|p| p.message))
                 })

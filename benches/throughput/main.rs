@@ -14,7 +14,6 @@ mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use corpus::{generate, Kind, Written};
@@ -238,7 +237,7 @@ fn cpu_time() -> Duration {
 /// same filters as discovery with no configuration (ignore files, hidden files, declaration
 /// files, vendored folders); the measurement asserts that both steps saw the same number of
 /// files.
-fn read_sources(root: &Path) -> Vec<(Language, Arc<str>)> {
+fn read_sources(root: &Path) -> Vec<(Language, String)> {
     const SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn", "node_modules", ".leaklint-cache"];
     let mut files: Vec<(PathBuf, Language)> = ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -264,7 +263,7 @@ fn read_sources(root: &Path) -> Vec<(Language, Arc<str>)> {
 /// Parses every file in parallel and drops each tree at once, as the check does for the
 /// families it checks in pass 1 (keeping every tree would charge this step page faults the
 /// check avoids).
-fn parse_all(files: &[(Language, Arc<str>)]) -> usize {
+fn parse_all(files: &[(Language, String)]) -> usize {
     let options = ParseOptions::default();
     files.par_iter().filter(|(language, text)| parse(*language, text, &options).is_ok()).count()
 }

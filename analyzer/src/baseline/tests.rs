@@ -1,5 +1,3 @@
-use std::sync::Arc;
-
 use super::*;
 use crate::report::SuppressionInfo;
 use crate::test_support::{finding, XT2000};
@@ -12,7 +10,7 @@ fn report_of(path: &Path, text: &str) -> Report {
         .map(|(at, needle)| finding(&shown, text, at, at + needle.len(), &XT2000))
         .collect();
     let mut report = Report { findings, files_analyzed: 1, ..Report::default() };
-    report.sources.insert(shown, Arc::from(text));
+    report.sources.insert(shown, text.to_string());
     report
 }
 

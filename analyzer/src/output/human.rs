@@ -29,8 +29,17 @@ pub fn write(report: &Report, styling: Styling, out: &mut dyn Write) -> io::Resu
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_width(WIDTH);
     let mut buffer = String::new();
+    // miette holds its source as an owned value: one shared copy of each file's text, made
+    // as its first finding comes (findings come in path order).
+    let mut shared: Option<(&str, Arc<str>)> = None;
     for finding in report.active() {
-        let text = report.sources.get(&finding.path).cloned().unwrap_or_else(|| Arc::from(""));
+        let text = match &shared {
+            Some((path, text)) if *path == finding.path => text.clone(),
+            _ => {
+                let text: Arc<str> = Arc::from(report.sources.get(&finding.path).map_or("", String::as_str));
+                shared.insert((&finding.path, text)).1.clone()
+            }
+        };
         let diagnostic = FindingReport::new(finding, text);
         render(&handler, &mut buffer, &diagnostic);
     }

@@ -1,8 +1,6 @@
 //! Each writer on a hand-built report: a finding with help and a related location, a suppressed
 //! finding, and problems with files.
 
-use std::sync::Arc;
-
 use leaklint_rules::{declare_rule, Family, LineIndex, Precision, Severity, TextRange};
 
 use super::{write, Format, OutputOptions, Styling};
@@ -66,7 +64,7 @@ fn report() -> Report {
         files_analyzed: 1,
         ..Report::default()
     };
-    report.sources.insert("src/Job.cs".into(), Arc::from(SOURCE));
+    report.sources.insert("src/Job.cs".into(), SOURCE.into());
     report
 }
 
