@@ -89,8 +89,6 @@ pub enum RunError {
 /// batch is done).
 struct ParsedSource<State = Pass1> {
     path: PathBuf,
-    /// Read from git's index rather than the working tree.
-    staged: bool,
     display: String,
     language: Language,
     /// The content hash the facts cache records, when the run keeps one.
@@ -328,8 +326,6 @@ fn select(
 /// A file read in pass 1, with the warning its reading gave, if any.
 struct ReadSource {
     candidate: Candidate,
-    /// Read from git's index rather than the working tree.
-    staged: bool,
     display: String,
     text: String,
     warning: Option<String>,
@@ -392,15 +388,7 @@ fn read(target: Target, options: &CheckOptions, cwd: Option<&Path>) -> Result<Re
             // Staged content is not what is on disk: the cache records only the latter.
             let content_hash =
                 (options.keeps_cache() && !from_index).then(|| cache::content_hash(text.as_bytes()));
-            Ok(ReadSource {
-                candidate,
-                staged: from_index,
-                display,
-                text,
-                warning,
-                content_hash,
-                prefiltered,
-            })
+            Ok(ReadSource { candidate, display, text, warning, content_hash, prefiltered })
         }
         Loaded::Skipped(level, message) => Err(FileProblem::new(display, level, message)),
     }
@@ -409,8 +397,7 @@ fn read(target: Target, options: &CheckOptions, cwd: Option<&Path>) -> Result<Re
 /// Parses one read file: the parsed file when it can be analysed, and the problem to report
 /// about it, if any (both, for a file analysed with a caveat).
 fn parse(file: ReadSource, options: &CheckOptions) -> (Option<Unchecked>, Option<FileProblem>) {
-    let ReadSource { candidate, staged: from_index, display, text, warning, content_hash, prefiltered } =
-        file;
+    let ReadSource { candidate, display, text, warning, content_hash, prefiltered } = file;
     let problem = |level, message: String| Some(FileProblem::new(display.clone(), level, message));
     match leaklint_rules::parse(candidate.language, &text, &options.parse) {
         Ok(parsed) => {
@@ -425,8 +412,8 @@ fn parse(file: ReadSource, options: &CheckOptions) -> (Option<Unchecked>, Option
             };
             let language = parsed.language;
             let prepared = leaklint_rules::prepare_alone(parsed, &text, prefiltered, &options.settings);
-            let (path, staged, pass1) = (candidate.path, from_index, (text, prepared));
-            let file = ParsedSource { path, staged, display, language, content_hash, pass1 };
+            let pass1 = (text, prepared);
+            let file = ParsedSource { path: candidate.path, display, language, content_hash, pass1 };
             (Some(file), problem)
         }
         Err(e) => (None, problem(ProblemLevel::Error, e.to_string())),
@@ -436,7 +423,7 @@ fn parse(file: ReadSource, options: &CheckOptions) -> (Option<Unchecked>, Option
 /// Checks a file in pass 1 when its rules need no other file's facts, and turns its
 /// diagnostics into findings while its text is still in the processor's caches.
 fn check_alone(file: Unchecked, options: &CheckOptions, policy: &Policy) -> ParsedSource {
-    let ParsedSource { path, staged, display, language, content_hash, pass1: (text, state) } = file;
+    let ParsedSource { path, display, language, content_hash, pass1: (text, state) } = file;
     let pass1 = match state {
         Ok(prepared) => {
             let (facts, diagnostics) = leaklint_rules::check_prepared(prepared, &text, &options.settings);
@@ -447,7 +434,7 @@ fn check_alone(file: Unchecked, options: &CheckOptions, policy: &Policy) -> Pars
         }
         Err(parsed) => Pass1::Parsed { parsed, text },
     };
-    ParsedSource { path, staged, display, language, content_hash, pass1 }
+    ParsedSource { path, display, language, content_hash, pass1 }
 }
 
 /// The index facts of a file that is not checked: from the cache when it is unchanged, else
