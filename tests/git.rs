@@ -158,6 +158,23 @@ fn the_facts_cache_is_written_reused_and_survives_corruption() {
 }
 
 #[test]
+fn staged_content_is_checked_but_not_cached_as_the_file_on_disk() {
+    let dir = repo_with_history();
+    write(dir.path(), "src/New.cs", CLEAN_CS);
+    git(dir.path(), &["add", "src/New.cs"]);
+    // The working tree moves on after staging: the cache describes files as they are on disk.
+    write(dir.path(), "src/New.cs", BROKEN_CS);
+    let (report, shown) = checked(dir.path(), &["--staged"]);
+    assert_eq!(report["files_analyzed"], 1, "{shown}");
+    assert_eq!(problem_paths(&report), Vec::<String>::new(), "the staged content is clean: {shown}");
+    let cache = dir.path().join(".leaklint-cache/facts.json");
+    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    let entries = written["entries"].as_object().unwrap();
+    assert_eq!(entries.len(), 3, "the files not checked, and not the staged one: {written}");
+    assert!(!entries.keys().any(|k| k.ends_with("New.cs")), "{written}");
+}
+
+#[test]
 fn unchanged_files_feed_the_project_index_from_the_cache() {
     // The disposable type is declared in a file that is not checked; its use is in the change.
     let dir = tempfile::tempdir().unwrap();
