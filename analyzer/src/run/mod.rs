@@ -23,7 +23,7 @@ use crate::report::{FileProblem, Finding, ProblemLevel, Report};
 
 mod pass1;
 
-use pass1::{pass1, BATCH, GROUP_BYTES};
+use pass1::{pass1, TreeBudget, BATCH, GROUP_BYTES, HELD_TREES_BYTES};
 
 /// Default cap on a file's size: tree-sitter needs ~50 bytes of memory per source byte.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
@@ -106,6 +106,9 @@ type Unchecked = ParsedSource<(String, Result<Prepared, Box<ParsedFile>>)>;
 enum Pass1 {
     /// Parsed: its rules need the project index, in pass 2.
     Parsed { parsed: Box<ParsedFile>, text: String },
+    /// Parsed, and its rules need the project index, but there was no room to hold its tree
+    /// (see [`HELD_TREES_BYTES`]): it is parsed again in pass 2.
+    Deferred { facts: FileFacts, text: String },
     /// Already checked (its rules need no other file's facts). Its tree is gone, and so is its
     /// text unless a finding's code frame needs it: on a large tree, texts held to the end
     /// would take fresh pages that the kernel must clear, where freed ones are reused.
@@ -124,7 +127,7 @@ impl ParsedSource {
     fn facts(&self) -> &FileFacts {
         match &self.pass1 {
             Pass1::Parsed { parsed, .. } => &parsed.facts,
-            Pass1::Checked { facts, .. } => facts,
+            Pass1::Checked { facts, .. } | Pass1::Deferred { facts, .. } => facts,
         }
     }
 }
@@ -144,6 +147,12 @@ struct Target {
 
 /// Runs the whole analysis.
 pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
+    check_holding(options, HELD_TREES_BYTES)
+}
+
+/// Runs the whole analysis, holding the trees of at most `held_trees_bytes` of source text
+/// between the two passes.
+fn check_holding(options: &CheckOptions, held_trees_bytes: usize) -> Result<Report, RunError> {
     let threads = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
@@ -183,10 +192,11 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         let batch = (targets.len() / (threads * 8)).clamp(1, BATCH);
         // Every problem and finding names its file relative to the current directory: read once.
         let cwd = std::env::current_dir().ok();
+        let trees = TreeBudget::new(held_trees_bytes);
         let outcomes: Vec<_> = targets
             .into_par_iter()
             .chunks(batch)
-            .flat_map_iter(|batch| pass1(batch, options, &policy, cwd.as_deref(), GROUP_BYTES))
+            .flat_map_iter(|batch| pass1(batch, options, &policy, cwd.as_deref(), GROUP_BYTES, &trees))
             .collect();
         let mut files = Vec::with_capacity(outcomes.len());
         for (file, problem) in outcomes {
@@ -195,7 +205,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
         }
         let known: Vec<KnownFacts> =
             others.par_iter().map(|c| facts_of(c, options, cache.as_ref())).collect();
-        let report = check_files(&mut files, &known, options, &policy);
+        let report = check_files(&mut files, &known, options, &policy, &mut problems);
         let mut updates: Vec<(String, cache::Entry)> = known.into_iter().filter_map(|k| k.update).collect();
         if cache.is_some() {
             // Checked files are parsed anyway: their facts serve the next run, once committed.
@@ -220,12 +230,14 @@ pub fn check(options: &CheckOptions) -> Result<Report, RunError> {
 }
 
 /// Pass 2: builds the index from the facts of every file (checked or not, in path order) and
-/// checks the parsed files. The findings of files checked in pass 1 are taken, not copied.
+/// checks the parsed files, parsing again those whose trees were not held. The findings of
+/// files checked in pass 1 are taken, not copied. Afterwards every file stands as checked.
 fn check_files(
     files: &mut [ParsedSource],
     known: &[KnownFacts],
     options: &CheckOptions,
     policy: &Policy,
+    problems: &mut Vec<FileProblem>,
 ) -> Report {
     let files_analyzed = files.len();
     let index = {
@@ -235,26 +247,44 @@ fn check_files(
         all_facts.sort_by(|a, b| a.0.cmp(b.0));
         ProjectIndex::build(all_facts.iter().map(|(_, facts)| *facts))
     };
-    let per_file: Vec<(Vec<Finding>, Option<String>, &ParsedSource)> = files
+    let per_file: Vec<_> = files
         .par_iter_mut()
         .map(|file| {
-            let (findings, text) = match &mut file.pass1 {
-                Pass1::Parsed { parsed, text } => {
-                    let text = std::mem::take(text);
-                    let diagnostics = leaklint_rules::check(parsed, &text, &index, &options.settings);
-                    (policy.findings(&file.source(&text), diagnostics), Some(text))
-                }
-                Pass1::Checked { findings, text, .. } => (std::mem::take(findings), text.take()),
+            let checked = Pass1::Checked { facts: FileFacts::default(), findings: Vec::new(), text: None };
+            let state = std::mem::replace(&mut file.pass1, checked);
+            let findings_of = |parsed: &ParsedFile, text: &str| {
+                let diagnostics = leaklint_rules::check(parsed, text, &index, &options.settings);
+                policy.findings(&file.source(text), diagnostics)
             };
-            (findings, text, &*file)
+            let (facts, findings, text, problem) = match state {
+                Pass1::Checked { facts, findings, text } => (facts, findings, text, None),
+                Pass1::Parsed { parsed, text } => {
+                    let findings = findings_of(&parsed, &text);
+                    (parsed.facts, findings, Some(text), None)
+                }
+                Pass1::Deferred { facts, text } => {
+                    match leaklint_rules::parse(file.language, &text, &options.parse) {
+                        Ok(parsed) => (facts, findings_of(&parsed, &text), Some(text), None),
+                        // It parsed in pass 1: only a timeout on a busier machine can stop it now.
+                        Err(e) => {
+                            let problem =
+                                FileProblem::new(file.display.clone(), ProblemLevel::Error, e.to_string());
+                            (facts, Vec::new(), None, Some(problem))
+                        }
+                    }
+                }
+            };
+            file.pass1 = Pass1::Checked { facts, findings: Vec::new(), text: None };
+            (findings, text, problem, &*file)
         })
         .collect();
     let mut report = Report { files_analyzed, ..Report::default() };
-    for (findings, text, file) in per_file {
+    for (findings, text, problem, file) in per_file {
         if let Some(text) = text.filter(|_| !findings.is_empty()) {
             report.sources.insert(file.display.clone(), text);
         }
         report.findings.extend(findings);
+        problems.extend(problem);
     }
     report
 }
@@ -387,6 +417,28 @@ fn save_cache(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Files whose trees are not held between the passes are parsed again, to the same end.
+    #[test]
+    fn findings_do_not_depend_on_how_many_trees_are_held() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let options = CheckOptions { paths: vec![fixtures], ..CheckOptions::default() };
+        let outcome = |held_trees_bytes| {
+            let report = check_holding(&options, held_trees_bytes).unwrap();
+            let findings: Vec<_> = report
+                .findings
+                .iter()
+                .map(|f| (f.path.clone(), f.start, f.rule.code, f.message.clone()))
+                .collect();
+            let problems: Vec<_> =
+                report.problems.iter().map(|p| (p.path.clone(), p.message.clone())).collect();
+            (findings, problems, report.sources.len())
+        };
+        let all_held = outcome(usize::MAX);
+        assert!(all_held.0.iter().any(|f| f.2.starts_with("CA")), "the fixtures have C# findings");
+        assert_eq!(outcome(0), all_held, "no tree held");
+        assert_eq!(outcome(4096), all_held, "a few trees held");
+    }
 
     #[test]
     fn cache_keys_have_one_spelling_per_file() {

@@ -2,6 +2,7 @@
 //! facts (TypeScript/JavaScript) checked right after their parse, a group at a time.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leaklint_rules::{LineIndex, Prefiltered};
 
@@ -21,6 +22,28 @@ pub(super) const BATCH: usize = 128;
 /// its file's size, and a batch of large files must not hold hundreds of megabytes of them.
 pub(super) const GROUP_BYTES: usize = 512 * 1024;
 
+/// The most source text whose trees pass 1 holds for pass 2 (C# and Rust files, whose rules
+/// need the project index). A C# file's tree and outline take about 55 bytes for each byte of
+/// its text (520 MiB for the benchmark's 9 MiB of C#): past this budget, a file's tree is
+/// dropped once its index facts are taken, and the file is parsed again in pass 2. A large
+/// project then costs a second parse of what does not fit, not gigabytes.
+pub(super) const HELD_TREES_BYTES: usize = 16 * 1024 * 1024;
+
+/// What is left of a run's budget for held trees, in bytes of source text, shared by pass 1's
+/// threads. Which files' trees are held depends on the threads' timing; the findings do not.
+pub(super) struct TreeBudget(AtomicUsize);
+
+impl TreeBudget {
+    pub(super) fn new(bytes: usize) -> TreeBudget {
+        TreeBudget(AtomicUsize::new(bytes))
+    }
+
+    /// Takes room for the tree of a text of `len` bytes, if that much is left.
+    fn take(&self, len: usize) -> bool {
+        self.0.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(len)).is_ok()
+    }
+}
+
 /// A file read in pass 1, with the warning its reading gave, if any.
 struct ReadSource {
     candidate: Candidate,
@@ -35,23 +58,25 @@ struct ReadSource {
 }
 
 /// Pass 1 on a batch: reads its files, then parses them and checks those that need no index,
-/// a group of about `group_bytes` of text at a time. Each file's parsed state (or none, when
-/// it cannot be analysed) and the problem to report about it, in the batch's order. Paths are
-/// shown relative to `cwd`.
+/// a group of about `group_bytes` of text at a time; the others keep their trees for pass 2
+/// while `trees` allows. Each file's parsed state (or none, when it cannot be analysed) and the
+/// problem to report about it, in the batch's order. Paths are shown relative to `cwd`.
 pub(super) fn pass1(
     batch: Vec<Target>,
     options: &CheckOptions,
     policy: &Policy,
     cwd: Option<&Path>,
     group_bytes: usize,
+    trees: &TreeBudget,
 ) -> Vec<(Option<ParsedSource>, Option<FileProblem>)> {
     let read: Vec<_> = batch.into_iter().map(|t| read(t, options, cwd)).collect();
     let mut done = Vec::with_capacity(read.len());
     let mut group = Vec::new();
     let mut grouped = 0;
     let check_group = |group: &mut Vec<(Option<Unchecked>, Option<FileProblem>)>, done: &mut Vec<_>| {
-        let checked =
-            group.drain(..).map(|(file, problem)| (file.map(|f| check_alone(f, options, policy)), problem));
+        let checked = group
+            .drain(..)
+            .map(|(file, problem)| (file.map(|f| check_alone(f, options, policy, trees)), problem));
         done.extend(checked);
     };
     for file in read {
@@ -119,8 +144,9 @@ fn parse(file: ReadSource, options: &CheckOptions) -> (Option<Unchecked>, Option
 }
 
 /// Checks a file in pass 1 when its rules need no other file's facts, and turns its
-/// diagnostics into findings while its text is still in the processor's caches.
-fn check_alone(file: Unchecked, options: &CheckOptions, policy: &Policy) -> ParsedSource {
+/// diagnostics into findings while its text is still in the processor's caches. Any other file
+/// keeps its tree for pass 2 if `trees` has room for it.
+fn check_alone(file: Unchecked, options: &CheckOptions, policy: &Policy, trees: &TreeBudget) -> ParsedSource {
     let ParsedSource { path, display, language, content_hash, pass1: (text, state) } = file;
     let pass1 = match state {
         Ok(prepared) => {
@@ -130,7 +156,8 @@ fn check_alone(file: Unchecked, options: &CheckOptions, policy: &Policy) -> Pars
             let text = (!findings.is_empty()).then_some(text);
             Pass1::Checked { facts, findings, text }
         }
-        Err(parsed) => Pass1::Parsed { parsed, text },
+        Err(parsed) if trees.take(text.len()) => Pass1::Parsed { parsed, text },
+        Err(parsed) => Pass1::Deferred { facts: parsed.facts, text },
     };
     ParsedSource { path, display, language, content_hash, pass1 }
 }
@@ -168,7 +195,8 @@ mod tests {
         };
         let outcome = |group_bytes| {
             let batch = candidates.iter().map(|c| Target { candidate: c.clone(), staged: None }).collect();
-            pass1(batch, &options, &policy, std::env::current_dir().ok().as_deref(), group_bytes)
+            let trees = TreeBudget::new(HELD_TREES_BYTES);
+            pass1(batch, &options, &policy, std::env::current_dir().ok().as_deref(), group_bytes, &trees)
                 .into_iter()
                 .map(|(file, problem)| {
                     let codes = file.map(|f| match f.pass1 {
@@ -177,7 +205,7 @@ mod tests {
                             assert_eq!(text.is_some(), !findings.is_empty());
                             findings.iter().map(|f| f.rule.code).collect()
                         }
-                        Pass1::Parsed { .. } => Vec::new(),
+                        Pass1::Parsed { .. } | Pass1::Deferred { .. } => Vec::new(),
                     });
                     (codes, problem.map(|p| p.message))
                 })
@@ -192,5 +220,15 @@ mod tests {
         assert!(whole[4].0.is_none() && whole[4].1.as_deref().is_some_and(|m| m.starts_with("cannot read")));
         assert_eq!(outcome(1), whole);
         assert_eq!(outcome(60), whole);
+    }
+
+    #[test]
+    fn the_tree_budget_gives_room_while_it_lasts() {
+        let trees = TreeBudget::new(100);
+        assert!(trees.take(60));
+        assert!(!trees.take(41), "only 40 bytes are left");
+        assert!(trees.take(40));
+        assert!(trees.take(0));
+        assert!(!trees.take(1));
     }
 }
