@@ -148,7 +148,7 @@ fn fingerprints(report: &Report, dir: &Path) -> Vec<(usize, Fingerprint)> {
     let mut indexed: HashMap<&str, LineIndex> = HashMap::new();
     let mut out = Vec::new();
     for (i, finding) in report.findings.iter().enumerate().filter(|(_, f)| f.suppression.is_none()) {
-        let text = report.sources.get(&finding.path).map_or("", |t| &**t);
+        let text = report.sources.get(&finding.path).map_or("", String::as_str);
         let lines = indexed.entry(&finding.path).or_insert_with(|| LineIndex::new(text));
         let path = relative_to(&finding.path, dir);
         let (before, flagged, after) = neighbourhood(text, lines, finding);

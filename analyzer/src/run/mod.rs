@@ -107,7 +107,7 @@ enum Pass1 {
     /// Parsed: its rules need the project index, in pass 2.
     Parsed { parsed: Box<ParsedFile>, text: String },
     /// Parsed, and its rules need the project index, but there was no room to hold its tree
-    /// (see [`HELD_TREES_BYTES`]): it is parsed again in pass 2.
+    /// (see [`HELD_TREES_BYTES`]): it is parsed again in pass 2, given more time than in pass 1.
     Deferred { facts: FileFacts, text: String },
     /// Already checked (its rules need no other file's facts). Its tree is gone, and so is its
     /// text unless a finding's code frame needs it: on a large tree, texts held to the end
@@ -115,14 +115,19 @@ enum Pass1 {
     Checked { facts: FileFacts, findings: Vec<Finding>, text: Option<String> },
 }
 
-impl<State> ParsedSource<State> {
-    /// The file as the policy sees it.
-    fn source<'a>(&'a self, text: &'a str) -> SourceFile<'a> {
-        SourceFile { path: &self.path, display: &self.display, language: self.language, text }
+impl Pass1 {
+    /// A file once checked in pass 2: only its index facts are left.
+    fn done(facts: FileFacts) -> Pass1 {
+        Pass1::Checked { facts, findings: Vec::new(), text: None }
     }
 }
 
 impl ParsedSource {
+    /// The file as the policy sees it.
+    fn source<'a>(&'a self, text: &'a str) -> SourceFile<'a> {
+        SourceFile { path: &self.path, display: &self.display, language: self.language, text }
+    }
+
     /// What the file contributes to the project index.
     fn facts(&self) -> &FileFacts {
         match &self.pass1 {
@@ -231,7 +236,8 @@ fn check_holding(options: &CheckOptions, held_trees_bytes: usize) -> Result<Repo
 
 /// Pass 2: builds the index from the facts of every file (checked or not, in path order) and
 /// checks the parsed files, parsing again those whose trees were not held. The findings of
-/// files checked in pass 1 are taken, not copied. Afterwards every file stands as checked.
+/// files checked in pass 1 are taken, not copied. Afterwards every file stands as checked,
+/// with its facts. A file that cannot be parsed again adds its problem to `problems`.
 fn check_files(
     files: &mut [ParsedSource],
     known: &[KnownFacts],
@@ -250,8 +256,7 @@ fn check_files(
     let per_file: Vec<_> = files
         .par_iter_mut()
         .map(|file| {
-            let checked = Pass1::Checked { facts: FileFacts::default(), findings: Vec::new(), text: None };
-            let state = std::mem::replace(&mut file.pass1, checked);
+            let state = std::mem::replace(&mut file.pass1, Pass1::done(FileFacts::default()));
             let findings_of = |parsed: &ParsedFile, text: &str| {
                 let diagnostics = leaklint_rules::check(parsed, text, &index, &options.settings);
                 policy.findings(&file.source(text), diagnostics)
@@ -263,18 +268,22 @@ fn check_files(
                     (parsed.facts, findings, Some(text), None)
                 }
                 Pass1::Deferred { facts, text } => {
-                    match leaklint_rules::parse(file.language, &text, &options.parse) {
+                    // It parsed within the timeout in pass 1; a busier machine must not make the
+                    // second parse give up where the first did not.
+                    let again = ParseOptions { timeout: options.parse.timeout.saturating_mul(4) };
+                    match leaklint_rules::parse(file.language, &text, &again) {
                         Ok(parsed) => (facts, findings_of(&parsed, &text), Some(text), None),
-                        // It parsed in pass 1: only a timeout on a busier machine can stop it now.
                         Err(e) => {
+                            let message =
+                                format!("parsed once, but not when parsed again for the check: {e}");
                             let problem =
-                                FileProblem::new(file.display.clone(), ProblemLevel::Error, e.to_string());
+                                FileProblem::new(file.display.clone(), ProblemLevel::Error, message);
                             (facts, Vec::new(), None, Some(problem))
                         }
                     }
                 }
             };
-            file.pass1 = Pass1::Checked { facts, findings: Vec::new(), text: None };
+            file.pass1 = Pass1::done(facts);
             (findings, text, problem, &*file)
         })
         .collect();
@@ -432,7 +441,7 @@ mod tests {
                 .collect();
             let problems: Vec<_> =
                 report.problems.iter().map(|p| (p.path.clone(), p.message.clone())).collect();
-            (findings, problems, report.sources.len())
+            (findings, problems, report.sources)
         };
         let all_held = outcome(usize::MAX);
         assert!(all_held.0.iter().any(|f| f.2.starts_with("CA")), "the fixtures have C# findings");

@@ -51,10 +51,11 @@ pub fn parse(grammar: Grammar, text: &str, timeout: Duration) -> Result<Tree, Pa
                 slot.insert(parser)
             }
         };
-        let deadline = Instant::now() + timeout;
+        // A timeout too long to add to the clock is none.
+        let deadline = Instant::now().checked_add(timeout);
         let mut timed_out = false;
         let mut progress = |_: &tree_sitter::ParseState| {
-            if Instant::now() >= deadline {
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                 timed_out = true;
                 ControlFlow::Break(())
             } else {
