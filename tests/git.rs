@@ -133,13 +133,16 @@ fn git_errors_exit_2() {
 fn the_facts_cache_is_written_reused_and_survives_corruption() {
     let dir = repo_with_history();
     write(dir.path(), "src/New.cs", CLEAN_CS);
+    // Checked with its invalid byte replaced: that text's hash is not the file's.
+    std::fs::write(dir.path().join("src/Latin1.cs"), b"// caf\xe9\nnamespace Acme { }\n").unwrap();
     let cache = dir.path().join(".leaklint-cache/facts.json");
 
     let (cold, shown) = checked(dir.path(), &["--changed-since", "HEAD"]);
-    assert_eq!(cold["files_analyzed"], 1, "{shown}");
+    assert_eq!(cold["files_analyzed"], 2, "{shown}");
     let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
     let entries = written["entries"].as_object().unwrap();
-    assert_eq!(entries.len(), 4, "every file of the project: {written}");
+    assert_eq!(entries.len(), 4, "every file of the project but the one not valid UTF-8: {written}");
+    assert!(!entries.keys().any(|k| k.ends_with("Latin1.cs")), "{written}");
     assert!(entries.keys().any(|k| k.ends_with("Old.cs")));
     assert_eq!(
         git(dir.path(), &["status", "--porcelain", "--", ".leaklint-cache"]),

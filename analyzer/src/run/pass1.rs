@@ -109,9 +109,10 @@ fn read(target: Target, options: &CheckOptions, cwd: Option<&Path>) -> Result<Re
     match loaded {
         Loaded::Text { text, warning } => {
             let prefiltered = leaklint_rules::prefilter(candidate.language, &text, &options.settings);
-            // Staged content is not what is on disk: the cache records only the latter.
-            let content_hash =
-                (options.keeps_cache() && !from_index).then(|| cache::content_hash(text.as_bytes()));
+            // The cache records files as they are on disk, by the hash of their bytes: not staged
+            // content, nor a text whose invalid bytes were replaced (its hash is not the file's).
+            let content_hash = (options.keeps_cache() && !from_index && warning.is_none())
+                .then(|| cache::content_hash(text.as_bytes()));
             Ok(ReadSource { candidate, display, text, warning, content_hash, prefiltered })
         }
         Loaded::Skipped(level, message) => Err(FileProblem::new(display, level, message)),
