@@ -7,7 +7,7 @@ use super::ids::{Field, FieldOf, KindOf};
 use super::calls::Call;
 use super::effects;
 use super::keys::{fetch_key, observation_key};
-use super::lower::{Lowerer, Mode, Role, Site, Val, MAX_DEPTH};
+use super::lower::{BreakableKind, Lowerer, Mode, Role, Site, Val, MAX_DEPTH};
 use super::nodes::{self, text};
 use super::{ll1001_timeout, ll1004_observer, ll1008_animation_frame, ll1009_fetch, ll1010_media_stream};
 use crate::engine::Event;
@@ -387,7 +387,9 @@ impl<'t> Lowerer<'_, 't> {
     fn new_site(&mut self, kind: usize, node: Node<'t>) -> (crate::engine::ResId, usize) {
         let res = self.b.new_res();
         let base = self.frames.last().map_or(0, |f| f.loops);
-        let repeated = !self.frames.is_empty() || self.loops.len() > base;
+        let in_loop =
+            self.loops.get(base..).is_some_and(|open| open.iter().any(|l| l.kind == BreakableKind::Loop));
+        let repeated = !self.frames.is_empty() || in_loop;
         self.sites.push(Site {
             kind,
             node,

@@ -7,7 +7,7 @@ use crate::syntax::flat::Node;
 use super::ids::{Field, FieldOf, KindOf};
 
 use super::keys::FileCx;
-use super::lower::{Frame, Lowerer, Role, Val, MAX_DEPTH};
+use super::lower::{Breakable, BreakableKind, Frame, Lowerer, Role, Val, MAX_DEPTH};
 use super::nodes;
 use super::scope::is_name;
 use crate::engine::{Event, Terminator};
@@ -64,21 +64,8 @@ impl<'t> Lowerer<'_, 't> {
             }
             "try_statement" => self.try_statement(node),
             "switch_statement" => self.switch_statement(node),
-            "break_statement" | "continue_statement" => {
-                let base = self.frames.last().map_or(0, |f| f.loops);
-                if self.loops.len() > base {
-                    if let Some(&(next, done, finalizers)) = self.loops.last() {
-                        self.run_finalizers(finalizers);
-                        self.goto(if node.kind_name() == "break_statement" { done } else { next });
-                        self.cur = self.b.new_block();
-                    }
-                }
-            }
-            "labeled_statement" => {
-                if let Some(body) = node.field(Field::Body) {
-                    self.statement(body);
-                }
-            }
+            "break_statement" | "continue_statement" => self.jump(node),
+            "labeled_statement" => self.labeled_statement(node),
             "function_declaration" | "generator_function_declaration" => self.nested(node, true, Val::None),
             "class_declaration"
             | "abstract_class_declaration"
@@ -293,6 +280,7 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn loop_statement(&mut self, node: Node<'t>) {
+        let label = self.label.take();
         if let Some(init) = node.field(Field::Initializer) {
             self.statement(init);
         }
@@ -313,7 +301,8 @@ impl<'t> Lowerer<'_, 't> {
             self.branch(vec![body, done]);
         }
         self.cur = body;
-        self.loops.push((head, done, self.finalizers.len()));
+        let finalizers = self.finalizers.len();
+        self.loops.push(Breakable { next: head, done, finalizers, label, kind: BreakableKind::Loop });
         if let Some(statement) = node.field(Field::Body) {
             self.statement(statement);
         }
@@ -329,6 +318,50 @@ impl<'t> Lowerer<'_, 't> {
             }
         }
         self.branch(vec![head, done]);
+        self.cur = done;
+    }
+
+    /// `break` and `continue`, to the innermost loop (or `switch`, for `break`) of this
+    /// function, or to the one their label names. A label of no statement around goes nowhere.
+    fn jump(&mut self, node: Node<'t>) {
+        let base = self.frames.last().map_or(0, |f| f.loops);
+        let open = &self.loops[base.min(self.loops.len())..];
+        let target = match node.field(Field::Label) {
+            Some(label) => {
+                let label = nodes::text(label, self.cx.source);
+                open.iter().rev().find(|l| l.label == Some(label))
+            }
+            None => open.iter().rev().find(|l| l.kind != BreakableKind::Block),
+        };
+        if let Some(&Breakable { next, done, finalizers, .. }) = target {
+            self.run_finalizers(finalizers);
+            self.goto(if node.kind_name() == "break_statement" { done } else { next });
+            self.cur = self.b.new_block();
+        }
+    }
+
+    /// `outer: for (...)`: the loop takes the label. Any other statement can only be left by a
+    /// `break` that names it.
+    fn labeled_statement(&mut self, node: Node<'t>) {
+        let Some(body) = node.field(Field::Body) else { return };
+        let label = node.field(Field::Label).map(|l| nodes::text(l, self.cx.source));
+        let breakable = matches!(
+            body.kind_name(),
+            "for_statement" | "while_statement" | "do_statement" | "for_in_statement" | "switch_statement"
+        );
+        if breakable {
+            self.label = label;
+            self.statement(body);
+            // Lowering may skip the loop: its label must not pass to the next one.
+            self.label = None;
+            return;
+        }
+        let done = self.b.new_block();
+        let finalizers = self.finalizers.len();
+        self.loops.push(Breakable { next: done, done, finalizers, label, kind: BreakableKind::Block });
+        self.statement(body);
+        self.loops.pop();
+        self.goto(done);
         self.cur = done;
     }
 
@@ -369,6 +402,7 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn switch_statement(&mut self, node: Node<'t>) {
+        let label = self.label.take();
         if let Some(value) = node.field(Field::Value) {
             let value_val = self.expr(value);
             self.discard(value_val, range(value));
@@ -383,7 +417,8 @@ impl<'t> Lowerer<'_, 't> {
         }
         self.branch(targets);
         let head = self.b.new_block();
-        self.loops.push((head, done, self.finalizers.len()));
+        let finalizers = self.finalizers.len();
+        self.loops.push(Breakable { next: head, done, finalizers, label, kind: BreakableKind::Switch });
         for (i, case) in cases.iter().enumerate() {
             self.cur = entries[i];
             for statement in case.fields(Field::Body) {
@@ -393,7 +428,7 @@ impl<'t> Lowerer<'_, 't> {
         }
         self.loops.pop();
         // `continue` inside a switch continues the enclosing loop.
-        let outer = self.loops.last().map(|l| l.0);
+        let outer = self.loops.iter().rev().find(|l| l.kind != BreakableKind::Block).map(|l| l.next);
         self.b.terminate(head, outer.map_or(Terminator::Goto(done), Terminator::Goto));
         self.cur = done;
     }

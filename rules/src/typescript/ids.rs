@@ -93,6 +93,7 @@ tables! {
         Initializer = "initializer",
         Key = "key",
         Kind = "kind",
+        Label = "label",
         Left = "left",
         Name = "name",
         Object = "object",

@@ -94,6 +94,28 @@ pub trait Owner<'t> {
     fn is_plain_class(&self) -> bool;
 }
 
+/// A statement that `break` can leave: a loop, a `switch` or a labelled block.
+#[derive(Clone, Copy)]
+pub(super) struct Breakable<'t> {
+    /// Where `continue` goes (a `switch` passes it on to the loop around it).
+    pub(super) next: BlockId,
+    /// Where `break` goes.
+    pub(super) done: BlockId,
+    /// How many `finally` blocks were pending when it started: leaving it runs the later ones.
+    pub(super) finalizers: usize,
+    /// `outer` in `outer: for (...)`, which `break outer` and `continue outer` name.
+    pub(super) label: Option<&'t str>,
+    pub(super) kind: BreakableKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum BreakableKind {
+    Loop,
+    Switch,
+    /// A labelled statement that is not a loop: only a `break` that names it leaves it.
+    Block,
+}
+
 #[derive(Clone)]
 pub(super) enum Val {
     None,
@@ -134,9 +156,11 @@ pub struct Lowerer<'a, 't> {
     pub(super) sites: Vec<Site<'t>>,
     pub(super) exits: Vec<Exit>,
     pub(super) frames: Vec<Frame<'t>>,
-    /// The loops and `switch`es open: (continue target, break target, how many `finally`
-    /// blocks were pending when it started).
-    pub(super) loops: Vec<(BlockId, BlockId, usize)>,
+    /// The loops, `switch`es and labelled blocks open, innermost last.
+    pub(super) loops: Vec<Breakable<'t>>,
+    /// The label of the statement about to be lowered (`outer:` before a loop), for the loop
+    /// to take.
+    pub(super) label: Option<&'t str>,
     /// Where a rejected `await` or a `throw` goes inside `try`.
     pub(super) handlers: Vec<BlockId>,
     /// The `finally` blocks of the `try`s around, innermost last: a `return` runs them first.
@@ -180,6 +204,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             exits: Vec::new(),
             frames: Vec::new(),
             loops: Vec::new(),
+            label: None,
             handlers: Vec::new(),
             finalizers: Vec::new(),
             finally_budget: FINALLY_BUDGET,
