@@ -5,41 +5,26 @@ use leaklint_rules::{declare_rule, Family, LineIndex, Precision, Rule, Severity,
 
 use crate::report::Finding;
 
-declare_rule! {
-    /// A C# rule for tests.
-    pub static XT2000 = {
-        name: "test-csharp-rule",
-        family: Family::CSharp,
-        severity: Severity::Warning,
-        precision: Precision::High,
-        summary: "test rule",
-        aliases: &[],
-    }
+/// Declares a rule for tests: they differ only in code, name and family.
+macro_rules! test_rule {
+    ($doc:literal, $code:ident, $name:literal, $family:ident) => {
+        declare_rule! {
+            #[doc = $doc]
+            pub static $code = {
+                name: $name,
+                family: Family::$family,
+                severity: Severity::Warning,
+                precision: Precision::High,
+                summary: "test rule",
+                aliases: &[],
+            }
+        }
+    };
 }
 
-declare_rule! {
-    /// Another C# rule for tests.
-    pub static XT2213 = {
-        name: "other-test-csharp-rule",
-        family: Family::CSharp,
-        severity: Severity::Warning,
-        precision: Precision::High,
-        summary: "test rule",
-        aliases: &[],
-    }
-}
-
-declare_rule! {
-    /// A TypeScript rule for tests.
-    pub static XT1002 = {
-        name: "test-typescript-rule",
-        family: Family::TypeScript,
-        severity: Severity::Warning,
-        precision: Precision::High,
-        summary: "test rule",
-        aliases: &[],
-    }
-}
+test_rule!("A C# rule for tests.", XT2000, "test-csharp-rule", CSharp);
+test_rule!("Another C# rule for tests.", XT2213, "other-test-csharp-rule", CSharp);
+test_rule!("A TypeScript rule for tests.", XT1002, "test-typescript-rule", TypeScript);
 
 /// The test rules, as a catalogue.
 pub const CATALOGUE: &[&Rule] = &[&XT1002, &XT2000, &XT2213];
