@@ -56,6 +56,12 @@ pub struct ParsedFile {
 }
 
 impl ParsedFile {
+    /// Whether it holds a syntax tree (C#, TypeScript: tens of bytes for each byte of text),
+    /// rather than only what its front-end's walk found (Rust).
+    pub fn holds_tree(&self) -> bool {
+        !matches!(self.model, Model::Rust(_))
+    }
+
     /// The byte offset of the first syntax error, when the parser recovered from some: the file
     /// was analysed as far as its tree allows.
     pub fn first_syntax_error(&self) -> Option<usize> {

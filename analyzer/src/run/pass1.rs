@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use leaklint_rules::{Family, LineIndex, Prefiltered};
+use leaklint_rules::{LineIndex, Prefiltered};
 
 use super::{cache, CheckOptions, ParsedSource, Pass1, Target, Unchecked};
 use crate::discover::Candidate;
@@ -22,12 +22,12 @@ pub(super) const BATCH: usize = 128;
 /// its file's size, and a batch of large files must not hold hundreds of megabytes of them.
 pub(super) const GROUP_BYTES: usize = 512 * 1024;
 
-/// The most C# source whose trees pass 1 holds for pass 2, where C# rules read the project
-/// index. A C# file's tree and outline take about 55 bytes for each byte of its text (520 MiB
+/// The most source whose trees pass 1 holds for pass 2 (C#: its rules read the project
+/// index). A C# file's tree and outline take about 55 bytes for each byte of its text (520 MiB
 /// for the benchmark's 9 MiB of C#): past this budget, a file's tree is dropped once its index
 /// facts are taken, and the file is parsed again in pass 2. A large project then costs a second
 /// parse of what does not fit, not gigabytes. (A Rust file keeps no tree, only what syn's walk
-/// found: it is always held.)
+/// found: it is always held; see [`leaklint_rules::ParsedFile::holds_tree`].)
 pub(super) const HELD_TREES_BYTES: usize = 16 * 1024 * 1024;
 
 /// What is left of a run's budget for held trees, in bytes of source text, shared by pass 1's
@@ -147,7 +147,7 @@ fn parse(file: ReadSource, options: &CheckOptions) -> (Option<Unchecked>, Option
 
 /// Checks a file in pass 1 when its rules need no other file's facts, and turns its
 /// diagnostics into findings while its text is still in the processor's caches. Any other file
-/// waits for pass 2, a C# file with its tree if `trees` has room for it.
+/// waits for pass 2, with its tree if it holds one and `trees` has room for it.
 fn check_alone(file: Unchecked, options: &CheckOptions, policy: &Policy, trees: &TreeBudget) -> ParsedSource {
     let ParsedSource { path, display, language, content_hash, pass1: (text, state) } = file;
     let pass1 = match state {
@@ -158,9 +158,7 @@ fn check_alone(file: Unchecked, options: &CheckOptions, policy: &Policy, trees: 
             let text = (!findings.is_empty()).then_some(text);
             Pass1::Checked { facts, findings, text }
         }
-        Err(parsed) if language.family() != Family::CSharp || trees.take(text.len()) => {
-            Pass1::Parsed { parsed, text }
-        }
+        Err(parsed) if !parsed.holds_tree() || trees.take(text.len()) => Pass1::Parsed { parsed, text },
         Err(parsed) => Pass1::Deferred { facts: parsed.facts, text },
     };
     ParsedSource { path, display, language, content_hash, pass1 }

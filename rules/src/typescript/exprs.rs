@@ -386,9 +386,7 @@ impl<'t> Lowerer<'_, 't> {
 
     fn new_site(&mut self, kind: usize, node: Node<'t>) -> (crate::engine::ResId, usize) {
         let res = self.b.new_res();
-        let base = self.frames.last().map_or(0, |f| f.loops);
-        let in_loop =
-            self.loops.get(base..).is_some_and(|open| open.iter().any(|l| l.kind == BreakableKind::Loop));
+        let in_loop = self.open_breakables().iter().any(|l| l.kind == BreakableKind::Loop);
         let repeated = !self.frames.is_empty() || in_loop;
         self.sites.push(Site {
             kind,

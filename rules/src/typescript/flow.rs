@@ -324,8 +324,7 @@ impl<'t> Lowerer<'_, 't> {
     /// `break` and `continue`, to the innermost loop (or `switch`, for `break`) of this
     /// function, or to the one their label names. A label of no statement around goes nowhere.
     fn jump(&mut self, node: Node<'t>) {
-        let base = self.frames.last().map_or(0, |f| f.loops);
-        let open = &self.loops[base.min(self.loops.len())..];
+        let open = self.open_breakables();
         let target = match node.field(Field::Label) {
             Some(label) => {
                 let label = nodes::text(label, self.cx.source);

@@ -149,7 +149,7 @@ impl<'t> FileCx<'t> {
                             self.structural_into(array, out, depth + 1);
                         }
                     }
-                    Some(id) => out.push_str(&binding_place(id)),
+                    Some(id) => push_binding_place(out, id),
                     None => out.push_str(text(node, self.source)),
                 }
             }
@@ -497,12 +497,16 @@ impl<'t> FileCx<'t> {
 
 /// `#12`: the place that is binding 12.
 fn binding_place(id: BindingId) -> String {
-    use std::fmt::Write;
     let mut place = String::with_capacity(11);
-    place.push('#');
-    // Writing into a `String` cannot fail.
-    let _ = write!(place, "{id}");
+    push_binding_place(&mut place, id);
     place
+}
+
+/// Writes [`binding_place`] at the end of `out`.
+fn push_binding_place(out: &mut String, id: BindingId) {
+    use std::fmt::Write;
+    // Writing into a `String` cannot fail.
+    let _ = write!(out, "#{id}");
 }
 
 /// `object.member`, growing the object's own string.

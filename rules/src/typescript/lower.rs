@@ -400,6 +400,13 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.cur = self.b.new_block();
     }
 
+    /// The loops, `switch`es and labelled blocks open in the function being lowered (those of
+    /// the functions around a nested one are not its to leave).
+    pub(super) fn open_breakables(&self) -> &[Breakable<'t>] {
+        let base = self.frames.last().map_or(0, |f| f.loops);
+        self.loops.get(base..).unwrap_or_default()
+    }
+
     pub(super) fn goto(&mut self, target: BlockId) {
         self.b.terminate(self.cur, Terminator::Goto(target));
     }
