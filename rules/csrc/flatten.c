@@ -18,9 +18,16 @@
 // frame is pushed only when the walk enters a child that is not the last: most subtrees
 // with children are hidden wrappers of one (an expression in a statement), and the walk
 // moves into those in place. Each node's `end` is found in a closing pass from the parents.
+//
+// The caller hands the tree over: the walk also deletes it, as `ts_tree_delete` would (it
+// frees each subtree whose last reference it drops), while each subtree is in the cache for
+// its copy. Deleting a tree is otherwise a second walk over all of it, which costs about a
+// twentieth of the parse, most of it in cache misses and atomic decrements. A subtree still
+// referenced elsewhere (by a copy of the tree) is copied and left to its other owners.
 
-#include <stdlib.h>
 #include <string.h>
+#include "alloc.h"
+#include "atomic.h"
 #include "subtree.h"
 #include "tree.h"
 #include "language.h"
@@ -56,6 +63,7 @@ typedef struct {
   uint32_t owner;
   uint16_t field;            // the field this subtree fills (what a hidden one passes on)
   bool hidden;
+  bool owned;                // the walk frees the subtree once its children are listed
 } Frame;
 
 // A child's header, read once whether it is stored inline or on the heap.
@@ -95,7 +103,7 @@ static inline TSSymbol public_symbol(const TSLanguage *language, TSSymbol symbol
 }
 
 static inline Frame frame_for(const TSLanguage *language, const SubtreeHeapData *data, uint32_t position,
-                              uint32_t owner, bool hidden, uint16_t field) {
+                              uint32_t owner, bool hidden, uint16_t field, bool owned) {
   Frame frame = {
     .children = (const Subtree *)data - data->child_count,
     .aliases = ts_language_alias_sequence(language, data->production_id),
@@ -104,6 +112,7 @@ static inline Frame frame_for(const TSLanguage *language, const SubtreeHeapData 
     .owner = owner,
     .field = field,
     .hidden = hidden,
+    .owned = owned,
   };
   ts_language_field_map(language, data->production_id, &frame.fields, &frame.fields_end);
   return frame;
@@ -133,56 +142,86 @@ static inline bool left_out(const LeaklintOpaque *opaque, TSSymbol kind, uint32_
   return !memchr(opaque->text + start, '/', size < room ? size : room);
 }
 
-// Writes the visible nodes of `tree` into `out` (at most `capacity` of them) and returns how
-// many there are, which the caller compares with `capacity`. Returns NONE if memory runs out.
-uint32_t leaklint_flatten(const TSTree *tree, const LeaklintOpaque *opaque, LeaklintEntry *out,
-                          uint32_t capacity) {
+// Drops the walk's reference to a subtree: true when it was the last one, and the subtree is
+// the walk's to free.
+static inline bool drop_reference(const SubtreeHeapData *data) {
+  SubtreeHeapData *mutable_data = (SubtreeHeapData *)data;
+#if defined(__GNUC__) || defined(__clang__)
+  // A count of one is the walk's own reference: no one else can change it, and the usual
+  // case saves an atomic decrement.
+  if (__atomic_load_n(&mutable_data->ref_count, __ATOMIC_ACQUIRE) == 1) return true;
+#endif
+  return atomic_dec(&mutable_data->ref_count) == 0;
+}
+
+// Frees a subtree without children, as `ts_subtree_release` does.
+static inline void free_leaf(const SubtreeHeapData *data) {
+  SubtreeHeapData *mutable_data = (SubtreeHeapData *)data;
+  if (mutable_data->has_external_tokens) ts_external_scanner_state_delete(&mutable_data->external_scanner_state);
+  ts_free(mutable_data);
+}
+
+// Gives the copy more room: called with the entries written so far, it returns where they
+// now are and sets the new capacity.
+typedef LeaklintEntry *(*LeaklintGrow)(void *context, uint32_t written, uint32_t *capacity);
+
+// Writes the visible nodes of `tree` into `out`, asking `grow` for room when `capacity` runs
+// out, and returns how many there are. The tree is deleted: `tree` dangles on return.
+uint32_t leaklint_flatten(TSTree *tree, const LeaklintOpaque *opaque, LeaklintEntry *out, uint32_t capacity,
+                          LeaklintGrow grow, void *context) {
   const TSLanguage *language = tree->language;
-  const Header root = header_of(tree->root);
-  if (capacity > 0) {
-    out[0] = (LeaklintEntry){
-      .start_byte = root.padding,
-      .end_byte = root.padding + root.size,
-      .parent = NONE,
-      .end = 1,
-      .kind = public_symbol(language, root.symbol),
-      .field = root.named ? FIELD_NAMED : 0,
-    };
-  }
+  const Subtree root_subtree = tree->root;
+  const Header root = header_of(root_subtree);
+  if (capacity == 0) out = grow(context, 0, &capacity);
+  out[0] = (LeaklintEntry){
+    .start_byte = root.padding,
+    .end_byte = root.padding + root.size,
+    .parent = NONE,
+    .end = 1,
+    .kind = public_symbol(language, root.symbol),
+    .field = root.named ? FIELD_NAMED : 0,
+  };
   uint32_t count = 1;
-  if (root.child_count == 0) return count;
+  const bool root_owned = !root_subtree.data.is_inline && drop_reference(root_subtree.ptr);
+  // For the subtrees the walk skips but must free.
+  SubtreePool pool = ts_subtree_pool_new(0);
 
-  Frame on_c_stack[STACK_ON_C_STACK];
-  Frame *stack = on_c_stack;
-  uint32_t depth = 0, room = STACK_ON_C_STACK;
-  Frame frame = frame_for(language, tree->root.ptr, root.padding, 0, false, 0);
+  if (root.child_count == 0) {
+    if (root_owned) free_leaf(root_subtree.ptr);
+  } else {
+    Frame on_c_stack[STACK_ON_C_STACK];
+    Frame *stack = on_c_stack;
+    uint32_t depth = 0, room = STACK_ON_C_STACK;
+    Frame frame = frame_for(language, root_subtree.ptr, root.padding, 0, false, 0, root_owned);
 
-  for (;;) {
-    if (frame.child == frame.child_count) {
-      if (depth == 0) break;
-      frame = stack[--depth];
-      continue;
-    }
-    const Subtree subtree = frame.children[frame.child];
-    const Header child = header_of(subtree);
-    TSSymbol alias = 0;
-    uint16_t field = 0;
-    if (!child.extra) {
-      if (frame.aliases) alias = frame.aliases[frame.structural];
-      field = field_of(&frame, frame.structural);
-      frame.structural++;
-    }
-    if (frame.child > 0) frame.position += child.padding;
-    const uint32_t child_start = frame.position;
-    frame.position += child.size;
-    frame.child++;
-    uint32_t owner = frame.owner;
-    const bool visible = alias || child.visible;
-    if (visible) {
-      const bool named = alias ? language->symbol_metadata[alias].named : child.named;
-      const TSSymbol kind = public_symbol(language, alias ? alias : child.symbol);
-      owner = count++;
-      if (owner < capacity) {
+    for (;;) {
+      if (frame.child == frame.child_count) {
+        // A subtree's heap data ends the block that holds its children.
+        if (frame.owned) ts_free((void *)frame.children);
+        if (depth == 0) break;
+        frame = stack[--depth];
+        continue;
+      }
+      const Subtree subtree = frame.children[frame.child];
+      const Header child = header_of(subtree);
+      TSSymbol alias = 0;
+      uint16_t field = 0;
+      if (!child.extra) {
+        if (frame.aliases) alias = frame.aliases[frame.structural];
+        field = field_of(&frame, frame.structural);
+        frame.structural++;
+      }
+      if (frame.child > 0) frame.position += child.padding;
+      const uint32_t child_start = frame.position;
+      frame.position += child.size;
+      frame.child++;
+      uint32_t owner = frame.owner;
+      const bool visible = alias || child.visible;
+      if (visible) {
+        const bool named = alias ? language->symbol_metadata[alias].named : child.named;
+        const TSSymbol kind = public_symbol(language, alias ? alias : child.symbol);
+        owner = count++;
+        if (owner == capacity) out = grow(context, owner, &capacity);
         out[owner] = (LeaklintEntry){
           .start_byte = child_start,
           .end_byte = child_start + child.size,
@@ -191,29 +230,42 @@ uint32_t leaklint_flatten(const TSTree *tree, const LeaklintOpaque *opaque, Leak
           .kind = kind,
           .field = named ? field | FIELD_NAMED : field,
         };
-      }
-      if (child.child_count > 0 && left_out(opaque, kind, child_start, child.size)) continue;
-    }
-    if (child.child_count == 0) continue;
-    if (frame.child < frame.child_count) {
-      if (depth == room) {
-        room *= 2;
-        Frame *grown = stack == on_c_stack ? malloc(room * sizeof(Frame)) : realloc(stack, room * sizeof(Frame));
-        if (!grown) {
-          if (stack != on_c_stack) free(stack);
-          return NONE;
+        if (child.child_count > 0 && left_out(opaque, kind, child_start, child.size)) {
+          if (frame.owned) ts_subtree_release(&pool, subtree);
+          continue;
         }
-        if (stack == on_c_stack) memcpy(grown, on_c_stack, sizeof(on_c_stack));
-        stack = grown;
       }
-      stack[depth++] = frame;
+      if (child.child_count == 0) {
+        if (frame.owned && !subtree.data.is_inline && drop_reference(subtree.ptr)) free_leaf(subtree.ptr);
+        continue;
+      }
+      const bool owned = frame.owned && drop_reference(subtree.ptr);
+      if (frame.child < frame.child_count) {
+        if (depth == room) {
+          room *= 2;
+          if (stack == on_c_stack) {
+            stack = ts_malloc(room * sizeof(Frame));
+            memcpy(stack, on_c_stack, sizeof(on_c_stack));
+          } else {
+            stack = ts_realloc(stack, room * sizeof(Frame));
+          }
+        }
+        stack[depth++] = frame;
+      } else if (frame.owned) {
+        // The walk moves into the last child in place: this subtree is done.
+        ts_free((void *)frame.children);
+      }
+      frame = frame_for(language, subtree.ptr, child_start, owner, !visible, field, owned);
     }
-    frame = frame_for(language, subtree.ptr, child_start, owner, !visible, field);
+    if (stack != on_c_stack) ts_free(stack);
   }
-  if (stack != on_c_stack) free(stack);
+  ts_subtree_pool_delete(&pool);
+  // Its subtrees are gone: what is left to delete is the tree's own record.
+  tree->root = (Subtree){.data = {.is_inline = true}};
+  ts_tree_delete(tree);
   // A node's subtree ends where its last child's does: children come after their parents, so
   // going backwards every node's end is final before it is passed to its parent.
-  for (uint32_t index = count < capacity ? count : capacity; index-- > 1;) {
+  for (uint32_t index = count; index-- > 1;) {
     LeaklintEntry *parent = &out[out[index].parent];
     if (parent->end < out[index].end) parent->end = out[index].end;
   }

@@ -136,7 +136,7 @@ pub fn prepare_alone(
     match file.model {
         Model::TypeScript(m) => {
             let candidates = prefiltered.0.unwrap_or_else(|| typescript::find_candidates(text, settings));
-            Ok(Prepared { facts: file.facts, typescript: typescript::prepare(&m, text, candidates) })
+            Ok(Prepared { facts: file.facts, typescript: typescript::prepare(m, text, candidates) })
         }
         model @ (Model::CSharp(_) | Model::Rust(_)) => Err(Box::new(ParsedFile { model, ..file })),
     }

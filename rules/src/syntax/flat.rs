@@ -11,6 +11,7 @@
 //! what the public API says.
 
 use std::cell::RefCell;
+use std::ffi::c_void;
 use std::fmt;
 use std::ops::Range;
 
@@ -19,7 +20,7 @@ use crate::source::TextRange;
 
 /// One node, as `csrc/flatten.c` writes it.
 #[repr(C)]
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {
     start_byte: u32,
     end_byte: u32,
@@ -48,11 +49,30 @@ struct Opaque {
 
 extern "C" {
     fn leaklint_flatten(
-        tree: *const tree_sitter::ffi::TSTree,
+        tree: *mut tree_sitter::ffi::TSTree,
         opaque: *const Opaque,
         out: *mut Entry,
         capacity: u32,
+        grow: unsafe extern "C" fn(*mut c_void, u32, *mut u32) -> *mut Entry,
+        context: *mut c_void,
     ) -> u32;
+}
+
+/// Gives the C side more room in the `Vec<Entry>` at `context`: the `written` entries are
+/// kept, and the capacity at least doubles.
+///
+/// # Safety
+/// `context` points at the vector the copy writes into, whose first `written` entries the C
+/// side has written, and `capacity` is writable.
+unsafe extern "C" fn grow(context: *mut c_void, written: u32, capacity: *mut u32) -> *mut Entry {
+    // SAFETY: as the caller promises.
+    let entries = unsafe { &mut *context.cast::<Vec<Entry>>() };
+    // SAFETY: those entries are written.
+    unsafe { entries.set_len(written as usize) };
+    entries.reserve(entries.capacity().max(64));
+    // SAFETY: as the caller promises.
+    unsafe { *capacity = u32::try_from(entries.capacity()).unwrap_or(u32::MAX) };
+    entries.as_mut_ptr()
 }
 
 /// The visible nodes of a parsed file, in document order (a node's subtree follows it).
@@ -90,8 +110,10 @@ impl Spares {
 const SPARE_ENTRIES: usize = 1 << 19;
 
 impl FlatTree {
-    /// The copy of every visible node.
-    pub fn new(tree: &tree_sitter::Tree, grammar: Grammar) -> FlatTree {
+    /// The copy of every visible node. The tree is freed as it is copied (see
+    /// `csrc/flatten.c`): deleting it after would be a second walk over all of it. Subtrees it
+    /// shares with a copy of it (`Tree::clone`) are left to that copy.
+    pub fn new(tree: tree_sitter::Tree, grammar: Grammar) -> FlatTree {
         FlatTree::without_insides(tree, grammar, "", &[])
     }
 
@@ -100,7 +122,20 @@ impl FlatTree {
     /// suppression that [`Node::node_at`] must find). The walk never visits the subtrees left
     /// out: a front-end that never reads inside types or literals saves their copy.
     pub fn without_insides(
-        tree: &tree_sitter::Tree,
+        tree: tree_sitter::Tree,
+        grammar: Grammar,
+        text: &str,
+        opaque: &[bool],
+    ) -> FlatTree {
+        // The root's count of visible descendants is what the copy usually needs; `grow`
+        // gives more if the two disagree.
+        let room = tree.root_node().descendant_count().max(1);
+        FlatTree::with_room(tree, room, grammar, text, opaque)
+    }
+
+    fn with_room(
+        tree: tree_sitter::Tree,
+        room: usize,
         grammar: Grammar,
         text: &str,
         opaque: &[bool],
@@ -111,31 +146,21 @@ impl FlatTree {
             text: text.as_ptr(),
             text_length: u32::try_from(text.len()).unwrap_or(u32::MAX),
         };
-        let raw = tree.root_node().into_raw().tree;
-        // The root's count of visible descendants is the most the copy can need; the loop only
-        // guards against the two disagreeing.
-        let mut needed = tree.root_node().descendant_count().max(1);
         let mut entries = SPARES.with_borrow_mut(Spares::take);
         entries.clear();
-        loop {
-            entries.reserve(needed);
-            let room = u32::try_from(entries.capacity()).unwrap_or(u32::MAX);
-            // SAFETY: `raw` is the tree `tree` owns, alive for the call; `opaque` points at
-            // slices alive for the call, with their lengths (lengths past u32::MAX are capped,
-            // which only shortens what the C side reads); the C side writes at most `room`
-            // entries into the vector's spare capacity and returns how many the copy has (or
-            // NONE when it cannot allocate its own stack).
-            let count = unsafe { leaklint_flatten(raw, &opaque, entries.as_mut_ptr(), room) };
-            if count == NONE {
-                std::alloc::handle_alloc_error(std::alloc::Layout::new::<[Entry; 64]>());
-            }
-            if count <= room {
-                // SAFETY: the first `count` entries were written.
-                unsafe { entries.set_len(count as usize) };
-                return FlatTree { entries, grammar };
-            }
-            needed = count as usize;
-        }
+        entries.reserve(room);
+        let capacity = u32::try_from(entries.capacity()).unwrap_or(u32::MAX);
+        let out = entries.as_mut_ptr();
+        let context = std::ptr::from_mut(&mut entries).cast::<c_void>();
+        // SAFETY: the tree is handed over to the walk, which deletes it; `opaque` points at
+        // slices alive for the call, with their lengths (lengths past u32::MAX are capped,
+        // which only shortens what the C side reads); the C side writes within the capacity
+        // it is given, the vector's and then what `grow` reports, and returns how many
+        // entries it wrote.
+        let count = unsafe { leaklint_flatten(tree.into_raw(), &opaque, out, capacity, grow, context) };
+        // SAFETY: the first `count` entries were written.
+        unsafe { entries.set_len(count as usize) };
+        FlatTree { entries, grammar }
     }
 
     pub fn root(&self) -> Node<'_> {
@@ -286,7 +311,7 @@ impl<'t> Node<'t> {
 pub fn parse(grammar: Grammar, source: &str) -> FlatTree {
     let tree = super::treesitter::parse(grammar, source, std::time::Duration::from_secs(5))
         .expect("a test source parses");
-    FlatTree::new(&tree, grammar)
+    FlatTree::new(tree, grammar)
 }
 
 /// The byte range of a node, as diagnostics carry it.

@@ -61,6 +61,8 @@ pub fn parse(language: Language, text: &str, timeout: Duration) -> Result<Model,
 }
 
 pub fn check(model: &Model, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    // A clone shares the tree (it only takes a reference): the copy leaves it to `model`.
+    let model = Model { tree: model.tree.clone(), grammar: model.grammar };
     check_prepared(prepare(model, text, find_candidates(text, settings)), text, settings)
 }
 
@@ -78,8 +80,8 @@ pub fn find_candidates(text: &str, settings: &Settings) -> Candidates {
 pub struct Prepared(Option<(FlatTree, candidates::Candidates)>);
 
 /// The first half of [`check`] after the pre-filter: the flat copy of the tree of a file that
-/// passes it. Once it is made, the model (and tree-sitter's tree) can go.
-pub fn prepare(model: &Model, text: &str, Candidates(candidates): Candidates) -> Prepared {
+/// passes it, which takes the place of the model (tree-sitter's tree is freed as it is copied).
+pub fn prepare(model: Model, text: &str, Candidates(candidates): Candidates) -> Prepared {
     if candidates.is_empty() {
         return Prepared(None);
     }
@@ -87,7 +89,7 @@ pub fn prepare(model: &Model, text: &str, Candidates(candidates): Candidates) ->
     // which leaves out what is inside types and literals (a sixth of the nodes of typical
     // TypeScript): nothing there declares, calls or assigns.
     let inert = ids::Ids::for_grammar(model.grammar).inert_kinds();
-    Prepared(Some((FlatTree::without_insides(&model.tree, model.grammar, text, inert), candidates)))
+    Prepared(Some((FlatTree::without_insides(model.tree, model.grammar, text, inert), candidates)))
 }
 
 /// The second half of [`check`]: the analysis of a prepared file.

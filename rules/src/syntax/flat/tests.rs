@@ -29,8 +29,13 @@ fn preorder(tree: &tree_sitter::Tree) -> Vec<(tree_sitter::Node<'_>, u16)> {
 
 /// Compares the copy of `source`'s tree with the tree itself; returns how many nodes it has.
 fn compare(grammar: Grammar, source: &str, name: &str) -> usize {
-    let tree = treesitter::parse(grammar, source, Duration::from_secs(30)).expect("parses");
-    let flat = FlatTree::new(&tree, grammar);
+    let parse = || treesitter::parse(grammar, source, Duration::from_secs(30)).expect("parses");
+    let tree = parse();
+    // The copy of a tree that a clone shares (the walk frees nothing), and of one it owns
+    // (freed as it is copied), first with too little room for it.
+    let flat = FlatTree::new(tree.clone(), grammar);
+    let owned = FlatTree::with_room(parse(), 1, grammar, "", &[]);
+    assert!(owned.entries == flat.entries, "{name}: the copy of an owned tree differs");
     let nodes = preorder(&tree);
     assert_eq!(flat.root().descendants().count(), nodes.len(), "{name}: node count");
     let index: std::collections::HashMap<usize, usize> =
@@ -141,8 +146,9 @@ fn flat_matches_tree_sitter_on_broken_sources() {
 fn deep_nesting_is_copied_without_recursion() {
     let source = format!("const x = {}1{};", "(".repeat(100_000), ")".repeat(100_000));
     let tree = treesitter::parse(Grammar::TypeScript, &source, Duration::from_secs(30)).unwrap();
-    let flat = FlatTree::new(&tree, Grammar::TypeScript);
-    assert_eq!(flat.root().descendants().count(), tree.root_node().descendant_count());
+    let count = tree.root_node().descendant_count();
+    let flat = FlatTree::new(tree, Grammar::TypeScript);
+    assert_eq!(flat.root().descendants().count(), count);
     let one = source.find('1').unwrap();
     let deepest = flat.root().descendants().find(|n| n.is_named() && n.byte_range() == (one..one + 1));
     let depth = std::iter::successors(deepest, Node::parent).count();
@@ -183,8 +189,8 @@ fn insides_of_opaque_kinds_are_left_out() {
                   const url: string = 'https://example.com/a', name = 'plain';\n\
                   function f(x: Array<{ y: number }>): void { g(x, 'k'); }";
     let tree = treesitter::parse(grammar, source, Duration::from_secs(5)).expect("parses");
-    let full = FlatTree::new(&tree, grammar);
-    let pruned = FlatTree::without_insides(&tree, grammar, source, &opaque);
+    let full = FlatTree::new(tree.clone(), grammar);
+    let pruned = FlatTree::without_insides(tree, grammar, source, &opaque);
     let expected = full_copy_pruned(&full, source, &opaque);
     let position: std::collections::HashMap<usize, usize> =
         expected.iter().enumerate().map(|(i, n)| (n.id(), i)).collect();
@@ -220,14 +226,14 @@ fn spare_arrays_are_kept_within_their_budget() {
     let tree = treesitter::parse(grammar, source, Duration::from_secs(5)).expect("parses");
     let kept = || SPARES.with_borrow(|s| (s.arrays.len(), s.entries));
     let before = kept();
-    let copies: Vec<FlatTree> = (0..3).map(|_| FlatTree::new(&tree, grammar)).collect();
+    let copies: Vec<FlatTree> = (0..3).map(|_| FlatTree::new(tree.clone(), grammar)).collect();
     drop(copies);
     let (arrays, entries) = kept();
     assert!(arrays >= before.0.max(3), "dropped copies' arrays are kept: {arrays}");
     assert!(entries <= SPARE_ENTRIES);
     assert_eq!(entries, SPARES.with_borrow(|s| s.arrays.iter().map(Vec::capacity).sum::<usize>()));
     // A new copy takes a kept array rather than a new one.
-    let copy = FlatTree::new(&tree, grammar);
+    let copy = FlatTree::new(tree, grammar);
     assert_eq!(kept().0, arrays - 1);
     drop(copy);
 }
