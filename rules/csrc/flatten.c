@@ -19,11 +19,13 @@
 // with children are hidden wrappers of one (an expression in a statement), and the walk
 // moves into those in place. Each node's `end` is found in a closing pass from the parents.
 //
-// The caller hands the tree over: the walk also deletes it, as `ts_tree_delete` would (it
-// frees each subtree whose last reference it drops), while each subtree is in the cache for
-// its copy. Deleting a tree is otherwise a second walk over all of it, which costs about a
-// twentieth of the parse, most of it in cache misses and atomic decrements. A subtree still
-// referenced elsewhere (by a copy of the tree) is copied and left to its other owners.
+// The caller hands the tree over: the walk also deletes it, as `ts_tree_delete` would, while
+// each subtree is in the cache for its copy. Deleting a tree is otherwise a second walk over
+// all of it, which costs about a twentieth of the parse, most of it in cache misses and
+// atomic decrements. A subtree that only the walk references is freed once its children are
+// listed. One that is shared (with a clone of the tree, perhaps on another thread) is walked
+// under the walk's reference, which is dropped only when the walk is done with all of it:
+// until then no other owner can free it.
 
 #include <string.h>
 #include "alloc.h"
@@ -63,7 +65,8 @@ typedef struct {
   uint32_t owner;
   uint16_t field;            // the field this subtree fills (what a hidden one passes on)
   bool hidden;
-  bool owned;                // the walk frees the subtree once its children are listed
+  uint8_t hold;              // what the walk holds of it (a `Hold`)
+  Subtree subtree;
 } Frame;
 
 // A child's header, read once whether it is stored inline or on the heap.
@@ -102,8 +105,9 @@ static inline TSSymbol public_symbol(const TSLanguage *language, TSSymbol symbol
   return symbol == ts_builtin_sym_error ? symbol : language->public_symbol_map[symbol];
 }
 
-static inline Frame frame_for(const TSLanguage *language, const SubtreeHeapData *data, uint32_t position,
-                              uint32_t owner, bool hidden, uint16_t field, bool owned) {
+static inline Frame frame_for(const TSLanguage *language, Subtree subtree, uint32_t position, uint32_t owner,
+                              bool hidden, uint16_t field, uint8_t hold) {
+  const SubtreeHeapData *data = subtree.ptr;
   Frame frame = {
     .children = (const Subtree *)data - data->child_count,
     .aliases = ts_language_alias_sequence(language, data->production_id),
@@ -112,7 +116,8 @@ static inline Frame frame_for(const TSLanguage *language, const SubtreeHeapData 
     .owner = owner,
     .field = field,
     .hidden = hidden,
-    .owned = owned,
+    .hold = hold,
+    .subtree = subtree,
   };
   ts_language_field_map(language, data->production_id, &frame.fields, &frame.fields_end);
   return frame;
@@ -142,16 +147,27 @@ static inline bool left_out(const LeaklintOpaque *opaque, TSSymbol kind, uint32_
   return !memchr(opaque->text + start, '/', size < room ? size : room);
 }
 
-// Drops the walk's reference to a subtree: true when it was the last one, and the subtree is
-// the walk's to free.
-static inline bool drop_reference(const SubtreeHeapData *data) {
-  SubtreeHeapData *mutable_data = (SubtreeHeapData *)data;
+// What the walk holds of a subtree, and so what it does once done with it.
+enum Hold {
+  // Nothing: the subtree lies inside a shared one, whose owners keep it alive.
+  BORROWED,
+  // The only reference: the walk frees the subtree.
+  SOLE,
+  // One of several references: the walk drops it (`ts_subtree_release`), which frees the
+  // subtree if the other owners have dropped theirs by then.
+  SHARED,
+};
+
+// What the walk holds of a child of a subtree it holds as `parent`: the parent's reference to
+// it once the parent is the walk's alone, else nothing.
+static inline uint8_t hold_of_child(uint8_t parent, Subtree child) {
+  if (parent != SOLE || child.data.is_inline) return BORROWED;
 #if defined(__GNUC__) || defined(__clang__)
-  // A count of one is the walk's own reference: no one else can change it, and the usual
-  // case saves an atomic decrement.
-  if (__atomic_load_n(&mutable_data->ref_count, __ATOMIC_ACQUIRE) == 1) return true;
+  // A count of one is the walk's reference: no one else holds one, so no one can change it.
+  // Acquire, to see every write of an owner that dropped its reference before.
+  if (__atomic_load_n(&((SubtreeHeapData *)child.ptr)->ref_count, __ATOMIC_ACQUIRE) == 1) return SOLE;
 #endif
-  return atomic_dec(&mutable_data->ref_count) == 0;
+  return SHARED;
 }
 
 // Frees a subtree without children, as `ts_subtree_release` does.
@@ -159,6 +175,26 @@ static inline void free_leaf(const SubtreeHeapData *data) {
   SubtreeHeapData *mutable_data = (SubtreeHeapData *)data;
   if (mutable_data->has_external_tokens) ts_external_scanner_state_delete(&mutable_data->external_scanner_state);
   ts_free(mutable_data);
+}
+
+// Lets go of a subtree whose children the walk does not list (a leaf, or one left out).
+static inline void let_go_unlisted(SubtreePool *pool, uint8_t hold, Subtree subtree, uint32_t child_count) {
+  if (hold == SOLE && child_count == 0) {
+    free_leaf(subtree.ptr);
+  } else if (hold != BORROWED) {
+    ts_subtree_release(pool, subtree);
+  }
+}
+
+// Lets go of a subtree whose children the walk has listed (and let go of, when it was the
+// subtree's only owner).
+static inline void let_go_listed(SubtreePool *pool, const Frame *frame) {
+  if (frame->hold == SOLE) {
+    // A subtree's heap data ends the block that holds its children.
+    ts_free((void *)frame->children);
+  } else if (frame->hold == SHARED) {
+    ts_subtree_release(pool, frame->subtree);
+  }
 }
 
 // Gives the copy more room: called with the entries written so far, it returns where they
@@ -182,22 +218,22 @@ uint32_t leaklint_flatten(TSTree *tree, const LeaklintOpaque *opaque, LeaklintEn
     .field = root.named ? FIELD_NAMED : 0,
   };
   uint32_t count = 1;
-  const bool root_owned = !root_subtree.data.is_inline && drop_reference(root_subtree.ptr);
-  // For the subtrees the walk skips but must free.
+  // The tree's reference to its root is the walk's now.
+  const uint8_t root_hold = hold_of_child(SOLE, root_subtree);
+  // For the subtrees the walk lets go of through tree-sitter's own release.
   SubtreePool pool = ts_subtree_pool_new(0);
 
   if (root.child_count == 0) {
-    if (root_owned) free_leaf(root_subtree.ptr);
+    let_go_unlisted(&pool, root_hold, root_subtree, 0);
   } else {
     Frame on_c_stack[STACK_ON_C_STACK];
     Frame *stack = on_c_stack;
     uint32_t depth = 0, room = STACK_ON_C_STACK;
-    Frame frame = frame_for(language, root_subtree.ptr, root.padding, 0, false, 0, root_owned);
+    Frame frame = frame_for(language, root_subtree, root.padding, 0, false, 0, root_hold);
 
     for (;;) {
       if (frame.child == frame.child_count) {
-        // A subtree's heap data ends the block that holds its children.
-        if (frame.owned) ts_free((void *)frame.children);
+        let_go_listed(&pool, &frame);
         if (depth == 0) break;
         frame = stack[--depth];
         continue;
@@ -217,6 +253,7 @@ uint32_t leaklint_flatten(TSTree *tree, const LeaklintOpaque *opaque, LeaklintEn
       frame.child++;
       uint32_t owner = frame.owner;
       const bool visible = alias || child.visible;
+      const uint8_t hold = hold_of_child(frame.hold, subtree);
       if (visible) {
         const bool named = alias ? language->symbol_metadata[alias].named : child.named;
         const TSSymbol kind = public_symbol(language, alias ? alias : child.symbol);
@@ -231,16 +268,16 @@ uint32_t leaklint_flatten(TSTree *tree, const LeaklintOpaque *opaque, LeaklintEn
           .field = named ? field | FIELD_NAMED : field,
         };
         if (child.child_count > 0 && left_out(opaque, kind, child_start, child.size)) {
-          if (frame.owned) ts_subtree_release(&pool, subtree);
+          let_go_unlisted(&pool, hold, subtree, child.child_count);
           continue;
         }
       }
       if (child.child_count == 0) {
-        if (frame.owned && !subtree.data.is_inline && drop_reference(subtree.ptr)) free_leaf(subtree.ptr);
+        let_go_unlisted(&pool, hold, subtree, 0);
         continue;
       }
-      const bool owned = frame.owned && drop_reference(subtree.ptr);
-      if (frame.child < frame.child_count) {
+      // A shared subtree is let go of only after all of it is walked: it stays on the stack.
+      if (frame.child < frame.child_count || frame.hold == SHARED) {
         if (depth == room) {
           room *= 2;
           if (stack == on_c_stack) {
@@ -251,11 +288,11 @@ uint32_t leaklint_flatten(TSTree *tree, const LeaklintOpaque *opaque, LeaklintEn
           }
         }
         stack[depth++] = frame;
-      } else if (frame.owned) {
+      } else {
         // The walk moves into the last child in place: this subtree is done.
-        ts_free((void *)frame.children);
+        let_go_listed(&pool, &frame);
       }
-      frame = frame_for(language, subtree.ptr, child_start, owner, !visible, field, owned);
+      frame = frame_for(language, subtree, child_start, owner, !visible, field, hold);
     }
     if (stack != on_c_stack) ts_free(stack);
   }

@@ -111,8 +111,9 @@ const SPARE_ENTRIES: usize = 1 << 19;
 
 impl FlatTree {
     /// The copy of every visible node. The tree is freed as it is copied (see
-    /// `csrc/flatten.c`): deleting it after would be a second walk over all of it. Subtrees it
-    /// shares with a copy of it (`Tree::clone`) are left to that copy.
+    /// `csrc/flatten.c`): deleting it after would be a second walk over all of it. What it
+    /// shares with a clone (`Tree::clone`), which another thread may be copying too, is
+    /// walked under the tree's own reference and left to the clone once walked.
     pub fn new(tree: tree_sitter::Tree, grammar: Grammar) -> FlatTree {
         FlatTree::without_insides(tree, grammar, "", &[])
     }
@@ -154,9 +155,10 @@ impl FlatTree {
         let context = std::ptr::from_mut(&mut entries).cast::<c_void>();
         // SAFETY: the tree is handed over to the walk, which deletes it; `opaque` points at
         // slices alive for the call, with their lengths (lengths past u32::MAX are capped,
-        // which only shortens what the C side reads); the C side writes within the capacity
-        // it is given, the vector's and then what `grow` reports, and returns how many
-        // entries it wrote.
+        // which only shortens what the C side reads); `out` is the buffer of the vector at
+        // `context`, which nothing but `grow` touches during the call; the C side writes
+        // within the capacity it is given, the vector's and then what `grow` reports, and
+        // returns how many entries it wrote.
         let count = unsafe { leaklint_flatten(tree.into_raw(), &opaque, out, capacity, grow, context) };
         // SAFETY: the first `count` entries were written.
         unsafe { entries.set_len(count as usize) };
