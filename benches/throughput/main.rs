@@ -3,13 +3,13 @@
 //! `cargo bench --bench throughput` generates four sets into a temporary directory (a mixed
 //! C#/TS/TSX/Rust tree of at least 20 MiB, a C#-only tree of at least 300 000 lines, a
 //! TypeScript/TSX tree of at least 20 MiB, a Rust-only tree of at least 200 000 lines) and
-//! prints, for each: the parse-only time
-//! (`leaklint_rules::parse` on every file, in parallel on a pool like the pipeline's), the
-//! full-check time (`leaklint::check`: discovery, reading, parsing, index, rules, ordering), their
-//! ratio, files/s, MB/s and peak RSS. With `LEAKLINT_BENCH_DIR=/some/tree` only that tree is
-//! measured. The two steps run [`RUNS`] times, interleaved, half of the pairs with the check
-//! first; times are the best runs, the ratio is the median of the pairs' ratios. Each step runs
-//! in a child process of its own, so that its peak RSS (VmHWM) is its own.
+//! prints, for each: the parse-only time (`leaklint_rules::parse` on every file, in parallel
+//! on a pool like the pipeline's), the full-check time (`leaklint::check`: discovery,
+//! reading, parsing, index, rules, ordering), their ratio, files/s, MB/s and peak RSS. With
+//! `LEAKLINT_BENCH_DIR=/some/tree` only that tree is measured. The two steps run [`RUNS`]
+//! times, interleaved, half of the pairs with the check first; times are the best runs, the
+//! ratio is the median of the pairs' ratios. Each step runs in a child process of its own, so
+//! that its peak RSS (VmHWM) is its own.
 
 mod corpus;
 

@@ -62,8 +62,8 @@ export function Panel({ url }: { url: string }) {
 }
 ";
 
-fn parsed() -> tree_sitter::Tree {
-    parse(Grammar::Tsx, SOURCE, Duration::from_secs(10)).expect("the source parses")
+fn parsed(source: &str) -> tree_sitter::Tree {
+    parse(Grammar::Tsx, source, Duration::from_secs(10)).expect("the source parses")
 }
 
 fn live() -> isize {
@@ -87,19 +87,19 @@ fn the_copy_frees_what_it_holds_alone_and_only_that() {
         .map(|kind| matches!(language.node_kind_for_id(kind), Some("type_annotation" | "template_string")))
         .collect();
     // The thread's parser is made by the first parse, and kept.
-    drop(FlatTree::new(parsed(), Grammar::Tsx));
+    drop(FlatTree::new(parsed(SOURCE), Grammar::Tsx));
     let baseline = live();
 
     // A tree the copy holds alone, in full and without the insides of some kinds (those go
     // through tree-sitter's own release): nothing of it is left.
     for _ in 0..3 {
-        drop(FlatTree::new(parsed(), Grammar::Tsx));
-        drop(FlatTree::without_insides(parsed(), Grammar::Tsx, SOURCE, &types_and_templates));
+        drop(FlatTree::new(parsed(SOURCE), Grammar::Tsx));
+        drop(FlatTree::without_insides(parsed(SOURCE), Grammar::Tsx, SOURCE, &types_and_templates));
         assert_eq!(live(), baseline, "a copied tree left blocks behind");
     }
 
     // A tree shared with a clone: the copy frees nothing the clone still uses.
-    let tree = parsed();
+    let tree = parsed(SOURCE);
     let with_tree = live();
     let copy = FlatTree::new(tree.clone(), Grammar::Tsx);
     assert_eq!(live(), with_tree, "the copy freed what the clone shares");
@@ -115,7 +115,7 @@ fn the_copy_frees_what_it_holds_alone_and_only_that() {
     let start = Arc::new(Barrier::new(2));
     let long = SOURCE.repeat(40);
     for _ in 0..300 {
-        let tree = parse(Grammar::Tsx, &long, Duration::from_secs(10)).expect("the source parses");
+        let tree = parsed(&long);
         let clone = tree.clone();
         let other_start = Arc::clone(&start);
         let other = std::thread::spawn(move || {
