@@ -11,7 +11,9 @@
 //
 // A caller can name kinds whose insides it never reads (types, string literals): a node of
 // one of them is copied without its subtree, which the walk then never visits, unless its text
-// holds a '/' (a comment inside it may be a suppression that the caller looks up).
+// holds a '/' (a comment inside it may be a suppression that the caller looks up). It can also
+// name kinds it never reads at all (punctuation): their nodes are not copied, and the nodes
+// around them keep their byte ranges.
 //
 // The walk visits every subtree once, hidden ones included, so it is written to stay in
 // registers: the frame being listed is a local and each child's header is decoded once (a
@@ -131,16 +133,29 @@ static inline uint16_t field_of(const Frame *frame, uint32_t structural) {
   return frame->hidden ? frame->field : 0;
 }
 
-// Kinds (by public symbol) whose subtrees are left out, and the text the tree was parsed from.
+// What the copy keeps of a node, by its kind: must match `Keep` in flat.rs.
+enum Keep {
+  KEEP_ALL,      // the node and its subtree
+  KEEP_NODE,     // the node, as a leaf (but see `insides_left_out`)
+  KEEP_NOTHING,  // neither
+};
+
+// What the copy keeps of each kind (by public symbol; kinds past `kind_count` are kept whole),
+// and the text the tree was parsed from.
 typedef struct {
-  const bool *kinds;
+  const uint8_t *keep;
   uint32_t kind_count;
   const char *text;
   uint32_t text_length;
 } LeaklintOpaque;
 
-static inline bool left_out(const LeaklintOpaque *opaque, TSSymbol kind, uint32_t start, uint32_t size) {
-  if (kind >= opaque->kind_count || !opaque->kinds[kind]) return false;
+static inline uint8_t keep_of(const LeaklintOpaque *opaque, TSSymbol kind) {
+  return kind < opaque->kind_count ? opaque->keep[kind] : KEEP_ALL;
+}
+
+// Whether what is inside a node kept as a leaf is left out: not when a '/' in its text may
+// start a comment.
+static inline bool insides_left_out(const LeaklintOpaque *opaque, uint32_t start, uint32_t size) {
   if (start >= opaque->text_length) return true;
   uint32_t room = opaque->text_length - start;
   return !memchr(opaque->text + start, '/', size < room ? size : room);
@@ -257,6 +272,11 @@ uint32_t leaklint_flatten(TSTree *tree, const LeaklintOpaque *opaque, LeaklintEn
       if (visible) {
         const bool named = alias ? language->symbol_metadata[alias].named : child.named;
         const TSSymbol kind = public_symbol(language, alias ? alias : child.symbol);
+        const uint8_t keep = keep_of(opaque, kind);
+        if (keep == KEEP_NOTHING) {
+          let_go_unlisted(&pool, hold, subtree, child.child_count);
+          continue;
+        }
         owner = count++;
         if (owner == capacity) out = grow(context, owner, &capacity);
         out[owner] = (LeaklintEntry){
@@ -267,7 +287,7 @@ uint32_t leaklint_flatten(TSTree *tree, const LeaklintOpaque *opaque, LeaklintEn
           .kind = kind,
           .field = named ? field | FIELD_NAMED : field,
         };
-        if (child.child_count > 0 && left_out(opaque, kind, child_start, child.size)) {
+        if (keep == KEEP_NODE && child.child_count > 0 && insides_left_out(opaque, child_start, child.size)) {
           let_go_unlisted(&pool, hold, subtree, child.child_count);
           continue;
         }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use leaklint_rules::syntax::flat::FlatTree;
+use leaklint_rules::syntax::flat::{FlatTree, Keep};
 use leaklint_rules::syntax::treesitter::{parse, Grammar};
 
 /// tree-sitter's blocks allocated and not yet freed.
@@ -83,18 +83,23 @@ fn the_copy_frees_what_it_holds_alone_and_only_that() {
         }))
     };
     let language = tree_sitter::Language::from(tree_sitter_typescript::LANGUAGE_TSX);
-    let types_and_templates: Vec<bool> = (0..language.node_kind_count() as u16)
-        .map(|kind| matches!(language.node_kind_for_id(kind), Some("type_annotation" | "template_string")))
+    // Types and templates kept as leaves, punctuation and argument lists left out.
+    let pruning: Vec<Keep> = (0..language.node_kind_count() as u16)
+        .map(|kind| match language.node_kind_for_id(kind) {
+            Some("type_annotation" | "template_string") => Keep::Node,
+            Some("(" | ")" | ";" | "arguments") => Keep::Nothing,
+            _ => Keep::All,
+        })
         .collect();
     // The thread's parser is made by the first parse, and kept.
     drop(FlatTree::new(parsed(SOURCE), Grammar::Tsx));
     let baseline = live();
 
-    // A tree the copy holds alone, in full and without the insides of some kinds (those go
-    // through tree-sitter's own release): nothing of it is left.
+    // A tree the copy holds alone, in full and pruned (what it leaves out goes through
+    // tree-sitter's own release): nothing of it is left.
     for _ in 0..3 {
         drop(FlatTree::new(parsed(SOURCE), Grammar::Tsx));
-        drop(FlatTree::without_insides(parsed(SOURCE), Grammar::Tsx, SOURCE, &types_and_templates));
+        drop(FlatTree::pruned(parsed(SOURCE), Grammar::Tsx, SOURCE, &pruning));
         assert_eq!(live(), baseline, "a copied tree left blocks behind");
     }
 

@@ -38,10 +38,26 @@ const _: () = assert!(std::mem::size_of::<Entry>() == 20, "Entry must match flat
 const NAMED: u16 = 0x8000;
 const NONE: u32 = u32::MAX;
 
+/// What a pruned copy ([`FlatTree::pruned`]) keeps of the nodes of a kind. Must match `Keep`
+/// in `csrc/flatten.c`.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The node and everything below it.
+    All,
+    /// The node, as a leaf: what is inside it is left out (and never visited), unless its
+    /// text holds a `/`, which may start a comment (a suppression that [`Node::node_at`] must
+    /// find).
+    Node,
+    /// Nothing: the node is not in the copy, nor anything below it. Its siblings and parent
+    /// keep their byte ranges; only the lists of children change.
+    Nothing,
+}
+
 /// Must match `LeaklintOpaque` in `csrc/flatten.c`.
 #[repr(C)]
 struct Opaque {
-    kinds: *const bool,
+    keep: *const Keep,
     kind_count: u32,
     text: *const u8,
     text_length: u32,
@@ -115,23 +131,17 @@ impl FlatTree {
     /// shares with a clone (`Tree::clone`), which another thread may be copying too, is
     /// walked under the tree's own reference and left to the clone once walked.
     pub fn new(tree: tree_sitter::Tree, grammar: Grammar) -> FlatTree {
-        FlatTree::without_insides(tree, grammar, "", &[])
+        FlatTree::pruned(tree, grammar, "", &[])
     }
 
-    /// The copy without what is inside nodes of the `opaque` kinds (indexed by kind id): such
-    /// a node is copied as a leaf, unless its text holds a `/`, which may start a comment (a
-    /// suppression that [`Node::node_at`] must find). The walk never visits the subtrees left
-    /// out: a front-end that never reads inside types or literals saves their copy.
-    pub fn without_insides(
-        tree: tree_sitter::Tree,
-        grammar: Grammar,
-        text: &str,
-        opaque: &[bool],
-    ) -> FlatTree {
-        // The root's count of visible descendants is what the copy usually needs; `grow`
-        // gives more if the two disagree.
+    /// The copy of what `keep` (indexed by kind id; kinds past its end are kept whole) says
+    /// to keep of each node. The walk never visits the subtrees left out: a front-end that
+    /// never reads inside types or literals, nor punctuation, saves their copy.
+    pub fn pruned(tree: tree_sitter::Tree, grammar: Grammar, text: &str, keep: &[Keep]) -> FlatTree {
+        // The root's count of visible descendants is what a full copy usually needs, and a
+        // pruned one less; `grow` gives more if the count falls short.
         let room = tree.root_node().descendant_count().max(1);
-        FlatTree::with_room(tree, room, grammar, text, opaque)
+        FlatTree::with_room(tree, room, grammar, text, keep)
     }
 
     fn with_room(
@@ -139,23 +149,26 @@ impl FlatTree {
         room: usize,
         grammar: Grammar,
         text: &str,
-        opaque: &[bool],
+        keep: &[Keep],
     ) -> FlatTree {
         let opaque = Opaque {
-            kinds: opaque.as_ptr(),
-            kind_count: u32::try_from(opaque.len()).unwrap_or(u32::MAX),
+            keep: keep.as_ptr(),
+            kind_count: u32::try_from(keep.len()).unwrap_or(u32::MAX),
             text: text.as_ptr(),
             text_length: u32::try_from(text.len()).unwrap_or(u32::MAX),
         };
         let mut entries = SPARES.with_borrow_mut(Spares::take);
         entries.clear();
-        entries.reserve(room);
+        if entries.capacity() < room {
+            // Growing the kept array would copy its stale entries: a new one copies nothing.
+            entries = Vec::with_capacity(room);
+        }
         let capacity = u32::try_from(entries.capacity()).unwrap_or(u32::MAX);
         let out = entries.as_mut_ptr();
         let context = std::ptr::from_mut(&mut entries).cast::<c_void>();
         // SAFETY: the tree is handed over to the walk, which deletes it; `opaque` points at
         // slices alive for the call, with their lengths (lengths past u32::MAX are capped,
-        // which only shortens what the C side reads); `out` is the buffer of the vector at
+        // which only shortens what the C side reads; a `Keep` is the byte it reads); `out` is the buffer of the vector at
         // `context`, which nothing but `grow` touches during the call; the C side writes
         // within the capacity it is given, the vector's and then what `grow` reports, and
         // returns how many entries it wrote.
@@ -305,6 +318,40 @@ impl<'t> Node<'t> {
     pub fn descendants(&self) -> impl ExactSizeIterator<Item = Node<'t>> + 't {
         let (tree, end) = (self.tree, self.entry().end);
         (self.index..end).map(move |index| Node { tree, index })
+    }
+
+    /// This node and the nodes below it, in document order, as a walk that can step over what
+    /// is below the node it has just given.
+    pub fn preorder(&self) -> Preorder<'t> {
+        Preorder { tree: self.tree, next: self.index, end: self.entry().end }
+    }
+}
+
+/// A walk over a subtree in document order (see [`Node::preorder`]): one step to the next
+/// node, parents before their children, and none to step over a subtree.
+pub struct Preorder<'t> {
+    tree: &'t FlatTree,
+    next: u32,
+    end: u32,
+}
+
+impl<'t> Preorder<'t> {
+    /// Continues the walk past everything below `node`, the node it gave last.
+    pub fn skip_below(&mut self, node: Node<'t>) {
+        self.next = node.entry().end;
+    }
+}
+
+impl<'t> Iterator for Preorder<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.next >= self.end {
+            return None;
+        }
+        let node = Node { tree: self.tree, index: self.next };
+        self.next += 1;
+        Some(node)
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::Language;
 
-use crate::syntax::flat::Node;
+use crate::syntax::flat::{Keep, Node};
 use crate::syntax::treesitter::Grammar;
 
 macro_rules! tables {
@@ -20,8 +20,8 @@ macro_rules! tables {
             names: Vec<Box<str>>,
             /// Every kind's [`class`] bits, by id.
             classes: Vec<u8>,
-            /// Whether each kind is [inert](Ids::is_inert), by id.
-            inert: Vec<bool>,
+            /// What the flat copy keeps of each kind, by id ([`Ids::kept`]).
+            kept: Vec<Keep>,
         }
 
         /// The fields the front-end asks about, looked up by id ([`FieldOf::field`]).
@@ -43,10 +43,20 @@ macro_rules! tables {
                         .map(|id| u16::try_from(id).ok().and_then(|id| language.node_kind_for_id(id)).unwrap_or("").into())
                         .collect(),
                     classes: Vec::new(),
-                    inert: Vec::new(),
+                    kept: Vec::new(),
                 };
                 ids.classes = (0..ids.names.len()).map(|kind| ids.classify(kind as u16)).collect();
-                ids.inert = ids.classes.iter().map(|bits| bits & class::INERT != 0).collect();
+                ids.kept = (0..ids.names.len())
+                    .map(|kind| {
+                        let punctuation = !language.node_kind_is_named(kind as u16)
+                            && UNREAD_PUNCTUATION.contains(&&*ids.names[kind]);
+                        match ids.classes[kind] & class::INERT {
+                            _ if punctuation => Keep::Nothing,
+                            0 => Keep::All,
+                            _ => Keep::Node,
+                        }
+                    })
+                    .collect();
                 ids
             }
         }
@@ -106,6 +116,12 @@ tables! {
         Value = "value",
     }
 }
+
+/// Unnamed tokens that nothing in the front-end reads: it asks for children by field or among
+/// the named ones, and reads operators and keywords, but never these. A third of the nodes of
+/// typical TypeScript, left out of the flat copy. (`for (;;)` names its `;` as the missing
+/// condition: without it, the loop has no condition, which it lowers the same.)
+const UNREAD_PUNCTUATION: &[&str] = &["(", ")", "[", "]", "{", "}", ";", ".", "=", "=>"];
 
 static TYPESCRIPT: OnceLock<Ids> = OnceLock::new();
 static TSX: OnceLock<Ids> = OnceLock::new();
@@ -231,9 +247,15 @@ impl Ids {
         self.has(kind, class::INERT)
     }
 
-    /// [`Ids::is_inert`] for every kind, by id: the flat copy leaves out what is inside them.
-    pub fn inert_kinds(&self) -> &[bool] {
-        &self.inert
+    /// What the flat copy keeps of each kind, by id: inert nodes without what is inside them,
+    /// and no [punctuation](UNREAD_PUNCTUATION).
+    pub fn kept(&self) -> &[Keep] {
+        &self.kept
+    }
+
+    /// Kinds the binding table's walk declares with or counts (see [`Ids::is_noted_or_scope`]).
+    pub fn is_noted(&self, kind: u16) -> bool {
+        self.has(kind, class::NOTED)
     }
 
     /// Kinds the binding table's walk does something with on entering: scopes, declarations

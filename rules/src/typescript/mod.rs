@@ -87,9 +87,9 @@ pub fn prepare(model: Model, text: &str, Candidates(candidates): Candidates) -> 
     }
     // The analysis asks many questions of every node: it asks them of a flat copy of the tree,
     // which leaves out what is inside types and literals (a sixth of the nodes of typical
-    // TypeScript): nothing there declares, calls or assigns.
-    let inert = ids::Ids::for_grammar(model.grammar).inert_kinds();
-    Prepared(Some((FlatTree::without_insides(model.tree, model.grammar, text, inert), candidates)))
+    // TypeScript: nothing there declares, calls or assigns) and the punctuation it never reads.
+    let kept = ids::Ids::for_grammar(model.grammar).kept();
+    Prepared(Some((FlatTree::pruned(model.tree, model.grammar, text, kept), candidates)))
 }
 
 /// The second half of [`check`]: the analysis of a prepared file.

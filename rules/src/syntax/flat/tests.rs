@@ -155,33 +155,39 @@ fn deep_nesting_is_copied_without_recursion() {
     assert!(depth > 100_000, "depth {depth}");
 }
 
-/// The full copy with what is inside opaque nodes (those with no `/` in their text) taken out.
-fn full_copy_pruned<'t>(full: &'t FlatTree, source: &str, opaque: &[bool]) -> Vec<Node<'t>> {
+/// The full copy with the nodes `keep` leaves out taken out: those of kinds kept as nothing,
+/// with their subtrees, and what is inside those kept as a leaf (when their text has no `/`).
+fn full_copy_pruned<'t>(full: &'t FlatTree, source: &str, keep: &[Keep]) -> Vec<Node<'t>> {
     let mut kept = Vec::new();
     let mut skip_to = 0;
     for node in full.root().descendants() {
         if node.id() < skip_to {
             continue;
         }
-        kept.push(node);
-        if opaque[usize::from(node.kind_id())] && !node.text(source).contains('/') {
-            skip_to = node.descendants().last().map_or(0, |n| n.id() + 1);
+        let past_subtree = node.descendants().last().map_or(0, |n| n.id() + 1);
+        match keep[usize::from(node.kind_id())] {
+            Keep::Nothing => skip_to = past_subtree,
+            Keep::Node if !node.text(source).contains('/') => {
+                kept.push(node);
+                skip_to = past_subtree;
+            }
+            Keep::Node | Keep::All => kept.push(node),
         }
     }
     kept
 }
 
 #[test]
-fn insides_of_opaque_kinds_are_left_out() {
+fn a_pruned_copy_leaves_out_what_it_is_told_to() {
     let grammar = Grammar::TypeScript;
     let language = tree_sitter::Language::from(tree_sitter_typescript::LANGUAGE_TYPESCRIPT);
     let kind_name = |node: Node| language.node_kind_for_id(node.kind_id());
-    let opaque: Vec<bool> = (0..language.node_kind_count() as u16)
-        .map(|kind| {
-            matches!(
-                language.node_kind_for_id(kind),
-                Some("type_annotation" | "interface_declaration" | "string")
-            )
+    let keep: Vec<Keep> = (0..language.node_kind_count() as u16)
+        .map(|kind| match (language.node_kind_for_id(kind), language.node_kind_is_named(kind)) {
+            (Some("type_annotation" | "interface_declaration" | "string"), true) => Keep::Node,
+            // Tokens, and a named kind with children.
+            (Some("(" | ")" | ";" | "=" | "{"), false) | (Some("arguments"), true) => Keep::Nothing,
+            _ => Keep::All,
         })
         .collect();
     let source = "interface Plain { a: number; b: Map<string, number> }\n\
@@ -190,8 +196,8 @@ fn insides_of_opaque_kinds_are_left_out() {
                   function f(x: Array<{ y: number }>): void { g(x, 'k'); }";
     let tree = treesitter::parse(grammar, source, Duration::from_secs(5)).expect("parses");
     let full = FlatTree::new(tree.clone(), grammar);
-    let pruned = FlatTree::without_insides(tree, grammar, source, &opaque);
-    let expected = full_copy_pruned(&full, source, &opaque);
+    let pruned = FlatTree::pruned(tree, grammar, source, &keep);
+    let expected = full_copy_pruned(&full, source, &keep);
     let position: std::collections::HashMap<usize, usize> =
         expected.iter().enumerate().map(|(i, n)| (n.id(), i)).collect();
     assert!(expected.len() < full.root().descendants().count(), "nothing was left out");
@@ -217,6 +223,12 @@ fn insides_of_opaque_kinds_are_left_out() {
     assert_eq!(pruned.root().node_at(leaf + 1).byte_range(), leaf..leaf + 7);
     let url = source.find("https").expect("url");
     assert_eq!(kind_name(pruned.root().node_at(url)), Some("string_fragment"));
+    // The call's arguments are gone, its callee stays; the function's body keeps its range.
+    let call = pruned.root().descendants().find(|n| kind_name(*n) == Some("call_expression")).expect("call");
+    let children: Vec<_> = call.children().map(|c| (kind_name(c), c.text(source))).collect();
+    assert_eq!(children, [(Some("identifier"), "g")]);
+    let body = source.find("{ g(").expect("body");
+    assert_eq!(pruned.root().node_at(body).byte_range(), body..source.len());
 }
 
 #[test]

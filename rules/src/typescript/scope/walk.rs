@@ -42,31 +42,9 @@ impl<'t> Scopes<'t> {
             scope_chain: Vec::new(),
             open_scopes: Vec::new(),
             uses: NodeMap::with_capacity(nodes, source.len() / 12),
+            children: Vec::new(),
         };
-        let root_kind = root.kind_id();
-        let mut path = Path { open: Vec::new(), children: Vec::new() };
-        path.enter(root, root_kind, ids);
-        walker.enter(root, root_kind, &path.children);
-        while let Some(top) = path.open.last_mut() {
-            let Some((child, kind)) = path.children.get(top.next as usize).copied() else {
-                let kind = top.kind;
-                path.leave();
-                walker.leave(kind);
-                continue;
-            };
-            top.next += 1;
-            if kind == ids.identifier || kind == ids.shorthand_property_identifier {
-                // Leaves, and the most common named nodes by far.
-                walker.used(child);
-            } else if kind != ids.property_identifier && !ids.is_inert(kind) {
-                if kind == ids.call_expression && value_is_kept(ids, &path.open) {
-                    walker.census.kept.insert(child.id());
-                }
-                let start = path.children.len();
-                path.enter(child, kind, ids);
-                walker.enter(child, kind, &path.children[start..]);
-            }
-        }
+        walker.walk(root);
         let Walker { collector, census, scope_chain, uses, .. } = walker;
         let Collector { mut bindings, declarations, declared, .. } = collector;
         let mut names = HashSet::with_capacity_and_hasher(declared.len(), Default::default());
@@ -99,45 +77,12 @@ impl<'t> Scopes<'t> {
     }
 }
 
-/// The nodes the walk is in, innermost last, and their named children (comments left out,
-/// with their kinds), end to end.
-struct Path<'t> {
-    open: Vec<Open>,
-    children: Vec<(Node<'t>, u16)>,
-}
-
-/// A node the walk is in: its children are `children[start..]` of the [`Path`], up to the next
-/// open node's; `next` is the one to visit next.
+/// A node the walk is in: its kind, the index just past its subtree, and the only child the
+/// walk visits, if it visits one only.
 struct Open {
     kind: u16,
-    start: u32,
-    next: u32,
-}
-
-impl<'t> Path<'t> {
-    /// Lists a node's named children for the walk to visit. A member expression's object is
-    /// its first named child, and all the walk visits: what follows (`?.`, the property name)
-    /// declares, calls and uses nothing.
-    fn enter(&mut self, parent: Node<'t>, kind: u16, ids: &Ids) {
-        let start = self.children.len();
-        if kind == ids.member_expression {
-            self.children.extend(parent.named_child(0).map(|object| (object, object.kind_id())));
-        } else {
-            for child in parent.named_children() {
-                let kind = child.kind_id();
-                if kind != ids.comment {
-                    self.children.push((child, kind));
-                }
-            }
-        }
-        self.open.push(Open { kind, start: start as u32, next: start as u32 });
-    }
-
-    fn leave(&mut self) {
-        if let Some(open) = self.open.pop() {
-            self.children.truncate(open.start as usize);
-        }
-    }
+    end: u32,
+    only: Option<usize>,
 }
 
 struct Collector<'t> {
@@ -400,6 +345,8 @@ struct Walker<'t> {
     /// Indices into `scope_chain` of the scopes open, innermost last.
     open_scopes: Vec<u32>,
     uses: NodeMap<Use>,
+    /// The named children of the node being entered, kept for the next one.
+    children: Vec<(Node<'t>, u16)>,
 }
 
 impl<'t> Walker<'t> {
@@ -410,16 +357,69 @@ impl<'t> Walker<'t> {
         }
     }
 
-    /// Enters a node whose named children (comments left out) are `children`.
-    fn enter(&mut self, node: Node<'t>, kind: u16, children: &[(Node<'t>, u16)]) {
+    /// Visits the named nodes below `root` in document order (types, literals, comments and
+    /// property names left out), entering and leaving each.
+    fn walk(&mut self, root: Node<'t>) {
+        let ids = self.ids;
+        // The nodes the walk is in, innermost last: a node is left once the walk is past its
+        // subtree.
+        let mut open: Vec<Open> = Vec::with_capacity(64);
+        let mut order = root.preorder();
+        while let Some(node) = order.next() {
+            while open.last().is_some_and(|o| node.id() >= o.end as usize) {
+                if let Some(left) = open.pop() {
+                    self.leave(left.kind);
+                }
+            }
+            let kind = node.kind_id();
+            let visited = match open.last() {
+                // Named children only, comments left out; of a member expression, its object
+                // only: what follows it (`?.`, the property name) declares, calls and uses
+                // nothing.
+                Some(parent) => {
+                    node.is_named() && kind != ids.comment && parent.only.is_none_or(|only| only == node.id())
+                }
+                None => true,
+            };
+            if !visited || kind == ids.property_identifier || ids.is_inert(kind) {
+                order.skip_below(node);
+            } else if kind == ids.identifier || kind == ids.shorthand_property_identifier {
+                // Leaves, and the most common named nodes by far.
+                self.used(node);
+                order.skip_below(node);
+            } else {
+                if kind == ids.call_expression && value_is_kept(ids, &open) {
+                    self.census.kept.insert(node.id());
+                }
+                let only = (kind == ids.member_expression)
+                    .then(|| node.named_child(0).map_or(usize::MAX, |object| object.id()));
+                let end = (node.id() + node.descendants().len()) as u32;
+                open.push(Open { kind, end, only });
+                self.enter(node, kind);
+            }
+        }
+        while let Some(left) = open.pop() {
+            self.leave(left.kind);
+        }
+    }
+
+    /// Enters a node: what it declares, what it counts, the scope it opens.
+    fn enter(&mut self, node: Node<'t>, kind: u16) {
         let ids = self.ids;
         // Most nodes (member accesses, argument lists, operators) are none of these.
         if !ids.is_noted_or_scope(kind) {
             return;
         }
+        // The named children (comments left out) of what declares or is counted: a block's
+        // are not read.
+        let mut children = std::mem::take(&mut self.children);
+        children.clear();
+        if ids.is_noted(kind) || kind == ids.arrow_function {
+            children.extend(nodes::children(node).map(|child| (child, child.kind_id())));
+        }
         let block = self.blocks.last().copied().unwrap_or(node);
         let function_scope = self.function_scopes.last().copied().unwrap_or(node);
-        self.collector.enter(ids, node, kind, children, (block, function_scope));
+        self.collector.enter(ids, node, kind, &children, (block, function_scope));
         let census = &mut self.census;
         if kind == ids.call_expression {
             census.calls.push(node);
@@ -447,6 +447,7 @@ impl<'t> Walker<'t> {
         if ids.is_function_scope(kind) {
             self.function_scopes.push(node);
         }
+        self.children = children;
     }
 
     fn leave(&mut self, kind: u16) {
