@@ -50,7 +50,9 @@ pub enum Keep {
     /// find).
     Node,
     /// Nothing: the node is not in the copy, nor anything below it. Its siblings and parent
-    /// keep their byte ranges; only the lists of children change.
+    /// keep their byte ranges, but the nodes after it move up in the array, a field it filled
+    /// is empty, and [`Node::node_at`] over it finds its parent. Unlike [`Keep::Node`], it
+    /// keeps no comment: meant for tokens, which hold none.
     Nothing,
 }
 
@@ -168,10 +170,10 @@ impl FlatTree {
         let context = std::ptr::from_mut(&mut entries).cast::<c_void>();
         // SAFETY: the tree is handed over to the walk, which deletes it; `opaque` points at
         // slices alive for the call, with their lengths (lengths past u32::MAX are capped,
-        // which only shortens what the C side reads; a `Keep` is the byte it reads); `out` is the buffer of the vector at
-        // `context`, which nothing but `grow` touches during the call; the C side writes
-        // within the capacity it is given, the vector's and then what `grow` reports, and
-        // returns how many entries it wrote.
+        // which only shortens what the C side reads; a `Keep` is the byte it reads); `out` is
+        // the buffer of the vector at `context`, which nothing but `grow` touches during the
+        // call; the C side writes within the capacity it is given, the vector's and then what
+        // `grow` reports, and returns how many entries it wrote.
         let count = unsafe { leaklint_flatten(tree.into_raw(), &opaque, out, capacity, grow, context) };
         // SAFETY: the first `count` entries were written.
         unsafe { entries.set_len(count as usize) };
@@ -327,8 +329,8 @@ impl<'t> Node<'t> {
     }
 }
 
-/// A walk over a subtree in document order (see [`Node::preorder`]): one step to the next
-/// node, parents before their children, and none to step over a subtree.
+/// A walk over a subtree in document order (see [`Node::preorder`]), parents before their
+/// children, that can leave out the subtree of the node it has just given.
 pub struct Preorder<'t> {
     tree: &'t FlatTree,
     next: u32,
@@ -336,8 +338,9 @@ pub struct Preorder<'t> {
 }
 
 impl<'t> Preorder<'t> {
-    /// Continues the walk past everything below `node`, the node it gave last.
+    /// Continues the walk past everything below `node`, which must be the node it gave last.
     pub fn skip_below(&mut self, node: Node<'t>) {
+        debug_assert_eq!(node.index + 1, self.next, "not the node the walk gave last");
         self.next = node.entry().end;
     }
 }

@@ -118,9 +118,10 @@ tables! {
 }
 
 /// Unnamed tokens that nothing in the front-end reads: it asks for children by field or among
-/// the named ones, and reads operators and keywords, but never these. A third of the nodes of
-/// typical TypeScript, left out of the flat copy. (`for (;;)` names its `;` as the missing
-/// condition: without it, the loop has no condition, which it lowers the same.)
+/// the named ones, and reads operators and keywords, but never these. About a third of what
+/// the flat copy of typical TypeScript would hold, left out of it. (The one field such a token
+/// fills is the `;` after the condition of a `for (init; cond; step)`, in the `condition`
+/// field after the expression, which is the child the field is asked for.)
 const UNREAD_PUNCTUATION: &[&str] = &["(", ")", "[", "]", "{", "}", ";", ".", "=", "=>"];
 
 static TYPESCRIPT: OnceLock<Ids> = OnceLock::new();
@@ -210,6 +211,17 @@ impl Ids {
                 ]),
                 class::NOTED,
             ),
+            (
+                is(&[
+                    self.variable_declarator,
+                    self.import_clause,
+                    self.namespace_import,
+                    self.formal_parameters,
+                    self.return_statement,
+                    self.arrow_function,
+                ]),
+                class::READS_CHILDREN,
+            ),
         ] {
             if set {
                 bits |= bit;
@@ -253,9 +265,11 @@ impl Ids {
         &self.kept
     }
 
-    /// Kinds the binding table's walk declares with or counts (see [`Ids::is_noted_or_scope`]).
-    pub fn is_noted(&self, kind: u16) -> bool {
-        self.has(kind, class::NOTED)
+    /// Kinds whose named children the binding table's walk reads on entering them: the name
+    /// and value of a declarator, the names of an import, parameters, a returned value, the
+    /// one parameter of `x => ...`.
+    pub fn reads_children(&self, kind: u16) -> bool {
+        self.has(kind, class::READS_CHILDREN)
     }
 
     /// Kinds the binding table's walk does something with on entering: scopes, declarations
@@ -273,6 +287,7 @@ mod class {
     pub const WRAPPER: u8 = 8;
     pub const INERT: u8 = 16;
     pub const NOTED: u8 = 32;
+    pub const READS_CHILDREN: u8 = 64;
 }
 
 /// A node's kind name, from the grammar's table of names by id.

@@ -289,36 +289,47 @@ impl<'t> Scopes<'t> {
 mod tests {
     use super::*;
     use crate::syntax::flat;
-    use crate::syntax::treesitter::Grammar;
+    use crate::syntax::treesitter::{self, Grammar};
+    use std::time::Duration;
 
     fn identifiers<'t>(root: Node<'t>, source: &str, name: &str) -> Vec<Node<'t>> {
         root.descendants().filter(|n| n.kind_name() == "identifier" && text(*n, source) == name).collect()
     }
 
+    /// The source's tree copied in full, and as the analysis copies it (punctuation left
+    /// out): the walk reads both alike.
+    fn copies(source: &str) -> [flat::FlatTree; 2] {
+        let grammar = Grammar::TypeScript;
+        let parse = || treesitter::parse(grammar, source, Duration::from_secs(5)).expect("parses");
+        let kept = Ids::for_grammar(grammar).kept();
+        [flat::FlatTree::new(parse(), grammar), flat::FlatTree::pruned(parse(), grammar, source, kept)]
+    }
+
     #[test]
     fn shadowing_hoisting_and_loop_variables() {
         let source = "const id = 1;\nfunction f() { g(id); { const id = 2; h(id); } }\nfunction g() { k(); }\nfunction k() {}\nfor (const t of ['a']) t;\n['x'].forEach((e) => e);\nconst [u, setU] = useState();\n['y'].flatMap((fy) => fy);\n['z'].map(function (gz: string) { return gz; });\nf(function (hf) { return hf; });";
-        let tree = flat::parse(Grammar::TypeScript, source);
-        let scopes = Scopes::build(tree.root(), source);
-        let ids = identifiers(tree.root(), source, "id");
-        let b: Vec<_> = ids.iter().map(|n| scopes.binding_of(*n)).collect();
-        assert_eq!(b[0], b[1], "outer use resolves to the module const");
-        assert_eq!(b[2], b[3], "inner use resolves to the shadowing const");
-        assert_ne!(b[0], b[2]);
-        let k = identifiers(tree.root(), source, "k");
-        assert!(scopes.function_named(k[0]).is_some(), "hoisted function declaration");
-        let t = identifiers(tree.root(), source, "t");
-        assert!(scopes.get(scopes.binding_of(t[1]).unwrap()).iterates.is_some());
-        let e = identifiers(tree.root(), source, "e");
-        assert!(scopes.get(scopes.binding_of(e[1]).unwrap()).iterates.is_some());
-        for (name, iterates) in [("fy", true), ("gz", true), ("hf", false)] {
-            let used = identifiers(tree.root(), source, name)[1];
-            let binding = scopes.get(scopes.binding_of(used).unwrap());
-            assert_eq!(binding.iterates.is_some(), iterates, "{name} iterates an array");
+        for tree in copies(source) {
+            let scopes = Scopes::build(tree.root(), source);
+            let ids = identifiers(tree.root(), source, "id");
+            let b: Vec<_> = ids.iter().map(|n| scopes.binding_of(*n)).collect();
+            assert_eq!(b[0], b[1], "outer use resolves to the module const");
+            assert_eq!(b[2], b[3], "inner use resolves to the shadowing const");
+            assert_ne!(b[0], b[2]);
+            let k = identifiers(tree.root(), source, "k");
+            assert!(scopes.function_named(k[0]).is_some(), "hoisted function declaration");
+            let t = identifiers(tree.root(), source, "t");
+            assert!(scopes.get(scopes.binding_of(t[1]).unwrap()).iterates.is_some());
+            let e = identifiers(tree.root(), source, "e");
+            assert!(scopes.get(scopes.binding_of(e[1]).unwrap()).iterates.is_some());
+            for (name, iterates) in [("fy", true), ("gz", true), ("hf", false)] {
+                let used = identifiers(tree.root(), source, name)[1];
+                let binding = scopes.get(scopes.binding_of(used).unwrap());
+                assert_eq!(binding.iterates.is_some(), iterates, "{name} iterates an array");
+            }
+            let set = identifiers(tree.root(), source, "setU");
+            let u = identifiers(tree.root(), source, "u");
+            assert_eq!(scopes.get(scopes.binding_of(set[0]).unwrap()).state_of, scopes.binding_of(u[0]));
         }
-        let set = identifiers(tree.root(), source, "setU");
-        let u = identifiers(tree.root(), source, "u");
-        assert_eq!(scopes.get(scopes.binding_of(set[0]).unwrap()).state_of, scopes.binding_of(u[0]));
     }
 
     #[test]
@@ -328,18 +339,19 @@ for (const [, hb] of m) hb;
 for (const [da, db = 1] of m) da;
 for (const [na, [nb]] of m) na;
 for (const { oa } of m) oa;";
-        let tree = flat::parse(Grammar::TypeScript, source);
-        let scopes = Scopes::build(tree.root(), source);
-        let element = |name: &str| {
-            let declared = identifiers(tree.root(), source, name)[0];
-            let binding = scopes.get(scopes.binding_of(declared).unwrap());
-            (binding.iterates.is_some(), binding.element)
-        };
-        assert_eq!(element("ea"), (true, Some(0)));
-        assert_eq!(element("eb"), (true, Some(1)));
-        // A hole, a default or a nested pattern: which element a name takes is not told.
-        for name in ["hb", "da", "db", "na", "nb"] {
-            assert_eq!(element(name), (false, None), "{name}");
+        for tree in copies(source) {
+            let scopes = Scopes::build(tree.root(), source);
+            let element = |name: &str| {
+                let declared = identifiers(tree.root(), source, name)[0];
+                let binding = scopes.get(scopes.binding_of(declared).unwrap());
+                (binding.iterates.is_some(), binding.element)
+            };
+            assert_eq!(element("ea"), (true, Some(0)));
+            assert_eq!(element("eb"), (true, Some(1)));
+            // A hole, a default or a nested pattern: which element a name takes is not told.
+            for name in ["hb", "da", "db", "na", "nb"] {
+                assert_eq!(element(name), (false, None), "{name}");
+            }
         }
     }
 }

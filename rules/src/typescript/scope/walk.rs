@@ -78,7 +78,8 @@ impl<'t> Scopes<'t> {
 }
 
 /// A node the walk is in: its kind, the index just past its subtree, and the only child the
-/// walk visits, if it visits one only.
+/// walk visits, if it visits one only (a member expression's object; `usize::MAX`, none, when
+/// it has no named child).
 struct Open {
     kind: u16,
     end: u32,
@@ -304,7 +305,8 @@ fn is_flat_array_pattern(pattern: Node) -> bool {
     if pattern.kind_name() != "array_pattern" {
         return false;
     }
-    // `[`, then names separated by commas: a comma after `[` or after a comma is a hole.
+    // Names separated by commas: a comma first or after a comma is a hole. (The brackets are
+    // not in the analysis's copy of the tree, but are in a full one.)
     let mut expect_name = true;
     for token in pattern.children() {
         match token.kind_name() {
@@ -345,7 +347,7 @@ struct Walker<'t> {
     /// Indices into `scope_chain` of the scopes open, innermost last.
     open_scopes: Vec<u32>,
     uses: NodeMap<Use>,
-    /// The named children of the node being entered, kept for the next one.
+    /// The named children of the node being entered: one buffer, reused from node to node.
     children: Vec<(Node<'t>, u16)>,
 }
 
@@ -357,8 +359,9 @@ impl<'t> Walker<'t> {
         }
     }
 
-    /// Visits the named nodes below `root` in document order (types, literals, comments and
-    /// property names left out), entering and leaving each.
+    /// Visits `root` and the named nodes below it in document order, but not types, literals,
+    /// comments, property names and what follows a member expression's object: each
+    /// identifier is noted as used, and every other node entered, then left after its subtree.
     fn walk(&mut self, root: Node<'t>) {
         let ids = self.ids;
         // The nodes the walk is in, innermost last: a node is left once the walk is past its
@@ -410,11 +413,10 @@ impl<'t> Walker<'t> {
         if !ids.is_noted_or_scope(kind) {
             return;
         }
-        // The named children (comments left out) of what declares or is counted: a block's
-        // are not read.
+        // The named children, comments left out, of the kinds that read them.
         let mut children = std::mem::take(&mut self.children);
         children.clear();
-        if ids.is_noted(kind) || kind == ids.arrow_function {
+        if ids.reads_children(kind) {
             children.extend(nodes::children(node).map(|child| (child, child.kind_id())));
         }
         let block = self.blocks.last().copied().unwrap_or(node);
