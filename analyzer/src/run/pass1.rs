@@ -23,12 +23,13 @@ pub(super) const BATCH: usize = 128;
 pub(super) const GROUP_BYTES: usize = 512 * 1024;
 
 /// The most source whose trees pass 1 holds for pass 2 (C#: its rules read the project
-/// index). A C# file's tree and outline take about 55 bytes for each byte of its text (520 MiB
-/// for the benchmark's 9 MiB of C#): past this budget, a file's tree is dropped once its index
-/// facts are taken, and the file is parsed again in pass 2. A large project then costs a second
-/// parse of what does not fit, not gigabytes. (A Rust file keeps no tree, only what syn's walk
-/// found: it is always held; see [`leaklint_rules::ParsedFile::holds_tree`].)
-pub(super) const HELD_TREES_BYTES: usize = 16 * 1024 * 1024;
+/// index). A C# file's flat copy and outline take about 13 bytes for each byte of its text
+/// (the benchmark's 9 MiB of C# peak at 119 MiB more than parsing alone; tree-sitter's own tree
+/// took 55): past this budget, about 850 MiB, a file's tree is dropped once its index facts are
+/// taken, and the file is parsed again in pass 2. A large project then costs a second parse of
+/// what does not fit, not gigabytes. (A Rust file keeps no tree, only what syn's walk found: it
+/// is always held; see [`leaklint_rules::ParsedFile::holds_tree`].)
+pub(super) const HELD_TREES_BYTES: usize = 64 * 1024 * 1024;
 
 /// What is left of a run's budget for held trees, in bytes of source text, shared by pass 1's
 /// threads. Which files' trees are held depends on the threads' timing; the findings do not.

@@ -1,6 +1,6 @@
 //! CA1001: a class that owns disposable fields does not implement `IDisposable`.
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::disposables::Knowledge;
 use super::fields::OwnedField;

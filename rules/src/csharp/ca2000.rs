@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::disposables::Knowledge;
 use super::lower::{lower_function, lower_top_level, Lowered, SiteUse, TypeScope};

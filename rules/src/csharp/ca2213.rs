@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::disposables::Knowledge;
 use super::fields::OwnedField;

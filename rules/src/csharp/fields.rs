@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::disposables::{
     Knowledge, COLLECTION_ADDS, OWNED_WHEN_PASSED_TO_CONSTRUCTOR, OWNING_WRAPPER_NAMES, RECEIVER_OWNERS,
@@ -12,7 +12,7 @@ use super::syntax::{
     argument_value, arguments, enclosing, field, has_modifier, invoked_member, is_function_like, kind_of,
     member_of_this, named_children, range, simple_type_name, text, unwrap_value,
 };
-use crate::syntax::treesitter::descendants;
+
 use crate::TextRange;
 
 /// Field and property names of a type declaration with their (simple) types.
@@ -243,7 +243,7 @@ fn owned_value(value: Node, source: &str, know: &Knowledge) -> Option<bool> {
         }
     }
     // A local of the same function that was given a created object.
-    let from_local = descendants(function).any(|n| match kind_of(&n) {
+    let from_local = function.descendants().any(|n| match kind_of(&n) {
         "variable_declarator" => {
             let declared = field(n, "name");
             declared.is_some_and(|d| text(d, source) == name)

@@ -4,11 +4,10 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::ownership;
 use super::syntax::{self, field, kind_of, named_children, simple_type_name, text};
-use crate::syntax::treesitter::descendants;
 
 /// This file's contribution to the project index.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -292,7 +291,7 @@ fn returns_existing(body: Node, source: &str) -> bool {
             .collect()
     };
     let is_local = |name: &str| {
-        descendants(body).any(|n| {
+        body.descendants().any(|n| {
             kind_of(&n) == "variable_declarator" && field(n, "name").is_some_and(|d| text(d, source) == name)
         })
     };
@@ -352,7 +351,7 @@ pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDispo
     let name = text(field(method, "name")?, source).to_string();
     let body = field(method, "body")?;
     let mut out = MethodDisposals { method: name, ..MethodDisposals::default() };
-    for node in descendants(body) {
+    for node in body.descendants() {
         if kind_of(&node) != "invocation_expression" {
             continue;
         }
@@ -399,12 +398,13 @@ fn released_member<'t>(receiver: Node, source: &'t str) -> Option<&'t str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::treesitter::{parse, Grammar};
+    use crate::syntax::flat::parse;
+    use crate::syntax::treesitter::Grammar;
 
     fn facts(source: &str) -> Facts {
-        let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
-        let (_, types) = crate::csharp::survey::outline(tree.root_node(), source);
-        gather(tree.root_node(), source, &types)
+        let tree = parse(Grammar::CSharp, source);
+        let (_, types) = crate::csharp::survey::outline(tree.root(), source);
+        gather(tree.root(), source, &types)
     }
 
     #[test]

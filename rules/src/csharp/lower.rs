@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::disposables::{Knowledge, PROCESS_EXITS};
 use super::lower_expr::Dest;
@@ -463,8 +463,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn for_statement(&mut self, node: Node<'t>) {
-        let mut cursor = node.walk();
-        for init in node.children_by_field_name("initializer", &mut cursor).collect::<Vec<_>>() {
+        for init in syntax::fields(node, "initializer").collect::<Vec<_>>() {
             if kind_of(&init) == "variable_declaration" {
                 self.declaration(init, false);
             } else {
@@ -476,8 +475,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.loop_body(field(node, "body"), update, |_| {});
         let after = self.cur;
         self.cur = update;
-        let mut cursor = node.walk();
-        for u in node.children_by_field_name("update", &mut cursor).collect::<Vec<_>>() {
+        for u in syntax::fields(node, "update").collect::<Vec<_>>() {
             self.expr(u, Dest::Discard);
         }
         self.goto(head);
@@ -493,8 +491,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         let ty = syntax::declared_type(node, self.source).map(|t| syntax::simple_type_name(t).to_string());
         self.loop_body(field(node, "body"), head, |l| {
             if let Some(left) = left {
-                for id in crate::syntax::treesitter::descendants(left).filter(|n| kind_of(n) == "identifier")
-                {
+                for id in left.descendants().filter(|n| kind_of(n) == "identifier") {
                     let var = l.declare(text(id, l.source), ty.clone());
                     l.push(Event::Assign { to: var, from: None }, range(id));
                 }

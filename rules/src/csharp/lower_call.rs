@@ -2,7 +2,7 @@
 //! project's methods), which calls create disposables (BCL and project factories, awaited
 //! tasks, `out` arguments), and what the syntax tells about types.
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::disposables::{Knowledge, COLLECTION_ADDS, OWNING_METHODS, RECEIVER_OWNERS, STORING_CALLS};
 use super::lower::Lowerer;

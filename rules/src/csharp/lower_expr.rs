@@ -1,7 +1,7 @@
 //! Lowering C# expressions: where each value goes (a local, the caller, an owner, nowhere) and
 //! which of them create disposables.
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::lower::{Lowerer, Site, SiteUse};
 use super::ownership;
@@ -312,9 +312,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         let source_var = (kind_of(&value) == "identifier")
             .then(|| self.locals.get(text(value, self.source)).copied())
             .flatten();
-        for p in
-            crate::syntax::treesitter::descendants(pattern).filter(|p| kind_of(p) == "declaration_pattern")
-        {
+        for p in pattern.descendants().filter(|p| kind_of(p) == "declaration_pattern") {
             let Some(name) = field(p, "name").filter(|n| kind_of(n) == "identifier") else { continue };
             let ty = field(p, "type").map(|t| syntax::simple_type_name(text(t, self.source)).to_string());
             let var = self.declare(text(name, self.source), ty);

@@ -7,7 +7,7 @@
 //! statement; `finally` is copied onto each exit that crosses it (return, break, continue, the
 //! exceptional edge to an outer handler).
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::lower::{Lowerer, Scope};
 use super::lower_expr::Dest;

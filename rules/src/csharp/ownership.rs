@@ -2,7 +2,7 @@
 //! parameters of the project's methods (interprocedural CA2000), local functions, and locals
 //! captured by lambdas: the value is disposed, stored, returned or handed to an owner there.
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::disposables::{COLLECTION_ADDS, LEAVE_OPEN_ARGUMENTS, OWNING_METHODS, RELEASE_METHODS};
 use super::syntax::{self, field, kind_of, named_children, text};

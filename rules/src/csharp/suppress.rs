@@ -1,10 +1,10 @@
 //! The suppressions C# developers already write: `#pragma warning disable CODE` ... `restore`,
 //! and `[SuppressMessage("Category", "CODE:Title")]` on a member or a type.
 
-use tree_sitter::Node;
+use crate::syntax::flat::Node;
 
 use super::syntax::{self, field, kind_of, named_children, range, text};
-use crate::syntax::treesitter::descendants;
+
 use crate::{Diagnostic, Suppression};
 
 /// A stretch of the file where some codes (`None`: every code) are silenced.
@@ -39,7 +39,7 @@ pub(crate) fn apply(root: Node, source: &str, globals: &[GlobalSuppression], dia
     // Regions come from `#pragma` directives and `[SuppressMessage]` attributes only: a file
     // whose text names neither is not walked.
     if source.contains("pragma") || source.contains("SuppressMessage") {
-        for node in descendants(root) {
+        for node in root.descendants() {
             match kind_of(&node) {
                 "preproc_pragma" => pragma(node, source, &mut open, &mut regions),
                 "attribute" => regions.extend(suppress_message(node, source)),
@@ -198,7 +198,7 @@ fn symbol_path(root: Node, offset: usize, source: &str) -> SymbolPath {
     let mut path = SymbolPath { namespace: String::new(), types: Vec::new(), member: None };
     let mut namespaces = Vec::new();
     let mut declarator = None;
-    let mut cur = root.descendant_for_byte_range(offset, offset);
+    let mut cur = Some(root.node_at(offset));
     while let Some(node) = cur {
         let name = || field(node, "name").map(|n| text(n, source).to_string());
         match kind_of(&node) {
@@ -264,7 +264,7 @@ impl GlobalSuppression {
 /// The text of the string literal in an attribute argument.
 fn string_value(arg: Node, source: &str) -> Option<String> {
     let literal =
-        descendants(arg).find(|n| matches!(kind_of(n), "string_literal" | "verbatim_string_literal"))?;
+        arg.descendants().find(|n| matches!(kind_of(n), "string_literal" | "verbatim_string_literal"))?;
     let raw = text(literal, source);
     Some(raw.trim_start_matches('@').trim_matches('"').to_string())
 }

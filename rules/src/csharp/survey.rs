@@ -4,11 +4,11 @@
 //! assignments and calls the field rules read. A body that creates nothing has nothing to
 //! report, and is not lowered.
 //!
-//! The check pass finds the outlined nodes again by their index in a pre-order walk of the
-//! tree (tree-sitter's descendant index), which costs a few steps down from a common
-//! ancestor: walking the whole tree again costs as much as a fifth of parsing it.
+//! The check pass finds the outlined nodes again by their index in document order (tree-sitter's
+//! descendant index), which in the file's flat copy is one read: walking the whole tree again
+//! would cost as much as a fifth of parsing it.
 
-use tree_sitter::{Node, TreeCursor};
+use crate::syntax::flat::Node;
 
 use super::disposables::Knowledge;
 use super::syntax::{self, field, kind_of, named_children};
@@ -69,20 +69,19 @@ impl FunctionOutline {
     }
 }
 
-/// Finds outlined nodes again with one cursor, moving from the last node found.
+/// Finds outlined nodes again by their index.
 pub(crate) struct Locator<'t> {
-    cursor: TreeCursor<'t>,
+    root: Node<'t>,
 }
 
 impl<'t> Locator<'t> {
     /// `root` must be the root the outline was made from.
     pub fn new(root: Node<'t>) -> Locator<'t> {
-        Locator { cursor: root.walk() }
+        Locator { root }
     }
 
     pub fn node(&mut self, index: usize) -> Node<'t> {
-        self.cursor.goto_descendant(index);
-        self.cursor.node()
+        self.root.descendant(index).unwrap_or(self.root)
     }
 
     /// The function, if its body may create a disposable.
@@ -139,15 +138,20 @@ enum Scope {
 pub(crate) fn outline<'t>(root: Node<'t>, source: &str) -> (Outline, Vec<Node<'t>>) {
     let mut out = Outline::default();
     let mut types = Vec::new();
-    let mut levels: Vec<Level> = Vec::new();
     // The values of the `using`s entered and not yet reached.
     let mut released: Vec<Node<'t>> = Vec::new();
-    let mut cursor = root.walk();
-    let (mut scope, mut owner) = (Scope::TopLevel, None);
-    loop {
-        let node = cursor.node();
+    // The entered nodes with children, with the index just past their subtrees.
+    let mut levels: Vec<(usize, Level)> = Vec::new();
+    for node in root.descendants() {
+        while levels.last().is_some_and(|(end, _)| node.id() >= *end) {
+            levels.pop();
+        }
+        let (scope, owner) = match levels.last() {
+            Some((_, level)) => (level.scope, owner_of(level.frame, node)),
+            None => (Scope::TopLevel, None),
+        };
         let kind = kind_of(&node);
-        let at = cursor.descendant_index();
+        let at = node.id() - root.id();
         if let Scope::Type(t) = scope {
             if out.types[t].is_class && super::fields::is_field_use(node, kind, source) {
                 out.types[t].field_uses.push(at);
@@ -157,7 +161,7 @@ pub(crate) fn outline<'t>(root: Node<'t>, source: &str) -> (Outline, Vec<Node<'t
             Scope::TopLevel => &mut out.top_level,
             Scope::Type(t) => &mut out.types[t].functions,
         };
-        if let Some(Frame::Function(Some((index, body)))) = levels.last().map(|l| l.frame) {
+        if let Some(Frame::Function(Some((index, body)))) = levels.last().map(|(_, l)| l.frame) {
             if body == node {
                 functions[index].body = at;
             }
@@ -186,27 +190,12 @@ pub(crate) fn outline<'t>(root: Node<'t>, source: &str) -> (Outline, Vec<Node<'t
         } else {
             Level { scope, frame: Frame::Inherit(owner) }
         };
-        if cursor.goto_first_child() {
-            levels.push(level);
-            (scope, owner) = (level.scope, owner_of(level.frame, cursor.node()));
-            continue;
-        }
-        loop {
-            if cursor.node() == root {
-                return (out, types);
-            }
-            if cursor.goto_next_sibling() {
-                if let Some(level) = levels.last() {
-                    (scope, owner) = (level.scope, owner_of(level.frame, cursor.node()));
-                }
-                break;
-            }
-            if !cursor.goto_parent() {
-                return (out, types);
-            }
-            levels.pop();
+        let end = node.id() + node.descendants().len();
+        if end > node.id() + 1 {
+            levels.push((end, level));
         }
     }
+    (out, types)
 }
 
 fn owner_of<'t>(frame: Frame<'t>, child: Node<'t>) -> Option<usize> {
@@ -282,25 +271,13 @@ fn note(outline: &mut FunctionOutline, node: Node, kind: &str, at: usize) {
 /// nodes below `ty`, without entering nested functions) is counted for it, as elsewhere. `at`
 /// is the descendant index of `ty`; the nodes below it follow it in the walk's order.
 fn note_type_in_body(outline: &mut FunctionOutline, ty: Node, at: usize) {
-    let mut cursor = ty.walk();
-    loop {
-        let node = cursor.node();
+    let mut order = ty.preorder();
+    while let Some(node) = order.next() {
         let kind = kind_of(&node);
         if node != ty {
-            note(outline, node, kind, at + cursor.descendant_index());
-        }
-        if (node == ty || !syntax::is_function_like(kind)) && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.node() == ty {
-                return;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
+            note(outline, node, kind, at + (node.id() - ty.id()));
+            if syntax::is_function_like(kind) {
+                order.skip_below(node);
             }
         }
     }
@@ -310,7 +287,8 @@ fn note_type_in_body(outline: &mut FunctionOutline, ty: Node, at: usize) {
 mod tests {
     use super::*;
     use crate::csharp::Index;
-    use crate::syntax::treesitter::{descendants, parse, Grammar};
+    use crate::syntax::flat::parse;
+    use crate::syntax::treesitter::Grammar;
     use crate::Settings;
 
     #[test]
@@ -324,14 +302,14 @@ mod tests {
             void Calls() { var r = File.OpenRead(p); } \
             void Abstracted(); \
             class Inner { void Nested() { new Process(); } } }";
-        let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
+        let tree = parse(Grammar::CSharp, source);
         let index = Index::default();
         let settings = Settings::default();
         let know = Knowledge::new(&index, &settings);
-        let (outline, types) = outline(tree.root_node(), source);
+        let (outline, types) = outline(tree.root(), source);
         assert_eq!(types.len(), 2);
         assert!(outline.top_level.is_empty());
-        let mut at = Locator::new(tree.root_node());
+        let mut at = Locator::new(tree.root());
         let summary = |t: &TypeOutline, at: &mut Locator| -> Vec<(String, bool, usize)> {
             t.functions
                 .iter()
@@ -373,11 +351,11 @@ mod tests {
             void Either(bool c) { using var s = c ? new FileStream(p) : new MemoryStream(); } \
             void Inner() { using var w = new StreamWriter(new FileStream(p)); } \
             async Task Bare() { var m = await _client.SendAsync(q).ConfigureAwait(false); } }";
-        let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
+        let tree = parse(Grammar::CSharp, source);
         let index = Index::default();
         let settings = Settings::default();
         let know = Knowledge::new(&index, &settings);
-        let (outline, _) = outline(tree.root_node(), source);
+        let (outline, _) = outline(tree.root(), source);
         let creates: Vec<bool> =
             outline.types[0].functions.iter().map(|f| f.creates(source, &know)).collect();
         // A conditional's arms and a wrapper's argument are not followed: they may leak.
@@ -389,9 +367,9 @@ mod tests {
         let source = "class A { Stream _s; A() { _s = new FileStream(p); Log(); x.Run(); \
             _bag.Add(_s); var r = new StreamReader(_s); } \
             struct B { void M() { _t = Make(); } } }";
-        let tree = parse(Grammar::CSharp, source, std::time::Duration::from_secs(5)).unwrap();
-        let (outline, _) = outline(tree.root_node(), source);
-        let mut at = Locator::new(tree.root_node());
+        let tree = parse(Grammar::CSharp, source);
+        let (outline, _) = outline(tree.root(), source);
+        let mut at = Locator::new(tree.root());
         let kinds: Vec<&str> = outline.types[0].field_uses.iter().map(|i| kind_of(&at.node(*i))).collect();
         // Not `new FileStream(..)`, `Log()` nor `x.Run()`: they hand no member to a container.
         assert_eq!(
@@ -400,7 +378,7 @@ mod tests {
         );
         assert!(outline.types[1].field_uses.is_empty(), "a struct's uses are not read");
         // Any node is found again by its index, in any order.
-        let all: Vec<Node> = descendants(tree.root_node()).collect();
+        let all: Vec<Node> = tree.root().descendants().collect();
         for (i, node) in all.iter().enumerate().rev() {
             assert_eq!(at.node(i), *node);
         }

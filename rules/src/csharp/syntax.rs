@@ -2,19 +2,26 @@
 
 use std::sync::OnceLock;
 
-use tree_sitter::Node;
-
-use crate::syntax::treesitter;
-pub(crate) use crate::syntax::treesitter::{children, named_children, FEW_CHILDREN};
+use crate::syntax::flat::{self, Node};
 use crate::TextRange;
 
 /// The source text of a node.
 pub(crate) fn text<'t>(node: Node, source: &'t str) -> &'t str {
-    treesitter::text(node, source)
+    node.text(source)
 }
 
 pub(crate) fn range(node: Node) -> TextRange {
-    treesitter::range(node)
+    flat::range(node)
+}
+
+/// The named children of a node, collected.
+pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    node.named_children().collect()
+}
+
+/// All the children of a node, named and anonymous, collected.
+pub(crate) fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    node.children().collect()
 }
 
 fn grammar() -> &'static tree_sitter::Language {
@@ -32,10 +39,7 @@ pub(crate) fn kind_of<'t>(node: &Node<'t>) -> &'t str {
             .map(|id| u16::try_from(id).ok().and_then(|id| language.node_kind_for_id(id)).unwrap_or(""))
             .collect()
     });
-    match names.get(usize::from(node.kind_id())) {
-        Some(name) if !name.is_empty() => name,
-        _ => node.kind(),
-    }
+    names.get(usize::from(node.kind_id())).copied().unwrap_or("")
 }
 
 /// The fields the rules read, most asked for first.
@@ -67,8 +71,24 @@ pub(crate) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
     let ids = IDS.get_or_init(|| FIELDS.map(|f| grammar().field_id_for_name(f).map_or(0, |id| id.get())));
     match FIELDS.iter().position(|f| *f == name) {
         Some(slot) if ids[slot] != 0 => node.child_by_field_id(ids[slot]),
-        _ => node.child_by_field_name(name),
+        _ => node.child_by_field_id(field_id(name)?),
     }
+}
+
+fn field_id(name: &str) -> Option<u16> {
+    grammar().field_id_for_name(name).map(|id| id.get())
+}
+
+/// Every child in field `name`.
+pub(crate) fn fields<'t>(node: Node<'t>, name: &str) -> impl Iterator<Item = Node<'t>> {
+    let id = field_id(name).unwrap_or(0);
+    node.children().filter(move |child| id != 0 && child.field_id() == id)
+}
+
+/// The name of the field a node fills in its parent, if any.
+pub(crate) fn field_name(node: Node<'_>) -> Option<&'static str> {
+    let id = std::num::NonZeroU16::new(node.field_id())?;
+    grammar().field_name_for_id(id.get())
 }
 
 /// True when `node` has an anonymous token child spelled `token` (`using`, `await`, `out`, ...).
@@ -199,9 +219,7 @@ pub(crate) fn arguments(node: Node<'_>) -> Vec<Node<'_>> {
     let list = field(node, "arguments")
         .or_else(|| named_children(node).into_iter().find(|c| kind_of(c) == "argument_list"));
     let Some(list) = list else { return Vec::new() };
-    let mut cursor = list.walk();
-    let arguments = list.named_children(&mut cursor).filter(|a| kind_of(a) == "argument").collect();
-    arguments
+    list.named_children().filter(|a| kind_of(a) == "argument").collect()
 }
 
 /// The value expression of an argument (skipping its `name:`).
@@ -220,9 +238,9 @@ pub(crate) struct ArgumentParts<'t> {
 
 pub(crate) fn argument_parts(arg: Node<'_>) -> ArgumentParts<'_> {
     let mut parts = ArgumentParts { value: None, is_out: false, is_ref: false };
-    for (i, child) in (0u32..).zip(children(arg)) {
+    for child in arg.children() {
         if child.is_named() {
-            if parts.value.is_none() && arg.field_name_for_child(i) != Some("name") {
+            if parts.value.is_none() && field_name(child) != Some("name") {
                 parts.value = Some(child);
             }
         } else {
@@ -270,25 +288,16 @@ pub(crate) fn enclosing<'t>(node: Node<'t>, is: impl Fn(&str) -> bool) -> Option
 }
 
 /// Calls `visit` with `root` and every node below it in document order, each with its
-/// ancestors (outermost first, `root` included). Children are read as [`children`] reads them,
-/// which costs a fraction of a cursor's moves; the pending nodes sit on a heap stack, so depth
-/// costs no call stack.
+/// ancestors (outermost first, `root` included).
 pub(crate) fn walk_with_ancestors<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
-    // (node, depth), the next node to visit last.
-    let mut pending: Vec<(Node<'t>, usize)> = vec![(root, 0)];
     let mut path: Vec<Node<'t>> = Vec::new();
-    while let Some((node, depth)) = pending.pop() {
-        path.truncate(depth);
+    for node in root.descendants() {
+        // A node's subtree is the range of ids after it: `open` holds `node` if it is in it.
+        while path.last().is_some_and(|open| node.id() >= open.id() + open.descendants().len()) {
+            path.pop();
+        }
         visit(node, &path);
         path.push(node);
-        let count = node.child_count();
-        if count as usize <= FEW_CHILDREN {
-            pending.extend((0..count).rev().filter_map(|i| node.child(i)).map(|c| (c, depth + 1)));
-        } else {
-            let mut cursor = node.walk();
-            let all: Vec<Node<'t>> = node.children(&mut cursor).collect();
-            pending.extend(all.into_iter().rev().map(|c| (c, depth + 1)));
-        }
     }
 }
 
@@ -298,7 +307,14 @@ pub(crate) fn pruned_descendants<'t>(
     root: Node<'t>,
     prune: fn(&str) -> bool,
 ) -> impl Iterator<Item = Node<'t>> {
-    treesitter::pruned_descendants(root, move |node| prune(kind_of(node)))
+    let mut order = root.preorder();
+    std::iter::from_fn(move || {
+        let node = order.next()?;
+        if node != root && prune(kind_of(&node)) {
+            order.skip_below(node);
+        }
+        Some(node)
+    })
 }
 
 /// Declarations whose bodies are lowered on their own.
@@ -333,45 +349,21 @@ mod tests {
     #[test]
     fn pruned_walk_visits_but_does_not_enter_pruned_nodes() {
         let source = "class A { void M() { var f = () => { var inner = 1; }; var outer = 2; } }";
-        let tree = treesitter::parse(treesitter::Grammar::CSharp, source, std::time::Duration::from_secs(5))
-            .unwrap();
-        let names: Vec<&str> = pruned_descendants(tree.root_node(), |k| k == "lambda_expression")
+        let tree = flat::parse(crate::syntax::treesitter::Grammar::CSharp, source);
+        let names: Vec<&str> = pruned_descendants(tree.root(), |k| k == "lambda_expression")
             .filter(|n| kind_of(n) == "variable_declarator")
             .filter_map(|n| field(n, "name").map(|n| text(n, source)))
             .collect();
         assert_eq!(names, vec!["f", "outer"]);
-        assert_eq!(
-            pruned_descendants(tree.root_node(), |_| false).count(),
-            crate::syntax::treesitter::descendants(tree.root_node()).count()
-        );
-    }
-
-    /// A method of 40 statements: a block with more children than [`FEW_CHILDREN`].
-    fn long_method(statement: fn(usize) -> String) -> tree_sitter::Tree {
-        let statements: String = (0..40).map(statement).collect();
-        let source = format!("class A {{ void M() {{ {statements} }} }}");
-        treesitter::parse(treesitter::Grammar::CSharp, &source, std::time::Duration::from_secs(5)).unwrap()
-    }
-
-    #[test]
-    fn children_by_index_and_by_cursor_agree() {
-        let tree = long_method(|i| format!("var v{i} = Make({i}, out var o{i}); "));
-        let mut checked = 0;
-        for node in treesitter::descendants(tree.root_node()) {
-            let mut cursor = node.walk();
-            let named: Vec<Node> = node.named_children(&mut cursor).collect();
-            assert_eq!(named_children(node), named);
-            let all: Vec<Node> = node.children(&mut cursor).collect();
-            assert_eq!(children(node), all);
-            checked += usize::from(all.len() > FEW_CHILDREN);
-        }
-        assert!(checked > 0, "a block long enough to take the cursor");
+        assert_eq!(pruned_descendants(tree.root(), |_| false).count(), tree.root().descendants().count());
     }
 
     #[test]
     fn walk_with_ancestors_visits_in_document_order_with_the_path() {
-        let tree = long_method(|i| format!("Use(x{i}, (y{i})); "));
-        let root = tree.root_node();
+        let statements: String = (0..40).map(|i| format!("Use(x{i}, (y{i})); ")).collect();
+        let source = format!("class A {{ void M() {{ {statements} }} }}");
+        let tree = flat::parse(crate::syntax::treesitter::Grammar::CSharp, &source);
+        let root = tree.root();
         let mut seen = Vec::new();
         walk_with_ancestors(root, |node, ancestors| {
             let mut expected = Vec::new();
@@ -384,7 +376,7 @@ mod tests {
             assert_eq!(ancestors, expected.as_slice());
             seen.push(node);
         });
-        assert_eq!(seen, treesitter::descendants(root).collect::<Vec<_>>());
+        assert_eq!(seen, root.descendants().collect::<Vec<_>>());
     }
 
     #[test]

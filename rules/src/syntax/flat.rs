@@ -5,7 +5,8 @@
 //! looks a field up by scanning the children again, and finds a parent by walking down from
 //! the root; its cursor does bookkeeping on every move. A front-end that asks many questions
 //! of every node (the TypeScript one: bindings, census, lowering, reports) spends more there
-//! than in its own logic. The copy is made in one pass by `csrc/flatten.c`, which reads the
+//! than in its own logic. The copy is also about a seventh of the tree's memory, which counts
+//! where trees are held between passes (C#). The copy is made in one pass by `csrc/flatten.c`, which reads the
 //! tree's own structures; after it, a child, a field, a parent or a subtree is an index away.
 //! `flat_matches_tree_sitter` (in `flat/tests.rs`) checks, node by node, that the copy says
 //! what the public API says.
@@ -320,6 +321,18 @@ impl<'t> Node<'t> {
     pub fn descendants(&self) -> impl ExactSizeIterator<Item = Node<'t>> + 't {
         let (tree, end) = (self.tree, self.entry().end);
         (self.index..end).map(move |index| Node { tree, index })
+    }
+
+    /// The node `index` places after this one in document order, within its subtree (this
+    /// node itself at 0), as tree-sitter's `TreeCursor::goto_descendant` counts.
+    pub fn descendant(&self, index: usize) -> Option<Node<'t>> {
+        let index = u32::try_from(index).ok()?.checked_add(self.index)?;
+        (index < self.entry().end).then(|| self.at(index))
+    }
+
+    /// The named sibling before this node, if any.
+    pub fn prev_named_sibling(&self) -> Option<Node<'t>> {
+        self.parent()?.children().take_while(|sibling| sibling != self).filter(Node::is_named).last()
     }
 
     /// This node and the nodes below it, in document order, as a walk that can step over what

@@ -61,6 +61,9 @@ fn compare(grammar: Grammar, source: &str, name: &str) -> usize {
             at()
         );
         assert_eq!(copy.field_id(), *field, "{} field", at());
+        assert_eq!(flat.root().descendant(i).map(|d| d.id()), Some(i), "{} descendant", at());
+        let sibling = node.prev_named_sibling().map(|s| index[&s.id()]);
+        assert_eq!(copy.prev_named_sibling().map(|s| s.id()), sibling, "{} previous named sibling", at());
         if node.start_byte() < node.end_byte() {
             let holds = |n: &Node| n.start_byte() <= node.start_byte() && node.start_byte() < n.end_byte();
             let found = flat.root().node_at(node.start_byte());
