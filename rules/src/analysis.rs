@@ -56,8 +56,8 @@ pub struct ParsedFile {
 }
 
 impl ParsedFile {
-    /// Whether it holds a syntax tree (C#, TypeScript: tens of bytes for each byte of text),
-    /// rather than only what its front-end's walk found (Rust).
+    /// Whether it holds a syntax tree (C#: a flat copy and an outline, about 13 bytes for each
+    /// byte of text; TypeScript), rather than only what its front-end's walk found (Rust).
     pub fn holds_tree(&self) -> bool {
         !matches!(self.model, Model::Rust(_))
     }

@@ -463,7 +463,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn for_statement(&mut self, node: Node<'t>) {
-        for init in syntax::fields(node, "initializer").collect::<Vec<_>>() {
+        for init in syntax::fields(node, "initializer") {
             if kind_of(&init) == "variable_declaration" {
                 self.declaration(init, false);
             } else {
@@ -475,7 +475,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.loop_body(field(node, "body"), update, |_| {});
         let after = self.cur;
         self.cur = update;
-        for u in syntax::fields(node, "update").collect::<Vec<_>>() {
+        for u in syntax::fields(node, "update") {
             self.expr(u, Dest::Discard);
         }
         self.goto(head);

@@ -38,9 +38,9 @@ pub use ownership::Forward;
 pub use suppress::GlobalSuppression;
 
 /// A parsed C# file, kept between the index pass and the check pass: the flat copy of its tree
-/// (about a seventh of the memory of tree-sitter's, which a large project holds for every file
-/// until its index is built), what the check pass reads of it, and where its first syntax
-/// error is.
+/// and what the check pass reads of it (with the text, about 13 bytes for each byte of source,
+/// where tree-sitter's tree took 55: a project holds them for every file until its index is
+/// built), and where its first syntax error is.
 pub struct Model {
     tree: FlatTree,
     /// What the check pass reads, found in the walk that gathers the index facts.
@@ -65,7 +65,7 @@ pub fn check(model: &Model, text: &str, index: &Index, settings: &Settings) -> V
     let mut diagnostics = Vec::new();
     let run_ca2000 = settings.is_enabled(CA2000.code);
     let run_fields = settings.is_enabled(CA2213.code) || settings.is_enabled(CA1001.code);
-    let mut at = survey::Locator::new(root);
+    let at = survey::Locator::new(root);
     let outline = &model.outline;
     if run_ca2000 {
         let top_level = outline.top_level.iter().filter_map(|f| at.surveyed(f, text, &know)).collect();

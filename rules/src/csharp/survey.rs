@@ -5,8 +5,8 @@
 //! report, and is not lowered.
 //!
 //! The check pass finds the outlined nodes again by their index in document order (tree-sitter's
-//! descendant index), which in the file's flat copy is one read: walking the whole tree again
-//! would cost as much as a fifth of parsing it.
+//! descendant index), which in the file's flat copy is one read, rather than walking the whole
+//! file again.
 
 use crate::syntax::flat::Node;
 
@@ -80,12 +80,12 @@ impl<'t> Locator<'t> {
         Locator { root }
     }
 
-    pub fn node(&mut self, index: usize) -> Node<'t> {
+    pub fn node(&self, index: usize) -> Node<'t> {
         self.root.descendant(index).unwrap_or(self.root)
     }
 
     /// The function, if its body may create a disposable.
-    pub fn surveyed(&mut self, f: &FunctionOutline, source: &str, know: &Knowledge) -> Option<Surveyed<'t>> {
+    pub fn surveyed(&self, f: &FunctionOutline, source: &str, know: &Knowledge) -> Option<Surveyed<'t>> {
         if !f.creates(source, know) {
             return None;
         }
@@ -309,8 +309,8 @@ mod tests {
         let (outline, types) = outline(tree.root(), source);
         assert_eq!(types.len(), 2);
         assert!(outline.top_level.is_empty());
-        let mut at = Locator::new(tree.root());
-        let summary = |t: &TypeOutline, at: &mut Locator| -> Vec<(String, bool, usize)> {
+        let at = Locator::new(tree.root());
+        let summary = |t: &TypeOutline, at: &Locator| -> Vec<(String, bool, usize)> {
             t.functions
                 .iter()
                 .map(|f| {
@@ -333,8 +333,8 @@ mod tests {
         ];
         let expected: Vec<(String, bool, usize)> =
             expected.iter().map(|(n, c, l)| (n.to_string(), *c, *l)).collect();
-        assert_eq!(summary(&outline.types[0], &mut at), expected);
-        assert_eq!(summary(&outline.types[1], &mut at), vec![("Nested".to_string(), true, 0)]);
+        assert_eq!(summary(&outline.types[0], &at), expected);
+        assert_eq!(summary(&outline.types[1], &at), vec![("Nested".to_string(), true, 0)]);
         assert_eq!(at.node(outline.types[1].decl), types[1]);
         let local = at.node(outline.types[0].functions[3].local_functions[0]);
         assert_eq!(kind_of(&local), "local_function_statement");
@@ -369,7 +369,7 @@ mod tests {
             struct B { void M() { _t = Make(); } } }";
         let tree = parse(Grammar::CSharp, source);
         let (outline, _) = outline(tree.root(), source);
-        let mut at = Locator::new(tree.root());
+        let at = Locator::new(tree.root());
         let kinds: Vec<&str> = outline.types[0].field_uses.iter().map(|i| kind_of(&at.node(*i))).collect();
         // Not `new FileStream(..)`, `Log()` nor `x.Run()`: they hand no member to a container.
         assert_eq!(

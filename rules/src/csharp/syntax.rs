@@ -29,8 +29,8 @@ fn grammar() -> &'static tree_sitter::Language {
     LANGUAGE.get_or_init(|| tree_sitter_c_sharp::LANGUAGE.into())
 }
 
-/// A node's kind, from a table built once: `Node::kind` measures and validates the C string
-/// of the name on every call, and the rules ask for the kind of nearly every node they pass.
+/// A node's kind, from a table of the grammar's kind names built once (the rules ask for the
+/// kind of nearly every node they pass).
 pub(crate) fn kind_of<'t>(node: &Node<'t>) -> &'t str {
     static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
     let names = NAMES.get_or_init(|| {
@@ -39,7 +39,8 @@ pub(crate) fn kind_of<'t>(node: &Node<'t>) -> &'t str {
             .map(|id| u16::try_from(id).ok().and_then(|id| language.node_kind_for_id(id)).unwrap_or(""))
             .collect()
     });
-    names.get(usize::from(node.kind_id())).copied().unwrap_or("")
+    // The one kind past the table is tree-sitter's error symbol.
+    names.get(usize::from(node.kind_id())).copied().unwrap_or("ERROR")
 }
 
 /// The fields the rules read, most asked for first.
@@ -63,9 +64,8 @@ const FIELDS: [&str; 17] = [
     "initializer",
 ];
 
-/// The child in field `name`. Field ids are looked up once: `child_by_field_name` compares
-/// the name against every field name of the grammar on each call, and hashing the name costs
-/// more than finding it among the few the rules use.
+/// The child in field `name`. The ids of the fields the rules read most are looked up once,
+/// and found by comparing the name with those few; any other is looked up by name.
 pub(crate) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
     static IDS: OnceLock<[u16; FIELDS.len()]> = OnceLock::new();
     let ids = IDS.get_or_init(|| FIELDS.map(|f| grammar().field_id_for_name(f).map_or(0, |id| id.get())));

@@ -5,8 +5,8 @@
 //! looks a field up by scanning the children again, and finds a parent by walking down from
 //! the root; its cursor does bookkeeping on every move. A front-end that asks many questions
 //! of every node (the TypeScript one: bindings, census, lowering, reports) spends more there
-//! than in its own logic. The copy is also about a seventh of the tree's memory, which counts
-//! where trees are held between passes (C#). The copy is made in one pass by `csrc/flatten.c`, which reads the
+//! than in its own logic. The copy also takes a fraction of the tree's memory (20 bytes per
+//! visible node), which counts where trees are held between passes (C#). The copy is made in one pass by `csrc/flatten.c`, which reads the
 //! tree's own structures; after it, a child, a field, a parent or a subtree is an index away.
 //! `flat_matches_tree_sitter` (in `flat/tests.rs`) checks, node by node, that the copy says
 //! what the public API says.
@@ -129,43 +129,49 @@ impl Spares {
 const SPARE_ENTRIES: usize = 1 << 19;
 
 impl FlatTree {
-    /// The copy of every visible node. The tree is freed as it is copied (see
+    /// The copy of every visible node, in an array of its own size: such a copy may be held
+    /// for long (a C# file's, until pass 2), where a dropped copy's array, which can be far
+    /// larger, would be held with it. The tree is freed as it is copied (see
     /// `csrc/flatten.c`): deleting it after would be a second walk over all of it. What it
     /// shares with a clone (`Tree::clone`), which another thread may be copying too, is
     /// walked under the tree's own reference and left to the clone once walked.
     pub fn new(tree: tree_sitter::Tree, grammar: Grammar) -> FlatTree {
-        FlatTree::pruned(tree, grammar, "", &[])
+        let room = tree.root_node().descendant_count().max(1);
+        FlatTree::copy_into(Vec::with_capacity(room), tree, grammar, "", &[])
     }
 
     /// The copy of what `keep` (indexed by kind id; kinds past its end are kept whole) says
-    /// to keep of each node. The walk never visits the subtrees left out: a front-end that
-    /// never reads inside types or literals, nor punctuation, saves their copy.
+    /// to keep of each node, for a copy dropped soon (a TypeScript file's, once checked): its
+    /// array is the one a dropped copy left on this thread, if that has room. The walk never
+    /// visits the subtrees left out: a front-end that never reads inside types or literals,
+    /// nor punctuation, saves their copy.
     pub fn pruned(tree: tree_sitter::Tree, grammar: Grammar, text: &str, keep: &[Keep]) -> FlatTree {
         // The root's count of visible descendants is what a full copy usually needs, and a
         // pruned one less; `grow` gives more if the count falls short.
         let room = tree.root_node().descendant_count().max(1);
-        FlatTree::with_room(tree, room, grammar, text, keep)
+        let mut entries = SPARES.with_borrow_mut(Spares::take);
+        if entries.capacity() < room {
+            // Growing the kept array would copy its stale entries: a new one copies nothing.
+            entries = Vec::with_capacity(room);
+        }
+        FlatTree::copy_into(entries, tree, grammar, text, keep)
     }
 
-    fn with_room(
+    /// Copies the tree into `entries` (emptied first), which grows if it has too little room.
+    fn copy_into(
+        mut entries: Vec<Entry>,
         tree: tree_sitter::Tree,
-        room: usize,
         grammar: Grammar,
         text: &str,
         keep: &[Keep],
     ) -> FlatTree {
+        entries.clear();
         let opaque = Opaque {
             keep: keep.as_ptr(),
             kind_count: u32::try_from(keep.len()).unwrap_or(u32::MAX),
             text: text.as_ptr(),
             text_length: u32::try_from(text.len()).unwrap_or(u32::MAX),
         };
-        let mut entries = SPARES.with_borrow_mut(Spares::take);
-        entries.clear();
-        if entries.capacity() < room {
-            // Growing the kept array would copy its stale entries: a new one copies nothing.
-            entries = Vec::with_capacity(room);
-        }
         let capacity = u32::try_from(entries.capacity()).unwrap_or(u32::MAX);
         let out = entries.as_mut_ptr();
         let context = std::ptr::from_mut(&mut entries).cast::<c_void>();

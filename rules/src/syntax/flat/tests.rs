@@ -34,7 +34,7 @@ fn compare(grammar: Grammar, source: &str, name: &str) -> usize {
     // The copy of a tree that a clone shares (the walk frees nothing), and of one it owns
     // (freed as it is copied), first with too little room for it.
     let flat = FlatTree::new(tree.clone(), grammar);
-    let owned = FlatTree::with_room(parse(), 1, grammar, "", &[]);
+    let owned = FlatTree::copy_into(Vec::with_capacity(1), parse(), grammar, "", &[]);
     assert!(owned.entries == flat.entries, "{name}: the copy of an owned tree differs");
     let nodes = preorder(&tree);
     assert_eq!(flat.root().descendants().count(), nodes.len(), "{name}: node count");
@@ -143,6 +143,14 @@ fn flat_matches_tree_sitter_on_broken_sources() {
         compare(Grammar::Tsx, source, &format!("broken {i}"));
         compare(Grammar::TypeScript, source, &format!("broken {i}"));
     }
+    let csharp = [
+        "class A { void M() { using (var s = new FileStream(p, FileMode.Open) { s.Read(); } }",
+        "class B { Stream s = new MemoryStream(; void Dispose() { s. } }",
+        "namespace N { class C : IDisposable { public void Dispose() { } ",
+    ];
+    for (i, source) in csharp.iter().enumerate() {
+        compare(Grammar::CSharp, source, &format!("broken C# {i}"));
+    }
 }
 
 #[test]
@@ -247,8 +255,12 @@ fn spare_arrays_are_kept_within_their_budget() {
     assert!(arrays >= before.0.max(3), "dropped copies' arrays are kept: {arrays}");
     assert!(entries <= SPARE_ENTRIES);
     assert_eq!(entries, SPARES.with_borrow(|s| s.arrays.iter().map(Vec::capacity).sum::<usize>()));
-    // A new copy takes a kept array rather than a new one.
-    let copy = FlatTree::new(tree, grammar);
+    // A copy dropped soon takes a kept array rather than a new one; one that may be held
+    // gets its own, of its size.
+    let held = FlatTree::new(tree.clone(), grammar);
+    assert_eq!(kept().0, arrays);
+    assert_eq!(held.entries.capacity(), tree.root_node().descendant_count());
+    let copy = FlatTree::pruned(tree, grammar, source, &[]);
     assert_eq!(kept().0, arrays - 1);
     drop(copy);
 }
