@@ -1,10 +1,8 @@
 //! The suppressions C# developers already write: `#pragma warning disable CODE` ... `restore`,
 //! and `[SuppressMessage("Category", "CODE:Title")]` on a member or a type.
 
-use crate::syntax::flat::Node;
-
 use super::syntax::{self, field, kind_of, named_children, range, text};
-
+use crate::syntax::flat::Node;
 use crate::{Diagnostic, Suppression};
 
 /// A stretch of the file where some codes (`None`: every code) are silenced.

@@ -190,7 +190,7 @@ pub(crate) fn outline<'t>(root: Node<'t>, source: &str) -> (Outline, Vec<Node<'t
         } else {
             Level { scope, frame: Frame::Inherit(owner) }
         };
-        let end = node.id() + node.descendants().len();
+        let end = node.subtree_end();
         if end > node.id() + 1 {
             levels.push((end, level));
         }

@@ -292,8 +292,8 @@ pub(crate) fn enclosing<'t>(node: Node<'t>, is: impl Fn(&str) -> bool) -> Option
 pub(crate) fn walk_with_ancestors<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
     let mut path: Vec<Node<'t>> = Vec::new();
     for node in root.descendants() {
-        // A node's subtree is the range of ids after it: `open` holds `node` if it is in it.
-        while path.last().is_some_and(|open| node.id() >= open.id() + open.descendants().len()) {
+        // Leave the ancestors whose subtrees end before `node`.
+        while path.last().is_some_and(|open| node.id() >= open.subtree_end()) {
             path.pop();
         }
         visit(node, &path);

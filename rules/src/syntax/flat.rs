@@ -6,8 +6,9 @@
 //! the root; its cursor does bookkeeping on every move. A front-end that asks many questions
 //! of every node (the TypeScript one: bindings, census, lowering, reports) spends more there
 //! than in its own logic. The copy also takes a fraction of the tree's memory (20 bytes per
-//! visible node), which counts where trees are held between passes (C#). The copy is made in one pass by `csrc/flatten.c`, which reads the
-//! tree's own structures; after it, a child, a field, a parent or a subtree is an index away.
+//! visible node), which counts where trees are held between passes (C#). The copy is made in
+//! one pass by `csrc/flatten.c`, which reads the tree's own structures; after it, a child, a
+//! field, a parent or a subtree is an index away.
 //! `flat_matches_tree_sitter` (in `flat/tests.rs`) checks, node by node, that the copy says
 //! what the public API says.
 
@@ -327,6 +328,11 @@ impl<'t> Node<'t> {
     pub fn descendants(&self) -> impl ExactSizeIterator<Item = Node<'t>> + 't {
         let (tree, end) = (self.tree, self.entry().end);
         (self.index..end).map(move |index| Node { tree, index })
+    }
+
+    /// The index just past the node's last descendant: its subtree is `id()..subtree_end()`.
+    pub fn subtree_end(&self) -> usize {
+        self.entry().end as usize
     }
 
     /// The node `index` places after this one in document order, within its subtree (this

@@ -50,10 +50,12 @@ macro_rules! tables {
                     .map(|kind| {
                         let punctuation = !language.node_kind_is_named(kind as u16)
                             && UNREAD_PUNCTUATION.contains(&&*ids.names[kind]);
-                        match ids.classes[kind] & class::INERT {
-                            _ if punctuation => Keep::Nothing,
-                            0 => Keep::All,
-                            _ => Keep::Node,
+                        if punctuation {
+                            Keep::Nothing
+                        } else if ids.is_inert(kind as u16) {
+                            Keep::Node
+                        } else {
+                            Keep::All
                         }
                     })
                     .collect();

@@ -396,7 +396,7 @@ impl<'t> Walker<'t> {
                 }
                 let only = (kind == ids.member_expression)
                     .then(|| node.named_child(0).map_or(usize::MAX, |object| object.id()));
-                let end = (node.id() + node.descendants().len()) as u32;
+                let end = node.subtree_end() as u32;
                 open.push(Open { kind, end, only });
                 self.enter(node, kind);
             }
