@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use crate::syntax::flat::Node;
 
+use super::facts::{release_facts, Members};
 use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::keys::FileCx;
 use super::lower::{Owner, Role};
@@ -165,136 +166,6 @@ fn cleanup_facts<'t>(cx: &FileCx<'t>, returned: Node<'t>) -> HashSet<String> {
         .into_iter()
         .flat_map(|f| release_facts(cx, f, None).as_ref().clone())
         .collect()
-}
-
-/// What a function releases and assigns, anywhere in it, following calls to local functions
-/// and to `this` methods of the class whose `members` are given. Computed once per function.
-pub fn release_facts<'t>(
-    cx: &FileCx<'t>,
-    function: Node<'t>,
-    members: Option<&[(String, Node<'t>)]>,
-) -> Rc<HashSet<String>> {
-    if let Some(facts) = cx.facts_cache.borrow().get(&function.id()) {
-        return facts.clone();
-    }
-    // A placeholder first: a recursive call sees no facts instead of recursing forever.
-    cx.facts_cache.borrow_mut().insert(function.id(), no_facts());
-    let facts = collect_release_facts(cx, function, members);
-    // Most functions release and assign nothing: they share one empty set.
-    let facts = if facts.is_empty() { no_facts() } else { Rc::new(facts) };
-    cx.facts_cache.borrow_mut().insert(function.id(), facts.clone());
-    facts
-}
-
-thread_local! {
-    static NO_FACTS: Rc<HashSet<String>> = Rc::default();
-}
-
-fn no_facts() -> Rc<HashSet<String>> {
-    NO_FACTS.with(Rc::clone)
-}
-
-/// What a call to a local helper releases in terms of the caller's arguments:
-/// `clearTimeoutIfSet(timeoutRef)` where the helper clears `param.current`.
-fn released_through_parameters<'t>(cx: &FileCx<'t>, call: Node<'t>, helper: Node<'t>) -> Vec<String> {
-    let parameters: Vec<Node> = helper
-        .field(Field::Parameters)
-        .map(|p| nodes::children(p).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|p| p.field(Field::Pattern).unwrap_or(p))
-        .chain(helper.field(Field::Parameter))
-        .collect();
-    let substitutions: Vec<(String, String)> = parameters
-        .iter()
-        .zip(cx.call(call).arguments().iter().copied())
-        .filter_map(|(parameter, argument)| Some((cx.place(*parameter)?, cx.place(argument)?)))
-        .collect();
-    if substitutions.is_empty() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for key in release_facts(cx, helper, None).iter() {
-        let (prefix, place) = key.strip_prefix("A|").map_or(("", key.as_str()), |rest| ("A|", rest));
-        for (parameter, argument) in &substitutions {
-            if let Some(rest) =
-                place.strip_prefix(parameter.as_str()).filter(|r| r.is_empty() || r.starts_with('.'))
-            {
-                out.push(format!("{prefix}{argument}{rest}"));
-            }
-        }
-    }
-    out
-}
-
-fn collect_release_facts<'t>(
-    cx: &FileCx<'t>,
-    function: Node<'t>,
-    members: Option<&[(String, Node<'t>)]>,
-) -> HashSet<String> {
-    let ids = Ids::of(function);
-    let census = &cx.scopes.census;
-    let mut facts = HashSet::default();
-    // The function, then the helpers and methods it calls (a handful at most: a list will do).
-    let mut visited: Vec<usize> = Vec::new();
-    let mut stack = vec![function];
-    while let Some(function) = stack.pop() {
-        if visited.contains(&function.id()) {
-            continue;
-        }
-        visited.push(function.id());
-        for call in Census::within(&census.calls, function) {
-            facts.extend(cx.release_keys_of(call).iter().cloned());
-            if !may_reach_helper(cx, call, members) {
-                continue;
-            }
-            let parts = cx.call(call);
-            let Some(callee) = parts.function.map(nodes::unwrap) else { continue };
-            if callee.kind_id() == ids.identifier {
-                if let Some(helper) = cx.scopes.function_named(callee) {
-                    facts.extend(released_through_parameters(cx, call, helper));
-                    stack.push(helper);
-                }
-            } else if let (Some(members), Some(object)) = (members, parts.receiver) {
-                if nodes::unwrap(object).kind_name() == "this" {
-                    let name = parts.method.unwrap_or("");
-                    stack.extend(members.iter().filter(|(n, _)| *n == name).map(|(_, f)| *f));
-                }
-            }
-        }
-        for assignment in Census::within(&census.assignments, function) {
-            if let Some(place) = assignment.field(Field::Left).and_then(|l| cx.place(l)) {
-                facts.insert(["A|", &place].concat());
-            }
-        }
-    }
-    facts
-}
-
-/// Can the call reach a local function or one of the class's methods, as its text begins?
-/// Most calls are on another object (`console.log(…)`, `this.cache.set(…)`) or call a global
-/// (`setTimeout(…)`), and their parts need not be looked up. A callee the text does not show
-/// plainly (`(f)()`, `f!()`) is looked at.
-fn may_reach_helper(cx: &FileCx, call: Node, members: Option<&[(String, Node)]>) -> bool {
-    let written = text(call, cx.source);
-    let (rest, on_this) = match written.strip_prefix("this.") {
-        Some(rest) => (rest, true),
-        None => (written, false),
-    };
-    let length = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$')).count();
-    let (name, after) = rest.split_at(length);
-    let after = after.trim_start();
-    let called = after.starts_with('(') || after.starts_with('<') || after.starts_with("?.(");
-    if length == 0 {
-        true
-    } else if called && on_this {
-        members.is_some_and(|members| members.iter().any(|(n, _)| n == name))
-    } else if called {
-        cx.scopes.declares(name)
-    } else {
-        // `name.x(…)`, `this.name.x(…)`: a member of another object.
-        !after.starts_with('.') && !after.starts_with("?.")
-    }
 }
 
 /// The return values of a function's own `return`s (not those of functions nested in it),
@@ -472,17 +343,17 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     let Some(body) = class.field(Field::Body) else { return Vec::new() };
     // Everything in the body: methods, fields, signatures.
     let body_members: Vec<_> = nodes::children(body).collect();
-    let members = class_members(cx, &body_members);
-    let has = |name: &str| members.iter().any(|(n, _)| n == name);
+    let members = Members::new(class_members(cx, &body_members));
+    let has = |name: &str| members.has(name);
     let extends_component = nodes::children(class)
         .any(|c| c.kind_name() == "class_heritage" && text(c, cx.source).contains("Component"));
     let is_component = extends_component || has("componentDidMount") || has("componentWillUnmount");
     let facts_of = |names: &[&str]| -> (Rc<HashSet<String>>, Rc<HashSet<String>>, Option<TextRange>) {
         let mut facts = HashSet::default();
         let mut at = None;
-        for (_, function) in members.iter().filter(|(n, _)| names.contains(&n.as_str())) {
-            facts.extend(release_facts(cx, *function, Some(&members)).iter().cloned());
-            at = at.or(Some(range(*function)));
+        for (_, function) in members.iter().filter(|(n, _)| names.contains(n)) {
+            facts.extend(release_facts(cx, function, Some(&members)).iter().cloned());
+            at = at.or(Some(range(function)));
         }
         let flags = facts.iter().filter(|k| k.starts_with("A|")).cloned().collect();
         (Rc::new(facts), Rc::new(flags), at)
@@ -500,8 +371,8 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
         let facts = facts_of(&["componentWillUnmount"]);
         return members
             .iter()
-            .filter(|(n, _)| n == "componentDidMount" || n == "componentDidUpdate")
-            .map(|(_, f)| scope(OwnerKind::ClassComponent, *f, &facts))
+            .filter(|(n, _)| *n == "componentDidMount" || *n == "componentDidUpdate")
+            .map(|(_, f)| scope(OwnerKind::ClassComponent, f, &facts))
             .collect();
     }
     // The teardown the messages name: with several (`stop()` and `destroy()`), the one first in
@@ -512,9 +383,9 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     // A release in another method (`stop()`, a detach handler) is the class's own lifecycle:
     // it counts like one in the teardown.
     let mut facts = facts_of(TEARDOWN_METHODS);
-    facts.2 = members.iter().find(|(n, _)| n == teardown).map(|(_, f)| range(*f)).or(facts.2);
+    facts.2 = members.named(teardown).next().map(range).or(facts.2);
     let others: Vec<Node<'t>> =
-        members.iter().filter(|(n, _)| !TEARDOWN_METHODS.contains(&n.as_str())).map(|(_, f)| *f).collect();
+        members.iter().filter(|(n, _)| !TEARDOWN_METHODS.contains(n)).map(|(_, f)| f).collect();
     let mut methods: HashMap<String, (usize, bool)> = HashMap::default();
     for (i, function) in others.iter().enumerate() {
         for key in release_facts(cx, *function, Some(&members)).iter() {
@@ -534,11 +405,7 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
 }
 
 /// Does a teardown method call `this.m()` for an abstract `m` (implemented by subclasses)?
-fn calls_abstract_method<'t>(
-    cx: &FileCx<'t>,
-    body_members: &[Node<'t>],
-    members: &[(String, Node<'t>)],
-) -> bool {
+fn calls_abstract_method<'t>(cx: &FileCx<'t>, body_members: &[Node<'t>], members: &Members<'t>) -> bool {
     let abstracts: Vec<&str> = body_members
         .iter()
         .filter(|m| matches!(m.kind_name(), "abstract_method_signature" | "method_signature"))
@@ -547,8 +414,8 @@ fn calls_abstract_method<'t>(
     if abstracts.is_empty() {
         return false;
     }
-    members.iter().filter(|(n, _)| TEARDOWN_METHODS.contains(&n.as_str())).any(|(_, teardown)| {
-        Census::within(&cx.scopes.census.calls, *teardown).any(|call| {
+    members.iter().filter(|(n, _)| TEARDOWN_METHODS.contains(n)).any(|(_, teardown)| {
+        Census::within(&cx.scopes.census.calls, teardown).any(|call| {
             let call = cx.call(call);
             call.receiver.is_some_and(|o| o.kind_name() == "this")
                 && call.method.is_some_and(|m| abstracts.contains(&m))

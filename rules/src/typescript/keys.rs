@@ -10,6 +10,7 @@ use crate::syntax::flat::Node;
 
 use super::calls::Call;
 use super::candidates::Candidates;
+use super::facts::FactsByPlace;
 use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::kinds::{Acquire, Kind, Release};
 use super::node_map::NodeMap;
@@ -29,8 +30,11 @@ pub struct FileCx<'t> {
     pub candidates: Candidates,
     /// Functions that return a resource they create, by node id (see `find_factories`).
     pub factories: HashMap<usize, usize>,
-    /// What each function releases (see `effects::release_facts`), by node id.
+    /// What each function releases (see `facts::release_facts`), by node id.
     pub facts_cache: RefCell<HashMap<usize, Rc<HashSet<String>>>>,
+    /// The same facts of the helpers that calls pass arguments to, by the place each fact
+    /// starts from (see `facts::released_through_parameters`), by the helper's node id.
+    pub facts_by_place: RefCell<HashMap<usize, Rc<FactsByPlace>>>,
     /// The place each expression asked about denotes, by node id (see [`FileCx::place`]): the
     /// lowering, the releases and the cleanups' facts ask about the same nodes.
     pub places: RefCell<NodeMap<Option<String>>>,

@@ -10,6 +10,7 @@ mod calls;
 mod candidates;
 mod effects;
 mod exprs;
+mod facts;
 mod flow;
 mod ids;
 mod keys;
@@ -117,6 +118,7 @@ pub fn check_prepared(prepared: Prepared, text: &str, settings: &Settings) -> Ve
         factories: Default::default(),
         candidates,
         facts_cache: Default::default(),
+        facts_by_place: Default::default(),
         places: RefCell::new(node_map::NodeMap::new(nodes)),
         calls: RefCell::new(node_map::NodeMap::new(nodes)),
         releasing_functions: Vec::new(),

@@ -1,0 +1,254 @@
+//! What a function releases and assigns, following the local functions and the class methods
+//! it calls: the facts an effect's cleanup, a teardown method or a class's other methods
+//! release for the scopes that own resources ([`super::effects`]).
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::rc::Rc;
+
+use crate::syntax::flat::Node;
+
+use super::ids::{Field, FieldOf, Ids, KindOf};
+use super::keys::FileCx;
+use super::nodes::{self, text};
+use super::scope::Census;
+
+/// A class's members that are functions, by name (`[Symbol.dispose]` as written), in the
+/// order the class declares them; also found by name, as every `this.m()` call in the
+/// class's methods asks.
+pub struct Members<'t> {
+    list: Vec<(String, Node<'t>)>,
+    /// Indices into `list`, by name, then by declaration order.
+    by_name: Vec<u32>,
+}
+
+impl<'t> Members<'t> {
+    pub fn new(list: Vec<(String, Node<'t>)>) -> Members<'t> {
+        let mut by_name: Vec<u32> = (0..list.len() as u32).collect();
+        by_name.sort_by(|a, b| list[*a as usize].0.cmp(&list[*b as usize].0));
+        Members { list, by_name }
+    }
+
+    /// Every member, with its name, in declaration order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Node<'t>)> + '_ {
+        self.list.iter().map(|(name, function)| (name.as_str(), *function))
+    }
+
+    /// The members named `name`, in declaration order.
+    pub fn named<'m>(&'m self, name: &'m str) -> impl Iterator<Item = Node<'t>> + 'm {
+        let first = self.by_name.partition_point(|i| self.list[*i as usize].0.as_str() < name);
+        self.by_name[first..]
+            .iter()
+            .map(|i| &self.list[*i as usize])
+            .take_while(move |(member, _)| member == name)
+            .map(|(_, function)| *function)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.named(name).next().is_some()
+    }
+}
+
+/// What a function releases and assigns, anywhere in it, following calls to local functions
+/// and to `this` methods of the class whose `members` are given. Computed once per function.
+pub fn release_facts<'t>(
+    cx: &FileCx<'t>,
+    function: Node<'t>,
+    members: Option<&Members<'t>>,
+) -> Rc<HashSet<String>> {
+    if let Some(facts) = cx.facts_cache.borrow().get(&function.id()) {
+        return facts.clone();
+    }
+    // A placeholder first: a recursive call sees no facts instead of recursing forever.
+    cx.facts_cache.borrow_mut().insert(function.id(), no_facts());
+    let facts = collect_release_facts(cx, function, members);
+    // Most functions release and assign nothing: they share one empty set.
+    let facts = if facts.is_empty() { no_facts() } else { Rc::new(facts) };
+    cx.facts_cache.borrow_mut().insert(function.id(), facts.clone());
+    facts
+}
+
+thread_local! {
+    static NO_FACTS: Rc<HashSet<String>> = Rc::default();
+}
+
+fn no_facts() -> Rc<HashSet<String>> {
+    NO_FACTS.with(Rc::clone)
+}
+
+/// A function's release facts by the place each starts from: `p.current` and `A|p.current`
+/// are found under `p` and under `p.current`, as `A|` (or not) and the rest of the place
+/// after it.
+pub type FactsByPlace = HashMap<String, Vec<(&'static str, String)>>;
+
+/// What a call to a local helper releases in terms of the caller's arguments:
+/// `clearTimeoutIfSet(timeoutRef)` where the helper clears `param.current`.
+fn released_through_parameters<'t>(cx: &FileCx<'t>, call: Node<'t>, helper: Node<'t>) -> Vec<String> {
+    let parameters: Vec<Node> = helper
+        .field(Field::Parameters)
+        .map(|p| nodes::children(p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| p.field(Field::Pattern).unwrap_or(p))
+        .chain(helper.field(Field::Parameter))
+        .collect();
+    let substitutions: Vec<(String, String)> = parameters
+        .iter()
+        .zip(cx.call(call).arguments().iter().copied())
+        .filter_map(|(parameter, argument)| Some((cx.place(*parameter)?, cx.place(argument)?)))
+        .collect();
+    if substitutions.is_empty() {
+        return Vec::new();
+    }
+    let facts = release_facts(cx, helper, None);
+    if facts.is_empty() {
+        return Vec::new();
+    }
+    // A helper called from many places (in a large module, with many facts) is matched against
+    // each call's parameters through its facts by place, made once: its facts, once known, do
+    // not change.
+    let by_place = cx
+        .facts_by_place
+        .borrow_mut()
+        .entry(helper.id())
+        .or_insert_with(|| Rc::new(facts_by_place(&facts)))
+        .clone();
+    let mut out = Vec::new();
+    for (parameter, argument) in &substitutions {
+        for (prefix, rest) in by_place.get(parameter).into_iter().flatten() {
+            out.push(format!("{prefix}{argument}{rest}"));
+        }
+    }
+    out
+}
+
+/// `("A|", place)` for the fact that a place is assigned, `("", place)` for its release.
+fn split_assigned(key: &str) -> (&'static str, &str) {
+    key.strip_prefix("A|").map_or(("", key), |place| ("A|", place))
+}
+
+fn facts_by_place(facts: &HashSet<String>) -> FactsByPlace {
+    let mut by_place: FactsByPlace = HashMap::default();
+    for key in facts {
+        let (prefix, place) = split_assigned(key);
+        // The place itself, and each path it starts with (`p` of `p.current`).
+        let ends = place.match_indices('.').map(|(at, _)| at).chain([place.len()]);
+        for end in ends {
+            by_place.entry(place[..end].to_string()).or_default().push((prefix, place[end..].to_string()));
+        }
+    }
+    by_place
+}
+
+fn collect_release_facts<'t>(
+    cx: &FileCx<'t>,
+    function: Node<'t>,
+    members: Option<&Members<'t>>,
+) -> HashSet<String> {
+    let ids = Ids::of(function);
+    let census = &cx.scopes.census;
+    let mut facts = HashSet::default();
+    // The function, then the helpers and methods it calls (a class's methods can reach
+    // hundreds of others).
+    let mut visited: HashSet<usize> = HashSet::default();
+    let mut stack = vec![function];
+    while let Some(function) = stack.pop() {
+        if !visited.insert(function.id()) {
+            continue;
+        }
+        for call in Census::within(&census.calls, function) {
+            facts.extend(cx.release_keys_of(call).iter().cloned());
+            if !may_reach_helper(cx, call, members) {
+                continue;
+            }
+            let parts = cx.call(call);
+            let Some(callee) = parts.function.map(nodes::unwrap) else { continue };
+            if callee.kind_id() == ids.identifier {
+                if let Some(helper) = cx.scopes.function_named(callee) {
+                    facts.extend(released_through_parameters(cx, call, helper));
+                    stack.push(helper);
+                }
+            } else if let (Some(members), Some(object)) = (members, parts.receiver) {
+                if nodes::unwrap(object).kind_name() == "this" {
+                    let name = parts.method.unwrap_or("");
+                    stack.extend(members.named(name));
+                }
+            }
+        }
+        for assignment in Census::within(&census.assignments, function) {
+            if let Some(place) = assignment.field(Field::Left).and_then(|l| cx.place(l)) {
+                facts.insert(["A|", &place].concat());
+            }
+        }
+    }
+    facts
+}
+
+/// Can the call reach a local function or one of the class's methods, as its text begins?
+/// Most calls are on another object (`console.log(…)`, `this.cache.set(…)`) or call a global
+/// (`setTimeout(…)`), and their parts need not be looked up. A callee the text does not show
+/// plainly (`(f)()`, `f!()`) is looked at.
+fn may_reach_helper(cx: &FileCx, call: Node, members: Option<&Members>) -> bool {
+    let written = text(call, cx.source);
+    let (rest, on_this) = match written.strip_prefix("this.") {
+        Some(rest) => (rest, true),
+        None => (written, false),
+    };
+    let length = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$')).count();
+    let (name, after) = rest.split_at(length);
+    let after = after.trim_start();
+    let called = after.starts_with('(') || after.starts_with('<') || after.starts_with("?.(");
+    if length == 0 {
+        true
+    } else if called && on_this {
+        members.is_some_and(|members| members.has(name))
+    } else if called {
+        cx.scopes.declares(name)
+    } else {
+        // `name.x(…)`, `this.name.x(…)`: a member of another object.
+        !after.starts_with('.') && !after.starts_with("?.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::flat;
+    use crate::syntax::treesitter::Grammar;
+
+    #[test]
+    fn members_are_found_by_name_in_declaration_order() {
+        let tree = flat::parse(Grammar::TypeScript, "a; b; c;");
+        let [first, second, third] = [1, 2, 3].map(|i| tree.root().descendant(i).expect("a node"));
+        let members =
+            Members::new(vec![("stop".into(), first), ("close".into(), second), ("stop".into(), third)]);
+        assert_eq!(members.named("stop").collect::<Vec<_>>(), [first, third]);
+        assert_eq!(members.named("close").collect::<Vec<_>>(), [second]);
+        assert!(members.has("close") && !members.has("clos") && !members.has("stops"));
+        let names: Vec<&str> = members.iter().map(|(name, _)| name).collect();
+        assert_eq!(names, ["stop", "close", "stop"], "declaration order");
+    }
+
+    #[test]
+    fn facts_are_found_by_each_place_they_start_from() {
+        let facts: HashSet<String> = ["#1", "#1.current", "A|#1.x.y", "#10.current", "this.timer"]
+            .map(String::from)
+            .into_iter()
+            .collect();
+        let by_place = facts_by_place(&facts);
+        let found = |place: &str| {
+            let mut found: Vec<(&str, &str)> = by_place
+                .get(place)
+                .into_iter()
+                .flatten()
+                .map(|(prefix, rest)| (*prefix, rest.as_str()))
+                .collect();
+            found.sort();
+            found
+        };
+        assert_eq!(found("#1"), [("", ""), ("", ".current"), ("A|", ".x.y")]);
+        assert_eq!(found("#1.x"), [("A|", ".y")]);
+        assert_eq!(found("#10"), [("", ".current")], "a place is not a prefix of a longer name");
+        assert_eq!(found("this"), [("", ".timer")]);
+        assert!(found("#1.cur").is_empty() && found("thi").is_empty());
+    }
+}
