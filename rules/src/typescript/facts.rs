@@ -144,50 +144,118 @@ fn collect_release_facts<'t>(
     function: Node<'t>,
     members: Option<&Members<'t>>,
 ) -> HashSet<String> {
-    let ids = Ids::of(function);
-    let census = &cx.scopes.census;
     let mut facts = HashSet::default();
     // The function, then the helpers and methods it calls (a class's methods can reach
-    // hundreds of others).
+    // hundreds of others). What the function itself gives goes straight into its facts; that
+    // of a function reached is made once, and kept.
+    let mut own_steps = Vec::new();
+    let root = function.id();
     let mut visited: HashSet<usize> = HashSet::default();
     let mut stack = vec![function];
     while let Some(function) = stack.pop() {
         if !visited.insert(function.id()) {
             continue;
         }
-        for call in Census::within(&census.calls, function) {
-            facts.extend(cx.release_keys_of(call).iter().cloned());
-            if !may_reach_helper(cx, call, members) {
-                continue;
+        let kept = (function.id() != root).then(|| own_facts(cx, function));
+        let steps = match &kept {
+            Some(own) => {
+                facts.extend(own.facts.iter().cloned());
+                &own.steps
             }
-            let parts = cx.call(call);
-            let Some(callee) = parts.function.map(nodes::unwrap) else { continue };
-            if callee.kind_id() == ids.identifier {
-                if let Some(helper) = cx.scopes.function_named(callee) {
+            None => {
+                gather(cx, function, &mut facts, &mut own_steps);
+                &own_steps
+            }
+        };
+        for (gate, step) in steps {
+            let open = match gate {
+                Gate::Always => true,
+                Gate::Member(name) => members.is_some_and(|members| members.has(name)),
+            };
+            match *step {
+                Step::Helper { call, helper } if open => {
                     facts.extend(released_through_parameters(cx, call, helper));
                     stack.push(helper);
                 }
-            } else if let (Some(members), Some(object)) = (members, parts.receiver) {
-                if nodes::unwrap(object).kind_name() == "this" {
-                    let name = parts.method.unwrap_or("");
-                    stack.extend(members.named(name));
+                Step::Methods(method) if open => {
+                    stack.extend(members.into_iter().flat_map(|m| m.named(method)))
                 }
-            }
-        }
-        for assignment in Census::within(&census.assignments, function) {
-            if let Some(place) = assignment.field(Field::Left).and_then(|l| cx.place(l)) {
-                facts.insert(["A|", &place].concat());
+                _ => {}
             }
         }
     }
     facts
 }
 
+/// What a function gives the facts of every function that reaches it, whichever that is: the
+/// release keys of its own calls and the places it assigns, and, in the order of its calls,
+/// the helpers and methods it calls. (What a helper releases through its parameters is asked
+/// again at each visit: it depends on the facts known by then.) Made once per function: a
+/// class's methods reach the same helpers again and again.
+pub struct Own<'t> {
+    facts: Vec<String>,
+    steps: Vec<(Gate<'t>, Step<'t>)>,
+}
+
+/// When a call can reach a helper or a method: always, or when the class has a member of the
+/// name its text calls (`this.name(…)`).
+enum Gate<'t> {
+    Always,
+    Member(&'t str),
+}
+
+enum Step<'t> {
+    /// A call to a local function: what it releases through its parameters, then its facts.
+    Helper { call: Node<'t>, helper: Node<'t> },
+    /// `this.method(…)`: the facts of the class's methods of that name.
+    Methods(&'t str),
+}
+
+fn own_facts<'t>(cx: &FileCx<'t>, function: Node<'t>) -> Rc<Own<'t>> {
+    if let Some(own) = cx.own_facts.borrow().get(&function.id()) {
+        return own.clone();
+    }
+    let mut own = Own { facts: Vec::new(), steps: Vec::new() };
+    gather(cx, function, &mut own.facts, &mut own.steps);
+    let own = Rc::new(own);
+    cx.own_facts.borrow_mut().insert(function.id(), own.clone());
+    own
+}
+
+/// What [`Own`] holds of a function, into `facts` and `steps`.
+fn gather<'t>(
+    cx: &FileCx<'t>,
+    function: Node<'t>,
+    facts: &mut impl Extend<String>,
+    steps: &mut Vec<(Gate<'t>, Step<'t>)>,
+) {
+    let ids = Ids::of(function);
+    let census = &cx.scopes.census;
+    for call in Census::within(&census.calls, function) {
+        facts.extend(cx.release_keys_of(call).iter().cloned());
+        let Some(gate) = reach(cx, call) else { continue };
+        let parts = cx.call(call);
+        let Some(callee) = parts.function.map(nodes::unwrap) else { continue };
+        if callee.kind_id() == ids.identifier {
+            if let Some(helper) = cx.scopes.function_named(callee) {
+                steps.push((gate, Step::Helper { call, helper }));
+            }
+        } else if parts.receiver.is_some_and(|object| nodes::unwrap(object).kind_name() == "this") {
+            steps.push((gate, Step::Methods(parts.method.unwrap_or(""))));
+        }
+    }
+    for assignment in Census::within(&census.assignments, function) {
+        if let Some(place) = assignment.field(Field::Left).and_then(|l| cx.place(l)) {
+            facts.extend([["A|", &place].concat()]);
+        }
+    }
+}
+
 /// Can the call reach a local function or one of the class's methods, as its text begins?
 /// Most calls are on another object (`console.log(…)`, `this.cache.set(…)`) or call a global
 /// (`setTimeout(…)`), and their parts need not be looked up. A callee the text does not show
 /// plainly (`(f)()`, `f!()`) is looked at.
-fn may_reach_helper(cx: &FileCx, call: Node, members: Option<&Members>) -> bool {
+fn reach<'t>(cx: &FileCx<'t>, call: Node<'t>) -> Option<Gate<'t>> {
     let written = text(call, cx.source);
     let (rest, on_this) = match written.strip_prefix("this.") {
         Some(rest) => (rest, true),
@@ -198,14 +266,14 @@ fn may_reach_helper(cx: &FileCx, call: Node, members: Option<&Members>) -> bool 
     let after = after.trim_start();
     let called = after.starts_with('(') || after.starts_with('<') || after.starts_with("?.(");
     if length == 0 {
-        true
+        Some(Gate::Always)
     } else if called && on_this {
-        members.is_some_and(|members| members.has(name))
+        Some(Gate::Member(name))
     } else if called {
-        cx.scopes.declares(name)
+        cx.scopes.declares(name).then_some(Gate::Always)
     } else {
         // `name.x(…)`, `this.name.x(…)`: a member of another object.
-        !after.starts_with('.') && !after.starts_with("?.")
+        (!after.starts_with('.') && !after.starts_with("?.")).then_some(Gate::Always)
     }
 }
 

@@ -10,7 +10,7 @@ use crate::syntax::flat::Node;
 
 use super::calls::Call;
 use super::candidates::Candidates;
-use super::facts::FactsByPlace;
+use super::facts::{FactsByPlace, Own};
 use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::kinds::{Acquire, Kind, Release};
 use super::node_map::NodeMap;
@@ -35,6 +35,8 @@ pub struct FileCx<'t> {
     /// The same facts of the helpers that calls pass arguments to, by the place each fact
     /// starts from (see `facts::released_through_parameters`), by the helper's node id.
     pub facts_by_place: RefCell<HashMap<usize, Rc<FactsByPlace>>>,
+    /// What each function gives the facts of those that reach it (see `facts::Own`), by node id.
+    pub own_facts: RefCell<HashMap<usize, Rc<Own<'t>>>>,
     /// The place each expression asked about denotes, by node id (see [`FileCx::place`]): the
     /// lowering, the releases and the cleanups' facts ask about the same nodes.
     pub places: RefCell<NodeMap<Option<String>>>,

@@ -119,6 +119,7 @@ pub fn check_prepared(prepared: Prepared, text: &str, settings: &Settings) -> Ve
         candidates,
         facts_cache: Default::default(),
         facts_by_place: Default::default(),
+        own_facts: Default::default(),
         places: RefCell::new(node_map::NodeMap::new(nodes)),
         calls: RefCell::new(node_map::NodeMap::new(nodes)),
         releasing_functions: Vec::new(),
