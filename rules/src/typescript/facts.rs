@@ -172,15 +172,21 @@ fn collect_release_facts<'t>(
                 Gate::Always => true,
                 Gate::Member(name) => members.is_some_and(|members| members.has(name)),
             };
-            match *step {
-                Step::Helper { call, helper } if open => {
+            if !open {
+                continue;
+            }
+            // A call whose text names a member is taken apart only when the class has it.
+            let resolved = match *step {
+                Step::Unresolved(call) => resolve(cx, call),
+                _ => None,
+            };
+            match resolved.as_ref().unwrap_or(step) {
+                &Step::Helper { call, helper } => {
                     facts.extend(released_through_parameters(cx, call, helper));
                     stack.push(helper);
                 }
-                Step::Methods(method) if open => {
-                    stack.extend(members.into_iter().flat_map(|m| m.named(method)))
-                }
-                _ => {}
+                &Step::Methods(method) => stack.extend(members.into_iter().flat_map(|m| m.named(method))),
+                Step::Unresolved(_) => {}
             }
         }
     }
@@ -209,6 +215,8 @@ enum Step<'t> {
     Helper { call: Node<'t>, helper: Node<'t> },
     /// `this.method(…)`: the facts of the class's methods of that name.
     Methods(&'t str),
+    /// A call not taken apart yet (see [`resolve`]).
+    Unresolved(Node<'t>),
 }
 
 fn own_facts<'t>(cx: &FileCx<'t>, function: Node<'t>) -> Rc<Own<'t>> {
@@ -229,25 +237,34 @@ fn gather<'t>(
     facts: &mut impl Extend<String>,
     steps: &mut Vec<(Gate<'t>, Step<'t>)>,
 ) {
-    let ids = Ids::of(function);
     let census = &cx.scopes.census;
     for call in Census::within(&census.calls, function) {
         facts.extend(cx.release_keys_of(call).iter().cloned());
-        let Some(gate) = reach(cx, call) else { continue };
-        let parts = cx.call(call);
-        let Some(callee) = parts.function.map(nodes::unwrap) else { continue };
-        if callee.kind_id() == ids.identifier {
-            if let Some(helper) = cx.scopes.function_named(callee) {
-                steps.push((gate, Step::Helper { call, helper }));
-            }
-        } else if parts.receiver.is_some_and(|object| nodes::unwrap(object).kind_name() == "this") {
-            steps.push((gate, Step::Methods(parts.method.unwrap_or(""))));
+        match reach(cx, call) {
+            Some(Gate::Always) => steps.extend(resolve(cx, call).map(|step| (Gate::Always, step))),
+            Some(gate) => steps.push((gate, Step::Unresolved(call))),
+            None => {}
         }
     }
     for assignment in Census::within(&census.assignments, function) {
         if let Some(place) = assignment.field(Field::Left).and_then(|l| cx.place(l)) {
             facts.extend([["A|", &place].concat()]);
         }
+    }
+}
+
+/// What a call that can reach a helper or a method reaches: a local function it calls by
+/// name, or the class's methods of the name it calls on `this`.
+fn resolve<'t>(cx: &FileCx<'t>, call: Node<'t>) -> Option<Step<'t>> {
+    let parts = cx.call(call);
+    let callee = parts.function.map(nodes::unwrap)?;
+    if callee.kind_id() == Ids::of(call).identifier {
+        let helper = cx.scopes.function_named(callee)?;
+        Some(Step::Helper { call, helper })
+    } else if parts.receiver.is_some_and(|object| nodes::unwrap(object).kind_name() == "this") {
+        Some(Step::Methods(parts.method.unwrap_or("")))
+    } else {
+        None
     }
 }
 
