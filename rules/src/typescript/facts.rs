@@ -17,14 +17,20 @@ use super::scope::Census;
 /// class's methods asks.
 pub struct Members<'t> {
     list: Vec<(String, Node<'t>)>,
-    /// Indices into `list`, by name, then by declaration order.
-    by_name: Vec<u32>,
+    /// For a class of many members: indices into `list`, by name, then by declaration order.
+    by_name: Option<Vec<u32>>,
 }
+
+/// How many members a class may have for them to be looked through one by one.
+const FEW_MEMBERS: usize = 16;
 
 impl<'t> Members<'t> {
     pub fn new(list: Vec<(String, Node<'t>)>) -> Members<'t> {
-        let mut by_name: Vec<u32> = (0..list.len() as u32).collect();
-        by_name.sort_by(|a, b| list[*a as usize].0.cmp(&list[*b as usize].0));
+        let by_name = (list.len() > FEW_MEMBERS).then(|| {
+            let mut by_name: Vec<u32> = (0..list.len() as u32).collect();
+            by_name.sort_by(|a, b| list[*a as usize].0.cmp(&list[*b as usize].0));
+            by_name
+        });
         Members { list, by_name }
     }
 
@@ -35,12 +41,17 @@ impl<'t> Members<'t> {
 
     /// The members named `name`, in declaration order.
     pub fn named<'m>(&'m self, name: &'m str) -> impl Iterator<Item = Node<'t>> + 'm {
-        let first = self.by_name.partition_point(|i| self.list[*i as usize].0.as_str() < name);
-        self.by_name[first..]
-            .iter()
-            .map(|i| &self.list[*i as usize])
-            .take_while(move |(member, _)| member == name)
-            .map(|(_, function)| *function)
+        let member = move |index: &u32| &self.list[*index as usize];
+        let (few, indexed): (&[(String, Node<'t>)], &[u32]) = match &self.by_name {
+            None => (&self.list, &[]),
+            Some(by_name) => {
+                let first = by_name.partition_point(|i| member(i).0.as_str() < name);
+                let end = first + by_name[first..].partition_point(|i| member(i).0 == name);
+                (&[], &by_name[first..end])
+            }
+        };
+        let few = few.iter().filter(move |(member, _)| member == name);
+        few.chain(indexed.iter().map(member)).map(|(_, function)| *function)
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -311,6 +322,14 @@ mod tests {
         assert!(members.has("close") && !members.has("clos") && !members.has("stops"));
         let names: Vec<&str> = members.iter().map(|(name, _)| name).collect();
         assert_eq!(names, ["stop", "close", "stop"], "declaration order");
+        // A class of many members is looked up through its index by name.
+        let many: Vec<(String, Node)> = (0..40)
+            .map(|i| (format!("m{}", i % 20), tree.root().descendant(1 + i % 3).expect("a node")))
+            .collect();
+        let many = Members::new(many);
+        assert!(many.by_name.is_some());
+        assert_eq!(many.named("m7").collect::<Vec<_>>(), [second, first], "the 8th and the 28th");
+        assert!(many.has("m19") && !many.has("m20") && !many.has("m"));
     }
 
     #[test]
