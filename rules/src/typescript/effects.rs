@@ -344,10 +344,10 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     // Everything in the body: methods, fields, signatures.
     let body_members: Vec<_> = nodes::children(body).collect();
     let members = Members::new(class_members(cx, &body_members));
-    let has = |name: &str| members.has(name);
     let extends_component = nodes::children(class)
         .any(|c| c.kind_name() == "class_heritage" && text(c, cx.source).contains("Component"));
-    let is_component = extends_component || has("componentDidMount") || has("componentWillUnmount");
+    let is_component =
+        extends_component || members.has("componentDidMount") || members.has("componentWillUnmount");
     let facts_of = |names: &[&str]| -> (Rc<HashSet<String>>, Rc<HashSet<String>>, Option<TextRange>) {
         let mut facts = HashSet::default();
         let mut at = None;
@@ -377,7 +377,7 @@ fn class_scopes<'t>(cx: &FileCx<'t>, class: Node<'t>) -> Vec<Scope<'t>> {
     }
     // The teardown the messages name: with several (`stop()` and `destroy()`), the one first in
     // [`TEARDOWN_METHODS`], which ends the object's life for good.
-    let Some(teardown) = TEARDOWN_METHODS.iter().copied().find(|name| has(name)) else {
+    let Some(teardown) = TEARDOWN_METHODS.iter().copied().find(|name| members.has(name)) else {
         return Vec::new();
     };
     // A release in another method (`stop()`, a detach handler) is the class's own lifecycle:

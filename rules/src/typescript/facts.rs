@@ -50,6 +50,7 @@ impl<'t> Members<'t> {
                 (&[], &by_name[first..end])
             }
         };
+        // One of the two is empty: the members looked through, or those found in the index.
         let few = few.iter().filter(move |(member, _)| member == name);
         few.chain(indexed.iter().map(member)).map(|(_, function)| *function)
     }
@@ -115,8 +116,9 @@ fn released_through_parameters<'t>(cx: &FileCx<'t>, call: Node<'t>, helper: Node
         return Vec::new();
     }
     // A helper called from many places (in a large module, with many facts) is matched against
-    // each call's parameters through its facts by place, made once: its facts, once known, do
-    // not change.
+    // each call's parameters through its facts by place, made once. A helper's facts are empty
+    // while they are being found (the placeholder that stops recursion, left out just above),
+    // and final once they are not: the index made from them holds for good.
     let by_place = cx
         .facts_by_place
         .borrow_mut()
@@ -178,26 +180,24 @@ fn collect_release_facts<'t>(
                 &own_steps
             }
         };
-        for (gate, step) in steps {
-            let open = match gate {
-                Gate::Always => true,
-                Gate::Member(name) => members.is_some_and(|members| members.has(name)),
+        for &step in steps {
+            // A call on `this` is taken apart only when the class has a member of its name.
+            let step = match step {
+                Step::OnThis { name, call } if members.is_some_and(|members| members.has(name)) => {
+                    resolve(cx, call)
+                }
+                Step::OnThis { .. } => None,
+                reached => Some(reached),
             };
-            if !open {
-                continue;
-            }
-            // A call whose text names a member is taken apart only when the class has it.
-            let resolved = match *step {
-                Step::Unresolved(call) => resolve(cx, call),
-                _ => None,
-            };
-            match resolved.as_ref().unwrap_or(step) {
-                &Step::Helper { call, helper } => {
+            match step {
+                Some(Step::Helper { call, helper }) => {
                     facts.extend(released_through_parameters(cx, call, helper));
                     stack.push(helper);
                 }
-                &Step::Methods(method) => stack.extend(members.into_iter().flat_map(|m| m.named(method))),
-                Step::Unresolved(_) => {}
+                Some(Step::Methods(method)) => {
+                    stack.extend(members.into_iter().flat_map(|m| m.named(method)))
+                }
+                _ => {}
             }
         }
     }
@@ -211,23 +211,19 @@ fn collect_release_facts<'t>(
 /// class's methods reach the same helpers again and again.
 pub struct Own<'t> {
     facts: Vec<String>,
-    steps: Vec<(Gate<'t>, Step<'t>)>,
+    steps: Vec<Step<'t>>,
 }
 
-/// When a call can reach a helper or a method: always, or when the class has a member of the
-/// name its text calls (`this.name(…)`).
-enum Gate<'t> {
-    Always,
-    Member(&'t str),
-}
-
+/// Where a call of a function leads the facts of those that reach it.
+#[derive(Clone, Copy)]
 enum Step<'t> {
     /// A call to a local function: what it releases through its parameters, then its facts.
     Helper { call: Node<'t>, helper: Node<'t> },
     /// `this.method(…)`: the facts of the class's methods of that name.
     Methods(&'t str),
-    /// A call not taken apart yet (see [`resolve`]).
-    Unresolved(Node<'t>),
+    /// `this.name(…)` as written: where it leads, [`resolve`]d, when the class has a member
+    /// `name`; nowhere otherwise.
+    OnThis { name: &'t str, call: Node<'t> },
 }
 
 fn own_facts<'t>(cx: &FileCx<'t>, function: Node<'t>) -> Rc<Own<'t>> {
@@ -246,14 +242,14 @@ fn gather<'t>(
     cx: &FileCx<'t>,
     function: Node<'t>,
     facts: &mut impl Extend<String>,
-    steps: &mut Vec<(Gate<'t>, Step<'t>)>,
+    steps: &mut Vec<Step<'t>>,
 ) {
     let census = &cx.scopes.census;
     for call in Census::within(&census.calls, function) {
         facts.extend(cx.release_keys_of(call).iter().cloned());
         match reach(cx, call) {
-            Some(Gate::Always) => steps.extend(resolve(cx, call).map(|step| (Gate::Always, step))),
-            Some(gate) => steps.push((gate, Step::Unresolved(call))),
+            Some(Reach::Always) => steps.extend(resolve(cx, call)),
+            Some(Reach::IfMember(name)) => steps.push(Step::OnThis { name, call }),
             None => {}
         }
     }
@@ -279,11 +275,18 @@ fn resolve<'t>(cx: &FileCx<'t>, call: Node<'t>) -> Option<Step<'t>> {
     }
 }
 
+/// When a call can reach a helper or a method: always, or when the class has a member of the
+/// name its text calls (`this.name(…)`).
+enum Reach<'t> {
+    Always,
+    IfMember(&'t str),
+}
+
 /// Can the call reach a local function or one of the class's methods, as its text begins?
 /// Most calls are on another object (`console.log(…)`, `this.cache.set(…)`) or call a global
 /// (`setTimeout(…)`), and their parts need not be looked up. A callee the text does not show
 /// plainly (`(f)()`, `f!()`) is looked at.
-fn reach<'t>(cx: &FileCx<'t>, call: Node<'t>) -> Option<Gate<'t>> {
+fn reach<'t>(cx: &FileCx<'t>, call: Node<'t>) -> Option<Reach<'t>> {
     let written = text(call, cx.source);
     let (rest, on_this) = match written.strip_prefix("this.") {
         Some(rest) => (rest, true),
@@ -294,14 +297,14 @@ fn reach<'t>(cx: &FileCx<'t>, call: Node<'t>) -> Option<Gate<'t>> {
     let after = after.trim_start();
     let called = after.starts_with('(') || after.starts_with('<') || after.starts_with("?.(");
     if length == 0 {
-        Some(Gate::Always)
+        Some(Reach::Always)
     } else if called && on_this {
-        Some(Gate::Member(name))
+        Some(Reach::IfMember(name))
     } else if called {
-        cx.scopes.declares(name).then_some(Gate::Always)
+        cx.scopes.declares(name).then_some(Reach::Always)
     } else {
         // `name.x(…)`, `this.name.x(…)`: a member of another object.
-        (!after.starts_with('.') && !after.starts_with("?.")).then_some(Gate::Always)
+        (!after.starts_with('.') && !after.starts_with("?.")).then_some(Reach::Always)
     }
 }
 
@@ -354,5 +357,34 @@ mod tests {
         assert_eq!(found("#10"), [("", ".current")], "a place is not a prefix of a longer name");
         assert_eq!(found("this"), [("", ".timer")]);
         assert!(found("#1.cur").is_empty() && found("thi").is_empty());
+    }
+
+    /// The index finds what matching each fact against each parameter finds: a fact on the
+    /// parameter's place, or on a path below it.
+    #[test]
+    fn facts_by_place_match_fact_by_fact_matching() {
+        let places = ["", ".", "a", "a.", "a..b", "a.b", "a.bc", "ab", "A|a", "A|a.b", "A|", "b.a", "a.b.c"];
+        let facts: HashSet<String> = places.iter().map(|place| place.to_string()).collect();
+        let by_place = facts_by_place(&facts);
+        for parameter in ["", "a", "a.", "a.b", "b", "A|a", "a.b.c", "x"] {
+            let mut expected: Vec<(&str, &str)> = facts
+                .iter()
+                .filter_map(|key| {
+                    let (prefix, place) = split_assigned(key);
+                    let rest =
+                        place.strip_prefix(parameter).filter(|r| r.is_empty() || r.starts_with('.'))?;
+                    Some((prefix, rest))
+                })
+                .collect();
+            let mut found: Vec<(&str, &str)> = by_place
+                .get(parameter)
+                .into_iter()
+                .flatten()
+                .map(|(prefix, rest)| (*prefix, rest.as_str()))
+                .collect();
+            expected.sort();
+            found.sort();
+            assert_eq!(found, expected, "parameter {parameter:?}");
+        }
     }
 }
