@@ -335,6 +335,18 @@ mod tests {
         assert!(many.has("m19") && !many.has("m20") && !many.has("m"));
     }
 
+    /// What the index holds under `place`, sorted.
+    fn found<'f>(by_place: &'f FactsByPlace, place: &str) -> Vec<(&'static str, &'f str)> {
+        let mut found: Vec<_> = by_place
+            .get(place)
+            .into_iter()
+            .flatten()
+            .map(|(prefix, rest)| (*prefix, rest.as_str()))
+            .collect();
+        found.sort();
+        found
+    }
+
     #[test]
     fn facts_are_found_by_each_place_they_start_from() {
         let facts: HashSet<String> = ["#1", "#1.current", "A|#1.x.y", "#10.current", "this.timer"]
@@ -342,16 +354,7 @@ mod tests {
             .into_iter()
             .collect();
         let by_place = facts_by_place(&facts);
-        let found = |place: &str| {
-            let mut found: Vec<(&str, &str)> = by_place
-                .get(place)
-                .into_iter()
-                .flatten()
-                .map(|(prefix, rest)| (*prefix, rest.as_str()))
-                .collect();
-            found.sort();
-            found
-        };
+        let found = |place: &str| found(&by_place, place);
         assert_eq!(found("#1"), [("", ""), ("", ".current"), ("A|", ".x.y")]);
         assert_eq!(found("#1.x"), [("A|", ".y")]);
         assert_eq!(found("#10"), [("", ".current")], "a place is not a prefix of a longer name");
@@ -376,15 +379,8 @@ mod tests {
                     Some((prefix, rest))
                 })
                 .collect();
-            let mut found: Vec<(&str, &str)> = by_place
-                .get(parameter)
-                .into_iter()
-                .flatten()
-                .map(|(prefix, rest)| (*prefix, rest.as_str()))
-                .collect();
             expected.sort();
-            found.sort();
-            assert_eq!(found, expected, "parameter {parameter:?}");
+            assert_eq!(found(&by_place, parameter), expected, "parameter {parameter:?}");
         }
     }
 }
