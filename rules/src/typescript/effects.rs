@@ -285,6 +285,12 @@ pub fn owner_scopes<'t>(cx: &FileCx<'t>) -> Vec<Scope<'t>> {
     };
     let calls = if cx.candidates.names_hook() { cx.scopes.census.calls.as_slice() } else { &[] };
     for &call in calls {
+        // The callee comes before the arguments: most calls name no hook there, and need not
+        // be taken apart.
+        let head_end = call.field(Field::Arguments).map_or(call.end_byte(), |a| a.start_byte());
+        if !names_a_hook(cx.source.get(call.start_byte()..head_end).unwrap_or("")) {
+            continue;
+        }
         let callee = cx.call(call).function.map_or("", |f| text(f, cx.source));
         if !names_a_hook(callee) {
             continue;
