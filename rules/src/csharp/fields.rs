@@ -12,7 +12,6 @@ use super::syntax::{
     argument_value, arguments, enclosing, field, has_modifier, invoked_member, is_function_like, kind_of,
     member_of_this, named_children, range, simple_type_name, text, unwrap_value,
 };
-
 use crate::TextRange;
 
 /// Field and property names of a type declaration with their (simple) types.

@@ -81,8 +81,7 @@ fn field_id(name: &str) -> Option<u16> {
 
 /// Every child in field `name`.
 pub(crate) fn fields<'t>(node: Node<'t>, name: &str) -> impl Iterator<Item = Node<'t>> {
-    let id = field_id(name).unwrap_or(0);
-    node.children().filter(move |child| id != 0 && child.field_id() == id)
+    node.children_by_field_id(field_id(name).unwrap_or(0))
 }
 
 /// The name of the field a node fills in its parent, if any.

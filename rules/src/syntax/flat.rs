@@ -313,6 +313,12 @@ impl<'t> Node<'t> {
         self.children().find(|child| child.field_id() == field)
     }
 
+    /// Every child in field `field`, in order (a field may hold several: a `for`'s
+    /// initializers); none for 0, the id of no field.
+    pub fn children_by_field_id(&self, field: u16) -> impl Iterator<Item = Node<'t>> + 't {
+        self.children().filter(move |child| field != 0 && child.field_id() == field)
+    }
+
     /// The innermost node, this one or below it, whose range holds the byte at `offset`; this
     /// node when none below it does. Siblings' ranges do not overlap, so the path down is one.
     pub fn node_at(&self, offset: usize) -> Node<'t> {

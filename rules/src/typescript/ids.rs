@@ -317,8 +317,7 @@ impl<'t> FieldOf<'t> for Node<'t> {
     }
 
     fn fields(&self, field: Field) -> impl Iterator<Item = Node<'t>> {
-        let id = Ids::of(*self).fields[field as usize].map_or(0, NonZeroU16::get);
-        self.children().filter(move |child| id != 0 && child.field_id() == id)
+        self.children_by_field_id(Ids::of(*self).fields[field as usize].map_or(0, NonZeroU16::get))
     }
 }
 

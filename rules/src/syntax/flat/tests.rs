@@ -81,7 +81,19 @@ fn compare(grammar: Grammar, source: &str, name: &str) -> usize {
                 let found = copy.child_by_field_id(field).map(|c| c.id());
                 assert_eq!(found, Some(index[&expected.id()]), "{} field {field}", at());
             }
+            // Every child in the field, as the cursor names them.
+            let mut cursor = node.walk();
+            let listed: Vec<usize> = node
+                .children_by_field_id(
+                    std::num::NonZeroU16::new(field).expect("fields count from 1"),
+                    &mut cursor,
+                )
+                .map(|c| index[&c.id()])
+                .collect();
+            let copied: Vec<usize> = copy.children_by_field_id(field).map(|c| c.id()).collect();
+            assert_eq!(copied, listed, "{} children in field {field}", at());
         }
+        assert_eq!(copy.children_by_field_id(0).count(), 0, "{} no field", at());
     }
     nodes.len()
 }
