@@ -508,11 +508,22 @@ fn binding_place(id: BindingId) -> String {
     place
 }
 
-/// Writes [`binding_place`] at the end of `out`.
+/// Writes [`binding_place`] at the end of `out`: its digits by hand, since the formatting
+/// machinery's code is large and this runs for nearly every identifier the analysis asks about.
 fn push_binding_place(out: &mut String, id: BindingId) {
-    use std::fmt::Write;
-    // Writing into a `String` cannot fail.
-    let _ = write!(out, "#{id}");
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    let mut rest = id;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push('#');
+    out.extend(digits[start..].iter().map(|d| char::from(*d)));
 }
 
 /// `object.member`, growing the object's own string.

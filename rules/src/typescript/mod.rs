@@ -159,15 +159,22 @@ pub fn check_prepared(prepared: Prepared, text: &str, settings: &Settings) -> Ve
     diagnostics.extend(ll1003_listener::inline_removes(&cx));
     let owners = effects::owner_scopes(&cx);
     let anywhere = effects::anywhere_scopes(&cx, root);
+    // Every scope is lowered before any is reported on: the lowering's code and the engine's
+    // do not fit in the instruction cache together, and taking turns per scope refetched both
+    // (300 files of the benchmark's TypeScript set: 94 000 fewer instruction-cache misses in
+    // Cachegrind's model, for 0.3 M more instructions).
+    let mut lowered = Vec::new();
     for (scopes, mode) in [(&owners, lower::Mode::Owner), (&anywhere, lower::Mode::Anywhere)] {
         for scope in scopes {
             if !cx.candidates.any_in(mode, scope.role, scope.body.byte_range()) {
                 continue;
             }
             let owner = effects::ScopeOwner { cx: &cx, scope };
-            let lowered = lower::Lowerer::lower(&cx, &owner, mode, scope.role, scope.body);
-            diagnostics.extend(report::report(&cx, scope, &lowered));
+            lowered.push((scope, lower::Lowerer::lower(&cx, &owner, mode, scope.role, scope.body)));
         }
+    }
+    for (scope, lowered) in &lowered {
+        diagnostics.extend(report::report(&cx, scope, lowered));
     }
     suppress::apply(root, text, &mut diagnostics);
     diagnostics
