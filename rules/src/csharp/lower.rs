@@ -410,11 +410,19 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     /// Runs `body` as a loop from the current block (its head): `next` is where `continue` and
-    /// the end of the body go.
-    fn loop_body(&mut self, body: Option<Node<'t>>, next: BlockId, before_body: impl FnOnce(&mut Self)) {
+    /// the end of the body go. An endless loop (see [`Lowerer::always_holds`]) always runs its
+    /// body, and is left by a jump only.
+    fn loop_body(
+        &mut self,
+        body: Option<Node<'t>>,
+        next: BlockId,
+        endless: bool,
+        before_body: impl FnOnce(&mut Self),
+    ) {
         let exit = self.b.new_block();
         let start = self.b.new_block();
-        self.b.terminate(self.cur, Terminator::Branch(vec![start, exit]));
+        let enter = if endless { Terminator::Goto(start) } else { Terminator::Branch(vec![start, exit]) };
+        self.b.terminate(self.cur, enter);
         self.cur = start;
         before_body(self);
         self.scopes.push(Scope::Loop { exit, next });
@@ -437,9 +445,15 @@ impl<'a, 't> Lowerer<'a, 't> {
         head
     }
 
+    /// Whether a loop's condition holds every time: none (`for (;;)`) or `true`.
+    fn always_holds(&self, condition: Option<Node<'t>>) -> bool {
+        condition.is_none_or(|c| kind_of(&c) == "boolean_literal" && text(c, self.source) == "true")
+    }
+
     fn while_statement(&mut self, node: Node<'t>) {
-        let head = self.loop_head(field(node, "condition"));
-        self.loop_body(field(node, "body"), head, |_| {});
+        let condition = field(node, "condition");
+        let head = self.loop_head(condition);
+        self.loop_body(field(node, "body"), head, self.always_holds(condition), |_| {});
     }
 
     fn do_statement(&mut self, node: Node<'t>) {
@@ -455,10 +469,16 @@ impl<'a, 't> Lowerer<'a, 't> {
         self.scopes.pop();
         self.goto(check);
         self.cur = check;
-        if let Some(c) = field(node, "condition") {
+        let condition = field(node, "condition");
+        if let Some(c) = condition {
             self.header(c);
         }
-        self.b.terminate(self.cur, Terminator::Branch(vec![start, exit]));
+        let again = if self.always_holds(condition) {
+            Terminator::Goto(start)
+        } else {
+            Terminator::Branch(vec![start, exit])
+        };
+        self.b.terminate(self.cur, again);
         self.cur = exit;
     }
 
@@ -470,9 +490,10 @@ impl<'a, 't> Lowerer<'a, 't> {
                 self.expr(init, Dest::Discard);
             }
         }
-        let head = self.loop_head(field(node, "condition"));
+        let condition = field(node, "condition");
+        let head = self.loop_head(condition);
         let update = self.b.new_block();
-        self.loop_body(field(node, "body"), update, |_| {});
+        self.loop_body(field(node, "body"), update, self.always_holds(condition), |_| {});
         let after = self.cur;
         self.cur = update;
         for u in syntax::fields(node, "update") {
@@ -489,7 +510,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         let head = self.loop_head(None);
         let left = field(node, "left");
         let ty = syntax::declared_type(node, self.source).map(|t| syntax::simple_type_name(t).to_string());
-        self.loop_body(field(node, "body"), head, |l| {
+        self.loop_body(field(node, "body"), head, false, |l| {
             if let Some(left) = left {
                 for id in left.descendants().filter(|n| kind_of(n) == "identifier") {
                     let var = l.declare(text(id, l.source), ty.clone());

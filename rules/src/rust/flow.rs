@@ -149,7 +149,10 @@ impl Lowering<'_, '_> {
         self.condition(&e.cond, &mut lets);
         let body = self.b.new_block();
         let done = self.b.new_block();
-        self.b.terminate(self.cur, Terminator::Branch(vec![body, done]));
+        // `while true` (which rustc asks to write `loop`) always runs its body.
+        let enter =
+            if is_true(&e.cond) { Terminator::Goto(body) } else { Terminator::Branch(vec![body, done]) };
+        self.b.terminate(self.cur, enter);
         self.cur = body;
         self.bind_lets(&lets);
         let v = self.block(&e.body);
@@ -236,6 +239,15 @@ fn holds_nothing(pat: &syn::Pat) -> bool {
         syn::Pat::Ident(id) => id.ident == "None" && id.subpat.is_none(),
         syn::Pat::Path(p) => last(&p.path).as_deref() == Some("None"),
         syn::Pat::Guard(g) => holds_nothing(&g.pat),
+        _ => false,
+    }
+}
+
+/// `true`, in parentheses or not.
+fn is_true(condition: &syn::Expr) -> bool {
+    match condition {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Bool(b), .. }) => b.value,
+        syn::Expr::Paren(p) => is_true(&p.expr),
         _ => false,
     }
 }

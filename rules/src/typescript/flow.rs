@@ -7,10 +7,10 @@ use crate::syntax::flat::Node;
 use super::ids::{Field, FieldOf, KindOf};
 
 use super::keys::FileCx;
-use super::lower::{Breakable, BreakableKind, Frame, Lowerer, Role, Val, MAX_DEPTH};
+use super::lower::{labelled_body, Breakable, BreakableKind, Frame, Lowerer, Role, Val, MAX_DEPTH};
 use super::nodes;
 use super::scope::is_name;
-use crate::engine::{Event, Terminator};
+use crate::engine::{BlockId, Event, Terminator};
 use crate::syntax::flat::range;
 
 impl<'t> Lowerer<'_, 't> {
@@ -280,7 +280,7 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn loop_statement(&mut self, node: Node<'t>) {
-        let label = self.label.take();
+        let labelled = self.labelled.take();
         if let Some(init) = node.field(Field::Initializer) {
             self.statement(init);
         }
@@ -288,21 +288,25 @@ impl<'t> Lowerer<'_, 't> {
             let value = self.expr(right);
             self.discard(value, range(right));
         }
+        let condition = node.field(Field::Condition);
+        // `for (;;)` and `while (true)` are left by a jump only: their body always runs, and
+        // what it releases before its `break` is released.
+        let endless = node.kind_name() != "for_in_statement" && self.always_holds(condition);
         let (head, body, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
         self.goto(head);
         self.cur = head;
         if node.kind_name() == "do_statement" {
             self.goto(body);
         } else {
-            if let Some(condition) = node.field(Field::Condition) {
+            if let Some(condition) = condition {
                 let value = self.expr(condition);
                 self.discard(value, range(condition));
             }
-            self.branch(vec![body, done]);
+            self.goto_or_leave(body, done, endless);
         }
         self.cur = body;
         let finalizers = self.finalizers.len();
-        self.loops.push(Breakable { next: head, done, finalizers, label, kind: BreakableKind::Loop });
+        self.loops.push(Breakable { next: head, done, finalizers, labelled, kind: BreakableKind::Loop });
         if let Some(statement) = node.field(Field::Body) {
             self.statement(statement);
         }
@@ -312,13 +316,43 @@ impl<'t> Lowerer<'_, 't> {
             self.discard(value, range(increment));
         }
         if node.kind_name() == "do_statement" {
-            if let Some(condition) = node.field(Field::Condition) {
+            if let Some(condition) = condition {
                 let value = self.expr(condition);
                 self.discard(value, range(condition));
             }
         }
-        self.branch(vec![head, done]);
+        self.goto_or_leave(head, done, endless);
         self.cur = done;
+    }
+
+    /// Goes on to `next`, or may leave the loop for `done` as well, unless it is endless.
+    fn goto_or_leave(&mut self, next: BlockId, done: BlockId, endless: bool) {
+        if endless {
+            self.goto(next);
+        } else {
+            self.branch(vec![next, done]);
+        }
+    }
+
+    /// Whether a loop's condition holds every time: none (`for (;;)`), `true`, a number other
+    /// than zero, or `!0` (as minifiers write `true`).
+    fn always_holds(&self, condition: Option<Node<'t>>) -> bool {
+        let Some(condition) = condition.filter(|c| c.kind_name() != "empty_statement") else {
+            return true;
+        };
+        let condition = nodes::unwrap(condition);
+        let is_number = |node: Node<'t>, holds: fn(f64) -> bool| {
+            node.kind_name() == "number" && nodes::text(node, self.cx.source).parse::<f64>().is_ok_and(holds)
+        };
+        match condition.kind_name() {
+            "true" => true,
+            "number" => is_number(condition, |n| n != 0.0),
+            "unary_expression" => {
+                condition.field(Field::Operator).is_some_and(|o| o.kind_name() == "!")
+                    && condition.field(Field::Argument).is_some_and(|a| is_number(a, |n| n == 0.0))
+            }
+            _ => false,
+        }
     }
 
     /// `break` and `continue`, to the innermost loop (or `switch`, for `break`) of this
@@ -328,7 +362,7 @@ impl<'t> Lowerer<'_, 't> {
         let target = match node.field(Field::Label) {
             Some(label) => {
                 let label = nodes::text(label, self.cx.source);
-                open.iter().rev().find(|l| l.label == Some(label))
+                open.iter().rev().find(|l| l.is_named(label, self.cx.source))
             }
             None => open.iter().rev().find(|l| l.kind != BreakableKind::Block),
         };
@@ -339,25 +373,25 @@ impl<'t> Lowerer<'_, 't> {
         }
     }
 
-    /// `outer: for (...)`: the loop takes the label. Any other statement can only be left by a
-    /// `break` that names it.
+    /// `outer: for (...)`: the loop takes the label, and all of them in `a: b: for (...)`. Any
+    /// other statement can only be left by a `break` that names it.
     fn labeled_statement(&mut self, node: Node<'t>) {
-        let Some(body) = node.field(Field::Body) else { return };
-        let label = node.field(Field::Label).map(|l| nodes::text(l, self.cx.source));
+        let Some(body) = labelled_body(node) else { return };
         let breakable = matches!(
             body.kind_name(),
             "for_statement" | "while_statement" | "do_statement" | "for_in_statement" | "switch_statement"
         );
         if breakable {
-            self.label = label;
+            self.labelled = Some(node);
             self.statement(body);
-            // Lowering may skip the loop: its label must not pass to the next one.
-            self.label = None;
+            // Lowering may skip the loop: its labels must not pass to the next one.
+            self.labelled = None;
             return;
         }
         let done = self.b.new_block();
         let finalizers = self.finalizers.len();
-        self.loops.push(Breakable { next: done, done, finalizers, label, kind: BreakableKind::Block });
+        let labelled = Some(node);
+        self.loops.push(Breakable { next: done, done, finalizers, labelled, kind: BreakableKind::Block });
         self.statement(body);
         self.loops.pop();
         self.goto(done);
@@ -401,7 +435,7 @@ impl<'t> Lowerer<'_, 't> {
     }
 
     fn switch_statement(&mut self, node: Node<'t>) {
-        let label = self.label.take();
+        let labelled = self.labelled.take();
         if let Some(value) = node.field(Field::Value) {
             let value_val = self.expr(value);
             self.discard(value_val, range(value));
@@ -417,7 +451,7 @@ impl<'t> Lowerer<'_, 't> {
         self.branch(targets);
         let head = self.b.new_block();
         let finalizers = self.finalizers.len();
-        self.loops.push(Breakable { next: head, done, finalizers, label, kind: BreakableKind::Switch });
+        self.loops.push(Breakable { next: head, done, finalizers, labelled, kind: BreakableKind::Switch });
         for (i, case) in cases.iter().enumerate() {
             self.cur = entries[i];
             for statement in case.fields(Field::Body) {

@@ -103,9 +103,33 @@ pub(super) struct Breakable<'t> {
     pub(super) done: BlockId,
     /// How many `finally` blocks were pending when it started: leaving it runs the later ones.
     pub(super) finalizers: usize,
-    /// `outer` in `outer: for (...)`, which `break outer` and `continue outer` name.
-    pub(super) label: Option<&'t str>,
+    /// The labelled statement it is the body of (`outer: for (...)`), whose labels `break outer`
+    /// and `continue outer` name.
+    pub(super) labelled: Option<Node<'t>>,
     pub(super) kind: BreakableKind,
+}
+
+impl Breakable<'_> {
+    /// Whether `label` is one of its labels: `a` and `b` in `a: b: for (...)`.
+    pub(super) fn is_named(&self, label: &str, source: &str) -> bool {
+        let mut labelled = self.labelled;
+        while let Some(statement) = labelled.filter(|s| s.kind_name() == "labeled_statement") {
+            if statement.field(Field::Label).is_some_and(|l| nodes::text(l, source) == label) {
+                return true;
+            }
+            labelled = statement.field(Field::Body);
+        }
+        false
+    }
+}
+
+/// The statement a chain of labels stands before: the loop in `a: b: for (...)`.
+pub(super) fn labelled_body(labelled: Node<'_>) -> Option<Node<'_>> {
+    let mut body = labelled.field(Field::Body)?;
+    while body.kind_name() == "labeled_statement" {
+        body = body.field(Field::Body)?;
+    }
+    Some(body)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -158,9 +182,9 @@ pub struct Lowerer<'a, 't> {
     pub(super) frames: Vec<Frame<'t>>,
     /// The loops, `switch`es and labelled blocks open, innermost last.
     pub(super) loops: Vec<Breakable<'t>>,
-    /// The label of the statement about to be lowered (`outer:` before a loop), for the loop
-    /// to take.
-    pub(super) label: Option<&'t str>,
+    /// The labelled statement whose body is about to be lowered (`outer: for (...)`), for the
+    /// loop to take its labels.
+    pub(super) labelled: Option<Node<'t>>,
     /// Where a rejected `await` or a `throw` goes inside `try`.
     pub(super) handlers: Vec<BlockId>,
     /// The `finally` blocks of the `try`s around, innermost last: a `return` runs them first.
@@ -204,7 +228,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             exits: Vec::new(),
             frames: Vec::new(),
             loops: Vec::new(),
-            label: None,
+            labelled: None,
             handlers: Vec::new(),
             finalizers: Vec::new(),
             finally_budget: FINALLY_BUDGET,
