@@ -65,16 +65,12 @@ impl<'t> Lowerer<'_, 't> {
             }
             "assignment_expression" => {
                 let value = node.field(Field::Right).map_or(Val::None, |r| self.expr(r));
-                let left = node.field(Field::Left);
-                match left.and_then(|l| self.cx.place(l).map(|k| (k, l))) {
-                    Some((key, left)) => {
-                        let written = text(left, self.cx.source);
-                        self.assign(&key, value, range(node), written);
-                    }
-                    None => self.transfer(value, range(node)),
-                }
-                Val::None
+                self.assign_to_left(node, value)
             }
+            "augmented_assignment_expression" => match nodes::logical_assignment(node) {
+                Some(operator) => self.logical_assignment(node, operator),
+                None => self.each_child(node),
+            },
             "arrow_function" | "function_expression" | "generator_function" => {
                 self.nested(node, true, Val::None);
                 Val::None
@@ -108,6 +104,46 @@ impl<'t> Lowerer<'_, 't> {
             "class" | "string" | "number" | "regex" | "true" | "false" | "null" | "undefined" => Val::None,
             _ => self.each_child(node),
         }
+    }
+
+    /// Stores `value` in an assignment's left side. The assignment's value is then that place:
+    /// `const id = (ref.current = setInterval(..))` keeps one interval in both.
+    fn assign_to_left(&mut self, assignment: Node<'t>, value: Val) -> Val {
+        let left = assignment.field(Field::Left);
+        match left.and_then(|l| self.cx.place(l).map(|k| (k, l))) {
+            Some((key, left)) => {
+                let written = text(left, self.cx.source);
+                self.assign(&key, value, range(assignment), written);
+                Val::Place(key)
+            }
+            None => {
+                self.transfer(value, range(assignment));
+                Val::None
+            }
+        }
+    }
+
+    /// `a ??= v`, `a ||= v` and `a &&= v` evaluate `v` and store it in `a` on one side of a
+    /// test of `a` only. Where `??=` and `||=` store, `a` held nothing; where `&&=` does not,
+    /// `a` holds nothing.
+    fn logical_assignment(&mut self, node: Node<'t>, operator: &str) -> Val {
+        let place = node.field(Field::Left).and_then(|l| self.cx.place(l));
+        let (stores, skips, join) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
+        self.branch(vec![stores, skips]);
+        let empty_where_stored = operator != "&&=";
+        for (block, stored) in [(skips, false), (stores, true)] {
+            self.cur = block;
+            if let Some(place) = place.as_deref().filter(|_| stored == empty_where_stored) {
+                self.mark_empty(place, range(node));
+            }
+            if stored {
+                let value = node.field(Field::Right).map_or(Val::None, |r| self.expr(r));
+                self.assign_to_left(node, value);
+            }
+            self.goto(join);
+        }
+        self.cur = join;
+        place.map_or(Val::None, Val::Place)
     }
 
     /// Lowers every child expression, dropping their values.

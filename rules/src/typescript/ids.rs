@@ -79,6 +79,7 @@ tables! {
     kinds {
         program, identifier, shorthand_property_identifier, property_identifier, comment,
         call_expression, new_expression, member_expression, assignment_expression,
+        augmented_assignment_expression,
         parenthesized_expression, as_expression, satisfies_expression, non_null_expression,
         type_assertion, arrow_function, formal_parameters, function_expression, function_declaration,
         generator_function, generator_function_declaration, method_definition, statement_block,

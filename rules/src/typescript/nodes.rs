@@ -162,6 +162,20 @@ pub fn defaulted(node: Node<'_>) -> Node<'_> {
     value
 }
 
+/// The operator of a logical assignment (`a ??= v`, `a ||= v`, `a &&= v`), which evaluates
+/// and stores `v` only on one side of a test of `a`; `None` for any other node.
+pub fn logical_assignment(node: Node<'_>) -> Option<&'static str> {
+    if node.kind_id() != Ids::of(node).augmented_assignment_expression {
+        return None;
+    }
+    match node.field(Field::Operator)?.kind_name() {
+        "??=" => Some("??="),
+        "||=" => Some("||="),
+        "&&=" => Some("&&="),
+        _ => None,
+    }
+}
+
 /// A listener argument's handler, under casts and parentheses: a handler stored as it is passed
 /// (`add("move", this.move = this.move.bind(this))`) is the place it is stored in.
 pub fn handler(argument: Node<'_>) -> Node<'_> {

@@ -84,6 +84,8 @@ struct Open {
     kind: u16,
     end: u32,
     only: Option<usize>,
+    /// It stores its value: a declarator, an assignment, a logical assignment (`a ??= v`).
+    stores: bool,
 }
 
 struct Collector<'t> {
@@ -329,8 +331,7 @@ fn value_is_kept(ids: &Ids, open: &[Open]) -> bool {
             || kind == ids.non_null_expression
             || kind == ids.satisfies_expression
     };
-    let holder = open.iter().rev().map(|o| o.kind).find(|kind| !wraps(*kind));
-    holder.is_some_and(|kind| kind == ids.assignment_expression || kind == ids.variable_declarator)
+    open.iter().rev().find(|o| !wraps(o.kind)).is_some_and(|holder| holder.stores)
 }
 
 /// The state of the binding table's walk: the declarations so far, the census, and the
@@ -397,7 +398,10 @@ impl<'t> Walker<'t> {
                 let only = (kind == ids.member_expression)
                     .then(|| node.named_child(0).map_or(usize::MAX, |object| object.id()));
                 let end = node.subtree_end() as u32;
-                open.push(Open { kind, end, only });
+                let stores = kind == ids.assignment_expression
+                    || kind == ids.variable_declarator
+                    || nodes::logical_assignment(node).is_some();
+                open.push(Open { kind, end, only, stores });
                 self.enter(node, kind);
             }
         }
@@ -425,7 +429,7 @@ impl<'t> Walker<'t> {
         let census = &mut self.census;
         if kind == ids.call_expression {
             census.calls.push(node);
-        } else if kind == ids.assignment_expression {
+        } else if kind == ids.assignment_expression || nodes::logical_assignment(node).is_some() {
             census.assignments.push(node);
         } else if kind == ids.return_statement {
             let value = children.first().map(|(value, _)| *value);
