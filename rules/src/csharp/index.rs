@@ -283,11 +283,11 @@ fn method_fact(decl: Node, owner: &str, source: &str) -> Option<MethodFact> {
 /// parameter, or a cached instance (`_x ??= new X()`).
 fn returns_existing(body: Node, source: &str) -> bool {
     let returned: Vec<Node> = if kind_of(&body) == "arrow_expression_clause" {
-        named_children(body).into_iter().take(1).collect()
+        returned_value(body).into_iter().collect()
     } else {
         syntax::pruned_descendants(body, syntax::is_function_like)
             .filter(|n| kind_of(n) == "return_statement")
-            .filter_map(|n| n.named_child(0))
+            .filter_map(returned_value)
             .collect()
     };
     let is_local = |name: &str| {
@@ -305,7 +305,8 @@ fn returns_existing(body: Node, source: &str) -> bool {
         let value = syntax::unwrap_value(value, source);
         match kind_of(&value) {
             "identifier" if !is_local(text(value, source)) => return true,
-            "member_access_expression" | "assignment_expression" | "element_access_expression" => {
+            // A fluent method (`return this;`) hands back the object it was called on.
+            "member_access_expression" | "assignment_expression" | "element_access_expression" | "this" => {
                 return true
             }
             "binary_expression" | "conditional_expression" => {
@@ -317,6 +318,11 @@ fn returns_existing(body: Node, source: &str) -> bool {
         }
     }
     false
+}
+
+/// The value an arrow (`=> x`) or a `return` gives: its first named child, or `this` (a token).
+fn returned_value(node: Node<'_>) -> Option<Node<'_>> {
+    syntax::children(node).into_iter().find(|c| c.is_named() || kind_of(c) == "this")
 }
 
 /// `record Order(Stream Body)` / `class Job(Stream input)`: the primary constructor keeps
@@ -351,7 +357,25 @@ pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDispo
     let name = text(field(method, "name")?, source).to_string();
     let body = field(method, "body")?;
     let mut out = MethodDisposals { method: name, ..MethodDisposals::default() };
+    // Locals that take a field first (`var cts = Interlocked.Exchange(ref _cts, null);`, `var r
+    // = _reader;`): disposing one disposes the field.
+    let mut locals: Vec<(&str, &str)> = Vec::new();
     for node in body.descendants() {
+        if kind_of(&node) == "variable_declarator" {
+            let taken = syntax::declarator_value(node).and_then(|v| released_member(v, source));
+            if let (Some(local), Some(member)) = (field(node, "name"), taken) {
+                locals.push((text(local, source), member));
+            }
+            continue;
+        }
+        if kind_of(&node) == "using_statement" {
+            // `using (_fs) { }` disposes the field when the block ends.
+            let resource = named_children(node).into_iter().find(|c| Some(*c) != field(node, "body"));
+            if let Some(member) = resource.and_then(|r| released_member(r, source)) {
+                out.disposes.push(member.to_string());
+            }
+            continue;
+        }
         if kind_of(&node) != "invocation_expression" {
             continue;
         }
@@ -359,7 +383,12 @@ pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDispo
             Some((Some(receiver), m))
                 if super::disposables::RELEASE_METHODS.contains(&m) && syntax::arguments(node).is_empty() =>
             {
-                if let Some(member) = released_member(receiver, source) {
+                let local = syntax::unwrap_value(receiver, source);
+                let through_local = (kind_of(&local) == "identifier")
+                    .then(|| locals.iter().rev().find(|(name, _)| *name == text(local, source)))
+                    .flatten()
+                    .map(|(_, member)| *member);
+                if let Some(member) = through_local.or_else(|| released_member(receiver, source)) {
                     out.disposes.push(member.to_string());
                 }
             }

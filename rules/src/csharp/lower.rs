@@ -539,12 +539,18 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
         self.b.terminate(self.cur, Terminator::Branch(targets));
         self.scopes.push(Scope::Switch { exit });
-        for (section, block) in sections.into_iter().zip(blocks) {
-            self.cur = block;
-            for child in named_children(section) {
-                if is_statement(kind_of(&child)) {
-                    self.stmt(child);
-                }
+        for (index, section) in sections.into_iter().enumerate() {
+            self.cur = blocks[index];
+            let statements: Vec<Node> =
+                named_children(section).into_iter().filter(|c| is_statement(kind_of(c))).collect();
+            // `case 1: default: ...`: the grammar makes each label a section of its own, and a
+            // label with no statements shares the next one's.
+            if statements.is_empty() {
+                self.goto(blocks.get(index + 1).copied().unwrap_or(exit));
+                continue;
+            }
+            for statement in statements {
+                self.stmt(statement);
             }
             self.goto(exit);
         }

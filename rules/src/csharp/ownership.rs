@@ -143,6 +143,7 @@ fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], source: &str) -> Use<'t
     let Some(mut parent) = ancestor(up) else { return Use::Other };
     while matches!(kind_of(&parent), "parenthesized_expression" | "cast_expression" | "as_expression")
         || (kind_of(&parent) == "postfix_unary_expression" && text(parent, source).ends_with('!'))
+        || passes_through(parent, value, source)
     {
         if kind_of(&parent) == "cast_expression" && field(parent, "value") != Some(value) {
             return Use::Other;
@@ -189,6 +190,20 @@ fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], source: &str) -> Use<'t
         }
         "argument" => argument_use(parent, grandparent, ancestor(up.saturating_sub(2)), source),
         _ => Use::Other,
+    }
+}
+
+/// Whether `value` is what `parent` may evaluate to, as in the guards a constructor writes
+/// before storing a parameter: `inner ?? throw new ArgumentNullException(..)`, `inner is null ?
+/// throw .. : inner`, `ok ? inner : null`.
+fn passes_through(parent: Node<'_>, value: Node<'_>, source: &str) -> bool {
+    match kind_of(&parent) {
+        "binary_expression" => {
+            field(parent, "left") == Some(value)
+                && field(parent, "operator").is_some_and(|o| text(o, source) == "??")
+        }
+        "conditional_expression" => field(parent, "condition") != Some(value),
+        _ => false,
     }
 }
 
