@@ -146,6 +146,11 @@ fn disposed_members<'k>(type_name: &str, roots: &[&'k str], know: &'k Knowledge)
                 disposed.insert(member.as_str());
             }
         }
+        for (callee, member) in &d.receives {
+            if know.index.is_owning_extension(callee) {
+                disposed.insert(member.as_str());
+            }
+        }
         queue.extend(d.calls.iter().map(String::as_str).filter(|c| info.disposals.contains_key(*c)));
     }
     disposed

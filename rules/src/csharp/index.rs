@@ -37,6 +37,10 @@ pub struct MethodDisposals {
     /// Members handed to a method of the type, as (method, argument position, member): a
     /// disposing helper (`DisposeQuietly(_socket)`) disposes them.
     pub passes: Vec<(String, usize, String)>,
+    /// Members a method is called on, as (method, member): a disposing extension method
+    /// (`_socket.DisposeQuietly()`) disposes them.
+    #[serde(default)]
+    pub receives: Vec<(String, String)>,
 }
 
 /// A method or constructor declared in the project.
@@ -63,6 +67,9 @@ pub struct ParamFact {
     pub owned: bool,
     /// The calls the parameter is handed to: it is owned when one of them owns it.
     pub forwards: Vec<ownership::Forward>,
+    /// The receiver of an extension method (`this Stream stream`).
+    #[serde(default)]
+    pub is_this: bool,
 }
 
 /// What the project knows about one type, all its partial declarations merged.
@@ -102,6 +109,7 @@ impl Index {
                     merged.disposes.extend(d.disposes.iter().cloned());
                     merged.calls.extend(d.calls.iter().cloned());
                     merged.passes.extend(d.passes.iter().cloned());
+                    merged.receives.extend(d.receives.iter().cloned());
                 }
             }
             for m in &file.methods {
@@ -165,6 +173,12 @@ impl Index {
             }
             _ => fitting,
         }
+    }
+
+    /// Whether the project declares an extension method of this name that takes ownership of
+    /// its receiver (`public static void DisposeQuietly(this IDisposable d)`).
+    pub fn is_owning_extension(&self, name: &str) -> bool {
+        self.methods_named(name).iter().any(|m| m.params.first().is_some_and(|p| p.is_this && p.owned))
     }
 
     /// The project's methods with this name, any arity.
@@ -265,6 +279,7 @@ fn method_fact(decl: Node, owner: &str, source: &str) -> Option<MethodFact> {
                 is_out: syntax::has_keyword(p, source, &["out"]),
                 owned,
                 forwards,
+                is_this: syntax::has_keyword(p, source, &["this"]),
             }
         })
         .collect();
@@ -340,6 +355,7 @@ fn primary_constructor(decl: Node, source: &str) -> Option<MethodFact> {
             is_out: false,
             owned: true,
             forwards: Vec::new(),
+            is_this: false,
         })
         .collect();
     Some(MethodFact {
@@ -395,6 +411,11 @@ pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDispo
             Some((receiver, m)) => {
                 if receiver.is_none_or(|r| matches!(text(r, source), "this" | "base")) {
                     out.calls.push(m.to_string());
+                }
+                let received =
+                    receiver.and_then(|r| syntax::member_of_this(syntax::unwrap_value(r, source), source));
+                if let Some(member) = received {
+                    out.receives.push((m.to_string(), member.to_string()));
                 }
                 for (position, arg) in syntax::arguments(node).into_iter().enumerate() {
                     let value = syntax::argument_value(arg).map(|v| syntax::unwrap_value(v, source));

@@ -4,7 +4,9 @@
 
 use crate::syntax::flat::Node;
 
-use super::disposables::{Knowledge, COLLECTION_ADDS, OWNING_METHODS, RECEIVER_OWNERS, STORING_CALLS};
+use super::disposables::{
+    Knowledge, COLLECTION_ADDS, OWNING_METHODS, RECEIVER_OWNERS, RELEASE_METHODS, STORING_CALLS,
+};
 use super::lower::Lowerer;
 use super::lower_expr::Dest;
 use super::syntax::{self, field, kind_of, named_children, text};
@@ -129,7 +131,11 @@ impl<'a, 't> Lowerer<'a, 't> {
             self.argument(*arg, owned, method, param_type.as_deref());
         }
         if let Some(r) = receiver {
-            let receiver_dest = if RECEIVER_OWNERS.contains(&method) {
+            // A disposing extension method (`stream.DisposeQuietly()`): the project's, or a
+            // library's named after disposing, as for the helpers above.
+            let owning_extension = self.know.index.is_owning_extension(method)
+                || (unknown && method.contains("Dispos") && !RELEASE_METHODS.contains(&method));
+            let receiver_dest = if RECEIVER_OWNERS.contains(&method) || owning_extension {
                 Dest::Escape
             } else {
                 Dest::Receiver(method.to_string())
