@@ -11,6 +11,10 @@ use super::lower::Lowerer;
 use super::lower_expr::Dest;
 use super::syntax::{self, field, kind_of, named_children, text};
 
+/// Library lookups that hand back, through an `out` argument, an element their collection keeps
+/// owning (`Dictionary.TryGetValue`, `ConcurrentQueue.TryPeek`, `WeakReference.TryGetTarget`).
+const BORROWING_LOOKUPS: &[&str] = &["TryGetValue", "TryPeek", "TryGetTarget"];
+
 /// How many calls of a chain type inference follows.
 const MAX_TYPE_DEPTH: usize = 16;
 
@@ -19,8 +23,11 @@ impl<'a, 't> Lowerer<'a, 't> {
     pub(super) fn argument(&mut self, arg: Node<'t>, owned: bool, callee: &str, param_type: Option<&str>) {
         let parts = syntax::argument_parts(arg);
         let Some(value) = parts.value else { return };
-        if parts.is_out {
-            self.out_argument(arg, value, param_type);
+        if parts.is_out && param_type.is_none() && BORROWING_LOOKUPS.contains(&callee) {
+            // `_streams.TryGetValue(key, out Stream s)`: the collection still owns the element.
+            self.out_argument(arg, value, None, false);
+        } else if parts.is_out {
+            self.out_argument(arg, value, param_type, true);
         } else if parts.is_ref || owned {
             self.expr(value, Dest::Escape);
         } else {
@@ -29,8 +36,14 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     /// `out var x` / `out T x` / `out x`: the callee hands back a value, a creation when its
-    /// type is disposable.
-    pub(super) fn out_argument(&mut self, arg: Node<'t>, value: Node<'t>, param_type: Option<&str>) {
+    /// type is disposable and the callee `creates` what it hands back.
+    pub(super) fn out_argument(
+        &mut self,
+        arg: Node<'t>,
+        value: Node<'t>,
+        param_type: Option<&str>,
+        creates: bool,
+    ) {
         let (name, declared) = match kind_of(&value) {
             "declaration_expression" => (
                 field(value, "name").map(|n| text(n, self.source)),
@@ -48,6 +61,9 @@ impl<'a, 't> Lowerer<'a, 't> {
                 self.declare(name, ty)
             }
         };
+        if !creates {
+            return;
+        }
         let ty = declared
             .or_else(|| param_type.map(str::to_string))
             .or_else(|| self.local_types.get(name).cloned());
