@@ -71,6 +71,14 @@ impl Names {
                 let is_remove =
                     kind.registration && matches!(release, Release::Method(steps) if steps.len() == 1);
                 named.push((name, if is_remove { can::RELEASE | can::REMOVE } else { can::RELEASE }));
+                // `for (const t of x.getTracks())` releases as `x.getTracks().forEach` does.
+                if let Release::Method(steps) = release {
+                    if let [.., iterated, last] = steps.as_slice() {
+                        if last.name == "forEach" {
+                            named.push((iterated.name.as_str(), can::RELEASE));
+                        }
+                    }
+                }
             }
             let acquires = if kind.anywhere() {
                 can::ACQUIRE_ANYWHERE

@@ -433,6 +433,7 @@ impl<'t> FileCx<'t> {
                     Release::Method(steps) => self
                         .chain_receiver(&parts, steps)
                         .or_else(|| self.called_through(&parts, steps))
+                        .or_else(|| self.iterated_receiver(&parts, steps))
                         .and_then(&mut released_place),
                     Release::Function(_) => None,
                 };
@@ -471,7 +472,30 @@ impl<'t> FileCx<'t> {
             .flatten()
     }
 
-    /// `x` in `x.getTracks().forEach(...)` for the chain `getTracks().forEach`.
+    /// `x` in `for (const t of x.getTracks()) ...` for the chain `getTracks().forEach`: a
+    /// `for…of` over what the chain iterates does what its `forEach` does.
+    fn iterated_receiver(&self, call: &Call<'t>, steps: &[super::kinds::Step]) -> Option<Node<'t>> {
+        let (last, iterated) = steps.split_last()?;
+        if last.name != "forEach" || iterated.is_empty() {
+            return None;
+        }
+        let mut value = call.node();
+        let mut holder = value.parent()?;
+        // Under casts, parentheses and a default (`x?.getTracks() ?? []`).
+        while Ids::of(holder).is_wrapper(holder.kind_id())
+            || (is_or_default(holder) && holder.field(Field::Left) == Some(value))
+        {
+            value = holder;
+            holder = holder.parent()?;
+        }
+        let is_for_of = holder.kind_name() == "for_in_statement"
+            && holder.field(Field::Right) == Some(value)
+            && holder.field(Field::Operator).is_some_and(|o| o.kind_name() == "of");
+        is_for_of.then(|| self.chain_receiver(call, iterated)).flatten()
+    }
+
+    /// `x` in `x.getTracks().forEach(...)` for the chain `getTracks().forEach`, also through
+    /// `const` aliases (`const tracks = x.getTracks(); tracks.forEach(...)`).
     fn chain_receiver(&self, call: &Call<'t>, steps: &[super::kinds::Step]) -> Option<Node<'t>> {
         if steps.last().is_none_or(|last| call.method != Some(last.name.as_str())) {
             return None;
@@ -492,9 +516,27 @@ impl<'t> FileCx<'t> {
                 }
                 current = member.field(Field::Object)?;
             }
-            current = nodes::unwrap(current);
+            current = if i > 0 {
+                or_default_left(self.scopes.resolve_const(current))
+            } else {
+                nodes::unwrap(current)
+            };
         }
         Some(current)
+    }
+}
+
+/// `x ?? []`, `x || []`: a value, or a default when it holds none.
+fn is_or_default(node: Node<'_>) -> bool {
+    node.kind_name() == "binary_expression"
+        && node.field(Field::Operator).is_some_and(|o| matches!(o.kind_name(), "??" | "||"))
+}
+
+/// `x` in `x ?? []` and `x || []`: what such a value is when `x` holds one.
+fn or_default_left(node: Node<'_>) -> Node<'_> {
+    match node.field(Field::Left).filter(|_| is_or_default(node)) {
+        Some(left) => nodes::unwrap(left),
+        None => node,
     }
 }
 
