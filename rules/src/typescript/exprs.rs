@@ -575,7 +575,16 @@ impl<'t> Lowerer<'_, 't> {
         if self.role != Role::EffectSetup || !self.frames.is_empty() {
             return Val::None;
         }
-        let Some(signal) = self.cx.signal(self.cx.call(node).arguments().get(1).copied()) else {
+        let call = self.cx.call(node);
+        let arguments = call.arguments();
+        let signal = self.cx.signal(arguments.get(1).copied()).or_else(|| {
+            // `fetch(new Request(url, { signal }))`, the request made in place or kept in a const.
+            let request = self.cx.scopes.resolve_const(*arguments.first()?);
+            let parts = self.cx.call(request);
+            let is_request = parts.constructor.is_some_and(|c| text(c, self.cx.source) == "Request");
+            self.cx.signal(parts.arguments().get(1).copied().filter(|_| is_request))
+        });
+        let Some(signal) = signal else {
             let (res, site) = self.new_site(kind, node);
             self.sites[site].unsignalled = true;
             self.push(Event::Acquire { res, into: None }, range(node));
