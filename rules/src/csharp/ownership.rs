@@ -184,6 +184,12 @@ fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], source: &str) -> Use<'t
         "assignment_expression" if field(parent, "right") == Some(value) => {
             field(parent, "left").map_or(Use::Consumed, Use::AssignedTo)
         }
+        // `using var owned = stream;` / `using (var owned = stream)`: disposed at the end.
+        "variable_declarator"
+            if ancestor(up.saturating_sub(2)).is_some_and(|s| disposes_its_declarations(s)) =>
+        {
+            Use::Consumed
+        }
         "variable_declarator" => field(parent, "name").map_or(Use::Other, Use::AliasedAs),
         "initializer_expression" | "collection_expression" | "tuple_expression" | "expression_element" => {
             Use::Consumed
@@ -191,6 +197,12 @@ fn use_kind<'t>(ident: Node<'t>, ancestors: &[Node<'t>], source: &str) -> Use<'t
         "argument" => argument_use(parent, grandparent, ancestor(up.saturating_sub(2)), source),
         _ => Use::Other,
     }
+}
+
+/// A `using` statement or declaration: what it declares is disposed when its scope ends.
+fn disposes_its_declarations(statement: Node<'_>) -> bool {
+    kind_of(&statement) == "using_statement"
+        || (kind_of(&statement) == "local_declaration_statement" && syntax::has_token(statement, "using"))
 }
 
 /// Whether `value` is what `parent` may evaluate to, as in the guards a constructor writes
