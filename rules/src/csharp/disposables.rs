@@ -14,6 +14,10 @@ use crate::Family;
 const BCL_DISPOSABLE: &[&str] = &[
     "IDisposable",
     "IAsyncDisposable",
+    // `IEnumerator<T>` and `IAsyncEnumerator<T>` extend them (by simple name, the non-generic
+    // `IEnumerator` too, which does not: a class implementing only that is rare).
+    "IEnumerator",
+    "IAsyncEnumerator",
     // streams, readers, writers
     "Stream",
     "FileStream",

@@ -158,8 +158,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             };
             self.expr(r, receiver_dest);
         }
-        let result =
-            self.call_result(receiver, receiver_type.as_deref(), method, &project, awaited.is_some());
+        let result = self.call_result(call, receiver_type.as_deref(), &project, awaited.is_some());
         let excluded = self
             .know
             .is_excluded_symbol(receiver.map(|r| syntax::simple_type_name(text(r, self.source))), method);
@@ -196,20 +195,23 @@ impl<'a, 't> Lowerer<'a, 't> {
     /// The disposable type a call returns, if any.
     pub(super) fn call_result(
         &self,
-        receiver: Option<Node>,
+        call: Node,
         receiver_type: Option<&str>,
-        method: &str,
         project: &[super::index::MethodFact],
         awaited: bool,
     ) -> Option<String> {
+        let (receiver, method) = syntax::invoked_member(call, self.source)?;
         let is_async = method.ends_with("Async");
         if let Some(label) = self.know.configured_factory(receiver.map(|r| text(r, self.source)), method) {
             return Some(label);
         }
         if let Some(r) = receiver {
+            // A project type named like a BCL one (`class File`) is judged by its own methods.
             if self.is_type_reference(r) {
                 let ty = syntax::simple_type_name(text(r, self.source));
-                if let Some(t) = self.know.static_factory(ty, method) {
+                let factory =
+                    self.know.index.type_info(ty).is_none().then(|| self.know.static_factory(ty, method));
+                if let Some(t) = factory.flatten() {
                     return (!is_async || awaited).then(|| t.to_string());
                 }
             }
@@ -229,7 +231,8 @@ impl<'a, 't> Lowerer<'a, 't> {
             let all_disposable = results.iter().all(|r| r.is_some_and(|t| self.know.is_reportable(t)));
             return all_disposable.then(|| first.clone());
         }
-        if receiver.is_some() && !self.know.index.declares_method(method) {
+        // A generic method of that name is another library's (MassTransit's `GetResponse<T>`).
+        if receiver.is_some() && !syntax::is_generic_call(call) && !self.know.index.declares_method(method) {
             if let Some(t) = Knowledge::named_factory(method) {
                 return (!is_async || awaited).then(|| t.to_string());
             }
@@ -298,7 +301,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         let receiver_type = receiver.and_then(|r| self.type_within(r, budget));
         let arity = syntax::arguments(call).len();
         let project = self.project_methods(receiver, receiver_type.as_deref(), method, arity);
-        if let Some(t) = self.call_result(receiver, receiver_type.as_deref(), method, &project, awaited) {
+        if let Some(t) = self.call_result(call, receiver_type.as_deref(), &project, awaited) {
             return Some(t);
         }
         let declared = project.first()?;

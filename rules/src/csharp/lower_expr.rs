@@ -251,6 +251,14 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     pub(super) fn creation(&mut self, node: Node<'t>, ty: Option<String>, dest: Dest) {
         let args = syntax::arguments(node);
+        // `new ValueTask<Stream>(stream)`, like `ValueTask.FromResult(stream)`, carries the value
+        // to wherever the task goes.
+        if ty.as_deref() == Some("ValueTask") && args.len() == 1 {
+            if let Some(value) = syntax::argument_value(args[0]) {
+                self.expr(value, dest);
+            }
+            return;
+        }
         let name = ty.clone().unwrap_or_else(|| "new".to_string());
         let wrapper = ty.as_deref().is_some_and(|t| self.know.is_owning_wrapper(t))
             && !ownership::leaves_open(&args, self.source);
