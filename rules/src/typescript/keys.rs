@@ -251,6 +251,17 @@ impl<'t> FileCx<'t> {
         if let Some(value) = self.boolean(options) {
             return value.to_string();
         }
+        // `supportsPassive ? { passive: true } : false`: one flag whichever branch is taken.
+        let resolved = self.scopes.resolve_const(options);
+        if resolved.kind_name() == "ternary_expression" {
+            let branches = [resolved.field(Field::Consequence), resolved.field(Field::Alternative)];
+            if let [Some(consequence), Some(alternative)] = branches {
+                let flag = self.capture(Some(consequence));
+                if !flag.starts_with('?') && flag == self.capture(Some(alternative)) {
+                    return flag;
+                }
+            }
+        }
         match self.options_object(options) {
             Some(object) => match self.option(object, "capture") {
                 None => "false".into(),
@@ -258,10 +269,30 @@ impl<'t> FileCx<'t> {
                     .boolean(value)
                     .map_or_else(|| format!("?{}", self.structural(value)), |b| b.to_string()),
             },
-            // Options computed once per function (`const passive = passiveOption()`): the
-            // same computation is the same flag, whichever function it is in.
-            None => format!("?{}", self.structural(self.scopes.resolve_const(options))),
+            // Options made by a function of the file (`const o = listenOptions()`): the flag of
+            // the options it returns. Options computed elsewhere: the same computation is the
+            // same flag, whichever function it is in.
+            None => {
+                let resolved = self.scopes.resolve_const(options);
+                self.returned_capture(resolved).unwrap_or_else(|| format!("?{}", self.structural(resolved)))
+            }
         }
+    }
+
+    /// The capture flag of the options a call of a function of the file returns, when every
+    /// `return` gives the same literal one.
+    fn returned_capture(&self, call: Node<'t>) -> Option<String> {
+        let callee = self.call(call).function.map(nodes::unwrap)?;
+        let function = self.scopes.function_named(callee)?;
+        let flags: Vec<Option<bool>> = super::effects::returned_values(self, function)
+            .into_iter()
+            .map(|value| match self.options_object(value) {
+                Some(object) => self.option(object, "capture").map_or(Some(false), |v| self.boolean(v)),
+                None => self.boolean(value),
+            })
+            .collect();
+        let first = (*flags.first()?)?;
+        flags.iter().all(|flag| *flag == Some(first)).then(|| first.to_string())
     }
 
     /// The `signal` an options argument passes, if any (computed keys are not recognised).
@@ -288,10 +319,22 @@ impl<'t> FileCx<'t> {
             None => String::new(),
         };
         let capture = self.capture(arguments.get(2).copied());
-        let mut keys = vec![format!("L|{target}|{event}|{handler}|{capture}")];
+        let mut targets = vec![target.as_str()];
         if target.starts_with('#') || target.starts_with("this") || target.starts_with("each") {
-            keys.push(format!("L|*|{event}|{handler}|{capture}"));
+            targets.push("*");
         }
+        // A flag leaklint cannot tell (options from a call, `options?.capture`) may be the
+        // default, `false`: such an add is matched by a remove without options, and such a
+        // remove matches an add without them.
+        let mut captures = vec![capture.as_str()];
+        if capture.starts_with('?') {
+            captures.push("false");
+        }
+        let keys = captures
+            .iter()
+            .flat_map(|capture| targets.iter().map(move |target| (*target, *capture)))
+            .map(|(target, capture)| format!("L|{target}|{event}|{handler}|{capture}"))
+            .collect();
         Ok(keys)
     }
 
