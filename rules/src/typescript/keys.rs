@@ -15,7 +15,7 @@ use super::ids::{Field, FieldOf, Ids, KindOf};
 use super::kinds::{Acquire, Kind, Release};
 use super::node_map::NodeMap;
 use super::nodes::{self, text};
-use super::scope::{BindingId, DeclKind, Scopes};
+use super::scope::{BindingId, DeclKind, Element, Scopes};
 
 /// Everything the per-file analysis shares: the text, the binding table and the kinds in force.
 pub struct FileCx<'t> {
@@ -147,8 +147,10 @@ impl<'t> FileCx<'t> {
                     Some(id) if self.scopes.get(id).iterates.is_some() => {
                         let binding = self.scopes.get(id);
                         out.push_str("each");
-                        if let Some(element) = binding.element {
-                            out.push_str(&format!("[{element}]"));
+                        match binding.element {
+                            Some(Element::Index(index)) => out.push_str(&format!("[{index}]")),
+                            Some(Element::Key(key)) => out.push_str(&format!("{{{key}}}")),
+                            None => {}
                         }
                         out.push(':');
                         if let Some(array) = binding.iterates {

@@ -44,9 +44,9 @@ pub struct Binding<'t> {
     pub function: Option<Node<'t>>,
     /// A loop variable's array: `A` in `for (const t of A)` and `A.forEach((t) => ...)`.
     pub iterates: Option<Node<'t>>,
-    /// Which element of each item a destructured loop variable takes: 1 for `handler` in
-    /// `for (const [event, handler] of A)`.
-    pub element: Option<u32>,
+    /// Which part of each item a destructured loop variable takes: 1 for `handler` in
+    /// `for (const [event, handler] of A)`, `fn` in `for (const { type, fn } of A)`.
+    pub element: Option<Element<'t>>,
     /// For the setter of `const [x, setX] = useState()`: the binding of `x`.
     pub state_of: Option<BindingId>,
     /// `x` in `const [x, setX] = useState()`: a value that outlives the render that sets it.
@@ -97,6 +97,15 @@ pub struct Census<'t> {
     /// The calls whose value is kept: assigned or declared (through casts and parentheses),
     /// rather than dropped or passed on. By node id.
     kept: HashSet<usize>,
+}
+
+/// The part of a loop's item a destructured loop variable takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Element<'t> {
+    /// `[event, handler]`: by position.
+    Index(u32),
+    /// `{ type, fn }`, `{ fn: handler }`: by property.
+    Key(&'t str),
 }
 
 /// An identifier, or the shorthand `{ signal }` that names one.
@@ -346,8 +355,8 @@ for (const { oa } of m) oa;";
                 let binding = scopes.get(scopes.binding_of(declared).unwrap());
                 (binding.iterates.is_some(), binding.element)
             };
-            assert_eq!(element("ea"), (true, Some(0)));
-            assert_eq!(element("eb"), (true, Some(1)));
+            assert_eq!(element("ea"), (true, Some(Element::Index(0))));
+            assert_eq!(element("eb"), (true, Some(Element::Index(1))));
             // A hole, a default or a nested pattern: which element a name takes is not told.
             for name in ["hb", "da", "db", "na", "nb"] {
                 assert_eq!(element(name), (false, None), "{name}");

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use crate::syntax::flat::Node;
 
-use super::{Binding, BindingId, Census, DeclKind, Scopes, Use};
+use super::{Binding, BindingId, Census, DeclKind, Element, Scopes, Use};
 use crate::typescript::ids::{Field, FieldOf, Ids, KindOf};
 use crate::typescript::node_map::NodeMap;
 use crate::typescript::nodes::{self, text};
@@ -150,22 +150,28 @@ impl<'t> Collector<'t> {
             let pattern = param.field(Field::Pattern).unwrap_or(*param);
             let declared = self.declare_pattern(pattern, DeclKind::Param, function);
             if index == 0 {
-                self.mark_loop_parameter(function, call, declared);
+                self.mark_loop_parameter(function, call, pattern, declared);
             }
         }
     }
 
-    /// `A.forEach((t) => ...)`: `t` iterates `A`.
+    /// `A.forEach((t) => ...)`: `t` iterates `A`; so do `type` and `fn` in `A.forEach(([type,
+    /// fn]) => ...)` and `A.forEach(({ type, fn }) => ...)`, each taking its part of the item.
     fn mark_loop_parameter(
         &mut self,
         function: Node<'t>,
         call: Option<Node<'t>>,
+        pattern: Node<'t>,
         declared: Range<BindingId>,
     ) {
-        if declared.len() != 1 {
-            return;
-        }
-        let id = declared.start;
+        let elements = if declared.len() == 1 && is_name_pattern(pattern) {
+            vec![None]
+        } else {
+            match destructured_parts(pattern, self.source) {
+                Some(parts) if parts.len() == declared.len() => parts.into_iter().map(Some).collect(),
+                _ => return,
+            }
+        };
         let Some(call) = call.filter(|c| c.kind_id() == Ids::of(*c).call_expression) else { return };
         // The method's name is written before the callback: most calls name none of these.
         let head = self.source.get(call.start_byte()..function.start_byte()).unwrap_or("");
@@ -175,7 +181,11 @@ impl<'t> Collector<'t> {
         if matches!(nodes::method_name(call, self.source), Some("forEach" | "map" | "flatMap"))
             && nodes::arguments(call).first().is_some_and(|a| *a == function)
         {
-            self.bindings[id as usize].iterates = nodes::receiver(call);
+            for (id, element) in declared.zip(elements) {
+                let binding = &mut self.bindings[id as usize];
+                binding.iterates = nodes::receiver(call);
+                binding.element = element;
+            }
         }
     }
 
@@ -217,7 +227,7 @@ impl<'t> Collector<'t> {
                 let declared = self.declare_pattern(single, DeclKind::Param, node);
                 // `A.forEach(x => ...)`: the call is the arrow's grandparent.
                 let call = parent.and_then(|arguments| arguments.parent());
-                self.mark_loop_parameter(node, call, declared);
+                self.mark_loop_parameter(node, call, single, declared);
             }
         } else if kind == ids.formal_parameters {
             if let Some(function) = parent.filter(|f| ids.is_function(f.kind_id())) {
@@ -288,16 +298,48 @@ impl<'t> Collector<'t> {
         };
         let ids = self.declare_pattern(left, kind, scope);
         let is_of = node.field(Field::Operator).is_some_and(|o| o.kind_name() == "of");
-        if is_of && ids.len() == 1 && left.kind_name() != "array_pattern" {
+        if !is_of {
+            return;
+        }
+        if ids.len() == 1 && is_name_pattern(left) {
             self.bindings[ids.start as usize].iterates = node.field(Field::Right);
-        } else if is_of && is_flat_array_pattern(left) {
-            // `for (const [event, handler] of Object.entries(map))`: each name is one element.
-            for (index, id) in ids.enumerate() {
+        } else if let Some(parts) = destructured_parts(left, self.source).filter(|p| p.len() == ids.len()) {
+            // `for (const [event, handler] of Object.entries(map))`, `for (const { type, fn } of
+            // list)`: each name is one part of the item.
+            for (id, element) in ids.zip(parts) {
                 let binding = &mut self.bindings[id as usize];
                 binding.iterates = node.field(Field::Right);
-                binding.element = Some(index as u32);
+                binding.element = Some(element);
             }
         }
+    }
+}
+
+/// A plain name (not a pattern that destructures).
+fn is_name_pattern(pattern: Node) -> bool {
+    !matches!(pattern.kind_name(), "array_pattern" | "object_pattern")
+}
+
+/// The part of the item each name of a flat destructuring pattern takes, in the order the names
+/// are declared: positions for `[a, b]`, properties for `{ a, b: c }`. `None` for a pattern
+/// with holes, defaults, rests or nesting, where which name takes what is not told.
+fn destructured_parts<'t>(pattern: Node<'t>, source: &'t str) -> Option<Vec<Element<'t>>> {
+    match pattern.kind_name() {
+        "array_pattern" if is_flat_array_pattern(pattern) => {
+            Some((0..nodes::children(pattern).count() as u32).map(Element::Index).collect())
+        }
+        "object_pattern" => nodes::children(pattern)
+            .map(|member| match member.kind_name() {
+                "shorthand_property_identifier_pattern" => Some(Element::Key(text(member, source))),
+                "pair_pattern" => {
+                    let key = member.field(Field::Key).filter(|k| k.kind_name() == "property_identifier")?;
+                    member.field(Field::Value).filter(|v| v.kind_name() == "identifier")?;
+                    Some(Element::Key(text(key, source)))
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => None,
     }
 }
 
