@@ -204,6 +204,17 @@ impl<'t> FileCx<'t> {
         if let Some(value) = nodes::string_literal(resolved, self.source) {
             return value;
         }
+        // `EVENTS.resize`, a member of a `const` object of strings.
+        if resolved.kind_name() == "member_expression" {
+            let member = resolved.field(Field::Property).map(|p| text(p, self.source));
+            let table = resolved.field(Field::Object).and_then(|o| self.options_object(o));
+            let value = member.zip(table).and_then(|(member, table)| self.option(table, member));
+            if let Some(value) =
+                value.and_then(|v| nodes::string_literal(self.scopes.resolve_const(v), self.source))
+            {
+                return value;
+            }
+        }
         let unwrapped = nodes::unwrap(node);
         if super::scope::is_name(unwrapped) {
             let binding = self.scopes.binding_of(unwrapped).map(|b| self.scopes.get(b));
