@@ -97,6 +97,30 @@ pub enum Frame {
     RescheduleDiscarded,
 }
 
+/// Whether `node` is tested inside `function`: in the condition of an `if`, a loop or a ternary,
+/// or on the left of `&&` / `||` (`if (!this.running) return;`, `this.running && step()`), as
+/// a field that only holds state (`this.angle`) is not.
+fn is_tested(node: Node<'_>, function: Node<'_>) -> bool {
+    let mut inner = node;
+    while let Some(outer) = inner.parent().filter(|o| *o != function) {
+        let tests = match outer.kind_name() {
+            "if_statement" | "while_statement" | "do_statement" | "ternary_expression" => {
+                outer.field(Field::Condition) == Some(inner)
+            }
+            "binary_expression" => {
+                outer.field(Field::Operator).is_some_and(|o| matches!(o.kind_name(), "&&" | "||"))
+                    && outer.field(Field::Left) == Some(inner)
+            }
+            _ => false,
+        };
+        if tests {
+            return true;
+        }
+        inner = outer;
+    }
+    false
+}
+
 /// Classifies a `requestAnimationFrame` call: is it part of a loop (its callback re-schedules
 /// itself) that only a cancel can stop (it reads no flag the owner's cleanup sets), and is it
 /// the start or the re-scheduling call?
@@ -108,8 +132,16 @@ pub fn classify<'t>(cx: &FileCx<'t>, call: Node<'t>, stop_flags: &HashSet<String
     let inside = nodes::contains(function, call);
     let reschedules =
         inside || function.descendants().any(|n| is_frame_call(n) && schedules(cx, n, function));
+    // A flag is a variable (`let running`) or an object's field (`this.running`). Not a ref's
+    // `current`: an effect that runs again sets it back before the old loop's next frame reads
+    // it, and that loop goes on.
     let stopped_by_flag = function.descendants().any(|n| {
-        n.kind_name() == "identifier" && cx.place(n).is_some_and(|p| stop_flags.contains(&format!("A|{p}")))
+        let flag = match n.kind_name() {
+            "identifier" => cx.place(n),
+            "member_expression" if is_tested(n, function) => cx.place(n).filter(|p| p.starts_with("this.")),
+            _ => None,
+        };
+        flag.is_some_and(|p| stop_flags.contains(&format!("A|{p}")))
     });
     if !reschedules || stopped_by_flag {
         return Frame::NoLoop;
