@@ -412,8 +412,12 @@ pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDispo
                 if receiver.is_none_or(|r| matches!(text(r, source), "this" | "base")) {
                     out.calls.push(m.to_string());
                 }
-                let received =
-                    receiver.and_then(|r| syntax::member_of_this(syntax::unwrap_value(r, source), source));
+                // A disposing extension is named after disposing and takes no other argument
+                // (`_x.DisposeQuietly()`): the facts keep those calls only, not every call on a
+                // field.
+                let received = receiver
+                    .filter(|_| m.contains("Dispos") && syntax::arguments(node).is_empty())
+                    .and_then(|r| syntax::member_of_this(syntax::unwrap_value(r, source), source));
                 if let Some(member) = received {
                     out.receives.push((m.to_string(), member.to_string()));
                 }
