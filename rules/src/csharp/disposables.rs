@@ -359,6 +359,11 @@ pub(crate) const PROCESS_EXITS: &[(&str, &str)] = &[("Environment", "Exit"), ("E
 /// Method names that release the receiver.
 pub(crate) const RELEASE_METHODS: &[&str] = &["Dispose", "Close", "DisposeAsync"];
 
+/// A helper whose name says it disposes what it is given (`DisposeQuietly`, `SafeDispose`).
+pub(crate) fn named_after_disposing(method: &str) -> bool {
+    method.contains("Dispos")
+}
+
 /// The catalogue with the user's configuration applied, and the project index behind it.
 pub(crate) struct Knowledge<'i> {
     pub index: &'i Index,

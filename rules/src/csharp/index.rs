@@ -416,7 +416,9 @@ pub(crate) fn method_disposals(method: Node, source: &str) -> Option<MethodDispo
                 // (`_x.DisposeQuietly()`): the facts keep those calls only, not every call on a
                 // field.
                 let received = receiver
-                    .filter(|_| m.contains("Dispos") && syntax::arguments(node).is_empty())
+                    .filter(|_| {
+                        super::disposables::named_after_disposing(m) && syntax::arguments(node).is_empty()
+                    })
                     .and_then(|r| syntax::member_of_this(syntax::unwrap_value(r, source), source));
                 if let Some(member) = received {
                     out.receives.push((m.to_string(), member.to_string()));

@@ -421,8 +421,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     ) {
         let exit = self.b.new_block();
         let start = self.b.new_block();
-        let enter = if endless { Terminator::Goto(start) } else { Terminator::Branch(vec![start, exit]) };
-        self.b.terminate(self.cur, enter);
+        self.b.terminate(self.cur, Terminator::loop_test(start, exit, endless));
         self.cur = start;
         before_body(self);
         self.scopes.push(Scope::Loop { exit, next });
@@ -473,12 +472,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         if let Some(c) = condition {
             self.header(c);
         }
-        let again = if self.always_holds(condition) {
-            Terminator::Goto(start)
-        } else {
-            Terminator::Branch(vec![start, exit])
-        };
-        self.b.terminate(self.cur, again);
+        self.b.terminate(self.cur, Terminator::loop_test(start, exit, self.always_holds(condition)));
         self.cur = exit;
     }
 

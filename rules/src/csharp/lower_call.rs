@@ -5,7 +5,8 @@
 use crate::syntax::flat::Node;
 
 use super::disposables::{
-    Knowledge, COLLECTION_ADDS, OWNING_METHODS, RECEIVER_OWNERS, RELEASE_METHODS, STORING_CALLS,
+    named_after_disposing, Knowledge, COLLECTION_ADDS, OWNING_METHODS, RECEIVER_OWNERS, RELEASE_METHODS,
+    STORING_CALLS,
 };
 use super::lower::Lowerer;
 use super::lower_expr::Dest;
@@ -142,7 +143,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 || (project.is_empty() && i == 0 && OWNING_METHODS.contains(&method))
                 || local.as_ref().is_some_and(|l| l.get(i).copied().unwrap_or(false))
                 // A library helper named after disposing (`DisposeQuietly(x)`, `AddDisposable(x)`).
-                || (unknown && (self.know.transfer_to_unknown_methods || method.contains("Dispos")));
+                || (unknown && (self.know.transfer_to_unknown_methods || named_after_disposing(method)));
             let param_type = project.iter().find_map(|m| m.params.get(i)).map(|p| p.type_name.clone());
             self.argument(*arg, owned, method, param_type.as_deref());
         }
@@ -150,7 +151,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             // A disposing extension method (`stream.DisposeQuietly()`): the project's, or a
             // library's named after disposing, as for the helpers above.
             let owning_extension = self.know.index.is_owning_extension(method)
-                || (unknown && method.contains("Dispos") && !RELEASE_METHODS.contains(&method));
+                || (unknown && named_after_disposing(method) && !RELEASE_METHODS.contains(&method));
             let receiver_dest = if RECEIVER_OWNERS.contains(&method) || owning_extension {
                 Dest::Escape
             } else {

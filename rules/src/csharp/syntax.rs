@@ -171,18 +171,10 @@ pub(crate) fn invoked_member<'t, 's>(call: Node<'t>, source: &'s str) -> Option<
     Some((receiver, text(name, source)))
 }
 
-/// Whether a call names its method with type arguments (`client.GetResponse<Order>(..)`).
+/// Whether a call names its method with type arguments (`client.GetResponse<Order>(..)`): the
+/// name [`invoked_name`] reads is then inside a `generic_name`.
 pub(crate) fn is_generic_call(call: Node<'_>) -> bool {
-    let Some(function) = field(call, "function") else { return false };
-    let name = match kind_of(&function) {
-        "member_access_expression" => field(function, "name"),
-        "conditional_access_expression" => named_children(function)
-            .into_iter()
-            .find(|c| kind_of(c) == "member_binding_expression")
-            .and_then(|binding| field(binding, "name")),
-        _ => Some(function),
-    };
-    name.is_some_and(|n| kind_of(&n) == "generic_name")
+    invoked_name(call).and_then(|name| name.parent()).is_some_and(|p| kind_of(&p) == "generic_name")
 }
 
 /// The node of the method name [`invoked_member`] reads.

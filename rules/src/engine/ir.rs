@@ -49,6 +49,18 @@ pub enum Terminator {
     Diverge,
 }
 
+impl Terminator {
+    /// A loop's test: on to `next`, or out to `done` as well, unless the loop is endless (its
+    /// condition always holds, `for (;;)`, `while (true)`), which only a jump leaves.
+    pub fn loop_test(next: BlockId, done: BlockId, endless: bool) -> Terminator {
+        if endless {
+            Terminator::Goto(next)
+        } else {
+            Terminator::Branch(vec![next, done])
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
     pub events: Vec<(Event, TextRange)>,

@@ -150,9 +150,7 @@ impl Lowering<'_, '_> {
         let body = self.b.new_block();
         let done = self.b.new_block();
         // `while true` (which rustc asks to write `loop`) always runs its body.
-        let enter =
-            if is_true(&e.cond) { Terminator::Goto(body) } else { Terminator::Branch(vec![body, done]) };
-        self.b.terminate(self.cur, enter);
+        self.b.terminate(self.cur, Terminator::loop_test(body, done, is_true(&e.cond)));
         self.cur = body;
         self.bind_lets(&lets);
         let v = self.block(&e.body);

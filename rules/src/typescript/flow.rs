@@ -10,7 +10,7 @@ use super::keys::FileCx;
 use super::lower::{labelled_body, Breakable, BreakableKind, Frame, Lowerer, Role, Val, MAX_DEPTH};
 use super::nodes;
 use super::scope::is_name;
-use crate::engine::{BlockId, Event, Terminator};
+use crate::engine::{Event, Terminator};
 use crate::syntax::flat::range;
 
 impl<'t> Lowerer<'_, 't> {
@@ -302,7 +302,7 @@ impl<'t> Lowerer<'_, 't> {
                 let value = self.expr(condition);
                 self.discard(value, range(condition));
             }
-            self.goto_or_leave(body, done, endless);
+            self.b.terminate(self.cur, Terminator::loop_test(body, done, endless));
         }
         self.cur = body;
         let finalizers = self.finalizers.len();
@@ -321,17 +321,8 @@ impl<'t> Lowerer<'_, 't> {
                 self.discard(value, range(condition));
             }
         }
-        self.goto_or_leave(head, done, endless);
+        self.b.terminate(self.cur, Terminator::loop_test(head, done, endless));
         self.cur = done;
-    }
-
-    /// Goes on to `next`, or may leave the loop for `done` as well, unless it is endless.
-    fn goto_or_leave(&mut self, next: BlockId, done: BlockId, endless: bool) {
-        if endless {
-            self.goto(next);
-        } else {
-            self.branch(vec![next, done]);
-        }
     }
 
     /// Whether a loop's condition holds every time: none (`for (;;)`), `true`, a number other

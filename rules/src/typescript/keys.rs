@@ -286,7 +286,6 @@ impl<'t> FileCx<'t> {
             // the options it returns. Options computed elsewhere: the same computation is the
             // same flag, whichever function it is in.
             None => {
-                let resolved = self.scopes.resolve_const(options);
                 self.returned_capture(resolved).unwrap_or_else(|| format!("?{}", self.structural(resolved)))
             }
         }

@@ -442,7 +442,8 @@ impl<'t> Walker<'t> {
                 let end = node.subtree_end() as u32;
                 let stores = kind == ids.assignment_expression
                     || kind == ids.variable_declarator
-                    || nodes::logical_assignment(node).is_some();
+                    || (kind == ids.augmented_assignment_expression
+                        && nodes::logical_assignment(node).is_some());
                 open.push(Open { kind, end, only, stores });
                 self.enter(node, kind);
             }
@@ -471,7 +472,9 @@ impl<'t> Walker<'t> {
         let census = &mut self.census;
         if kind == ids.call_expression {
             census.calls.push(node);
-        } else if kind == ids.assignment_expression || nodes::logical_assignment(node).is_some() {
+        } else if kind == ids.assignment_expression
+            || (kind == ids.augmented_assignment_expression && nodes::logical_assignment(node).is_some())
+        {
             census.assignments.push(node);
         } else if kind == ids.return_statement {
             let value = children.first().map(|(value, _)| *value);
